@@ -12,7 +12,8 @@ from urllib.parse import unquote
 SERVICES = ('ivs', 'ivs-realtime', 'ivschat')
 API_VERSION = '2020-07-14'
 
-# Smithy patterns are ECMA-262 and not anchored (so re.search); Python's re lacks \p{..}:
+# The services match a pattern against the whole value (the API reference shows ChannelName as
+# ^[a-zA-Z0-9-_]*$ where the model says [a-zA-Z0-9-_]*), so fullmatch. Python's re lacks \p{..}:
 # letters become \w (close enough inside the classes these models use).
 _UNICODE_CLASSES = {r'\p{L}': r'\w', r'\p{N}': r'\d', r'\p{Z}': r'\s'}
 
@@ -175,7 +176,7 @@ class ServiceModel:
                 bad('Member must satisfy enum value set: [' + ', '.join(shape['enum']) + ']')
             if 'pattern' in shape:
                 regex = self.pattern(shape['pattern'])
-                if regex is not None and not regex.search(value):
+                if regex is not None and not regex.fullmatch(value):
                     bad('Member must satisfy regular expression pattern: ' + shape['pattern'])
         elif t in ('integer', 'long'):
             if isinstance(value, bool) or not isinstance(value, int):

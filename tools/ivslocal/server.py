@@ -121,6 +121,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
+        if self.close_connection:
+            self.send_header('Connection', 'close')
         if status not in (204, 304):
             body = body or b''
             self.send_header('Content-Length', str(len(body)))
