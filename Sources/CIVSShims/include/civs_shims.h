@@ -1,0 +1,15 @@
+#ifndef CIVS_SHIMS_H
+#define CIVS_SHIMS_H
+/* Non-variadic entry points for libcurl's variadic functions (Swift cannot call C varargs). */
+#include <curl/curl.h>
+
+CURLcode civs_curl_setopt_long(CURL *h, CURLoption opt, long value);
+CURLcode civs_curl_setopt_ptr(CURL *h, CURLoption opt, const void *value);
+CURLcode civs_curl_setopt_off(CURL *h, CURLoption opt, curl_off_t value);
+CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt,
+                                size_t (*fn)(char *, size_t, size_t, void *));
+CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
+CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out);
+CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out);
+CURLSHcode civs_curl_share_setopt_long(CURLSH *sh, CURLSHoption opt, long value);
+#endif

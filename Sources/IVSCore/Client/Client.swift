@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client for all three services: resolved configuration, credentials, a signer with its key
+/// cache and a pool of kept-alive connections. Thread-safe; calls run concurrently.
+public final class Client: @unchecked Sendable {
+    public let config: ResolvedConfig
+    let transport: CurlTransport
+    let signer = SigV4Signer()
+    public let credentials: CredentialChain
+    public let retry: RetryPolicy
+
+    public init(config: ClientConfig, env: Environment = .process) throws(IVSError) {
+        let resolved = try ConfigResolver(config: config, env: env).resolve()
+        self.config = resolved
+        self.transport = CurlTransport(options: resolved.transport)
+        self.credentials = CredentialChain(providers: resolved.credentialProviders)
+        self.retry = RetryPolicy(mode: resolved.retryMode, maxAttempts: resolved.maxAttempts)
+    }
+
+    /// Parses config JSON (NULL or "{}" for defaults) and creates a client.
+    public convenience init(configJSON: UnsafePointer<CChar>?, env: Environment = .process) throws(IVSError) {
+        var config = ClientConfig()
+        if let text = configJSON {
+            let root: JSONPointer
+            switch JSON.parse(text) {
+            case .success(let p): root = p
+            case .failure(let e):
+                throw .invalidArgument("config_json is not valid JSON: \(e.message) (line \(e.line), column \(e.column))")
+            }
+            defer { JSON.release(root) }
+            guard root.kind == .object else { throw .invalidArgument("config_json must be a JSON object") }
+            config = try ClientConfig(json: root)
+        }
+        try self.init(config: config, env: env)
+    }
+
+    static func lookup(service: String, operation: String) -> Result<(ServiceModel, Operation), IVSError> {
+        guard let model = ServiceModel.named(service) else {
+            return .failure(.invalidArgument("unknown service \"\(service)\"; services: ivs, ivs-realtime, ivschat",
+                                             code: "UnknownService"))
+        }
+        guard let op = model.operation(named: operation) else {
+            return .failure(.invalidArgument("unknown operation \"\(operation)\" for service \(service)",
+                                             code: "UnknownOperation"))
+        }
+        return .success((model, op))
+    }
+
+    /// Parses input JSON text (nil = {}) into an owned object.
+    static func parseInput(_ text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
+        guard let text else {
+            guard let o = JSON.object() else { return .failure(.internal("out of memory")) }
+            return .success(o)
+        }
+        switch JSON.parse(text) {
+        case .failure(let e):
+            return .failure(.invalidArgument("input_json is not valid JSON: \(e.message) (line \(e.line), column \(e.column))",
+                                             code: "MalformedInput"))
+        case .success(let p):
+            guard p.kind == .object else {
+                JSON.release(p)
+                return .failure(.invalidArgument("input_json must be a JSON object", code: "MalformedInput"))
+            }
+            return .success(p)
+        }
+    }
+
+    /// Calls one operation with input JSON text; returns the owned output object.
+    public func call(service: String, operation: String, input text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
+        let found: (ServiceModel, Operation)
+        switch Self.lookup(service: service, operation: operation) {
+        case .success(let f): found = f
+        case .failure(let e): return .failure(e)
+        }
+        let input: JSONPointer
+        switch Self.parseInput(text) {
+        case .success(let p): input = p
+        case .failure(let e): return .failure(e)
+        }
+        defer { JSON.release(input) }
+        return call(found.0, found.1, input: input)
+    }
+
+    /// Calls one operation with a parsed input object (borrowed; an idempotency token may be added to it).
+    public func call(_ model: ServiceModel, _ op: Operation, input: JSONPointer) -> Result<JSONPointer, IVSError> {
+        if config.validation != .off {
+            let problems = Validator(model: model, strict: config.validation == .strict).validate(input, shape: op.input)
+            if !problems.isEmpty { return .failure(.validation(problems)) }
+        }
+        let request: SerializedRequest
+        switch RestJSONSerializer(model: model).serialize(op, input: input) {
+        case .success(let r): request = r
+        case .failure(let e): return .failure(e)
+        }
+        guard let endpoint = config.endpoints[model.name] else { return .failure(.internal("no endpoint for \(model.name)")) }
+        return send(model, op, request, endpoint: endpoint)
+    }
+
+    /// The attempt loop: sign, send, classify, and retry per the retry policy.
+    func send(_ model: ServiceModel, _ op: Operation, _ request: SerializedRequest, endpoint: Endpoint) -> Result<JSONPointer, IVSError> {
+        let creds: Credentials
+        do { creds = try credentials.resolve() } catch { return .failure(error) }
+        let url = endpoint.url + request.target
+        let path = endpoint.basePath + request.path
+        var attempt = 0
+        var retryCost: Int? = nil
+        let level = config.logLevel
+        while true {
+            attempt += 1
+            retry.rateLimiter?.acquire()
+            let sig = signer.sign(SigV4Signer.Request(method: request.method, path: path, query: request.query,
+                                                      headers: request.headers, host: endpoint.authority, body: request.body),
+                                  credentials: creds, region: config.region, service: model.signingName, time: Clock.now())
+            var headers = request.headers
+            headers.append(("Host", endpoint.authority))
+            headers.append(contentsOf: sig.headers)
+            let started = Clock.monotonic()
+            let result = transport.send(HTTPRequest(method: request.method, url: url, headers: headers, body: request.body))
+            let ms = Int((Clock.monotonic() - started) * 1000)
+            var failure: IVSError
+            var response: HTTPResponse? = nil
+            switch result {
+            case .success(let r) where r.status >= 200 && r.status < 300:
+                retry.release(retryCost: retryCost)
+                retry.rateLimiter?.update(throttled: false)
+                Log.log(.debug, clientLevel: level, "\(model.name).\(op.name) attempt \(attempt): \(request.method) \(url) -> \(r.status) in \(ms) ms")
+                return finish(model, op, r, attempts: attempt)
+            case .success(let r):
+                response = r
+                failure = ResponseParser(model: model).parseError(r)
+                retry.rateLimiter?.update(throttled: RetryPolicy.isThrottling(failure))
+            case .failure(let t):
+                failure = IVSError(.network, code: Self.networkCode(t.kind), "\(request.method) \(endpoint.url): \(t.message)")
+            }
+            failure.attempts = attempt
+            failure.retryable = RetryPolicy.isRetryable(failure)
+            var decision = "not retryable"
+            if failure.retryable {
+                if attempt >= retry.maxAttempts {
+                    decision = "no attempts left (max \(retry.maxAttempts))"
+                } else if let cost = retry.acquire(isTimeout: failure.code == "Timeout") {
+                    retryCost = (retryCost ?? 0) + cost
+                    let delay = RetryPolicy.serverDelay(response).map { min($0, RetryPolicy.maxBackoff) }
+                        ?? RetryPolicy.backoff(attempt: attempt, random: Double.random(in: 0..<1))
+                    Log.log(.debug, clientLevel: level, "\(model.name).\(op.name) attempt \(attempt): \(request.method) \(url) -> "
+                            + "\(response.map { String($0.status) } ?? failure.code) \(failure.code) in \(ms) ms; retrying in \(Int(delay * 1000)) ms")
+                    RetryPolicy.sleep(seconds: delay)
+                    continue
+                } else {
+                    decision = "retry quota exhausted"
+                }
+            }
+            Log.log(.debug, clientLevel: level, "\(model.name).\(op.name) attempt \(attempt): \(request.method) \(url) -> "
+                    + "\(response.map { String($0.status) } ?? failure.code) \(failure.code) in \(ms) ms; \(decision)")
+            return .failure(failure)
+        }
+    }
+
+    static func networkCode(_ k: TransportError.Kind) -> String {
+        switch k {
+        case .connect: return "EndpointConnectionError"
+        case .dns: return "EndpointResolutionError"
+        case .tls: return "SSLError"
+        case .timeout: return "Timeout"
+        case .reset: return "ConnectionClosedError"
+        case .other: return "HTTPClientError"
+        }
+    }
+
+    private func finish(_ model: ServiceModel, _ op: Operation, _ r: HTTPResponse, attempts: Int) -> Result<JSONPointer, IVSError> {
+        switch ResponseParser(model: model).parseOutput(op, r) {
+        case .failure(var e):
+            e.attempts = attempts
+            return .failure(e)
+        case .success(let out):
+            let meta = JSON.object()
+            meta?.set("RequestId", JSON.string(ResponseParser.requestId(r) ?? ""))
+            meta?.set("HTTPStatusCode", JSON.integer(Int64(r.status)))
+            let h = JSON.object()
+            for (k, v) in r.headers { h?.set(k, JSON.string(v)) }
+            meta?.set("HTTPHeaders", h)
+            meta?.set("RetryAttempts", JSON.integer(Int64(attempts - 1)))
+            out.set("ResponseMetadata", meta)
+            return .success(out)
+        }
+    }
+}

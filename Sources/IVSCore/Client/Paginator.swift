@@ -1,0 +1,55 @@
+import CJansson
+
+extension Client {
+    /// Calls a paginated operation page after page and joins each result list across pages. The page
+    /// token is absent from the result; ResponseMetadata is the last page's. A token that repeats is an
+    /// error rather than an endless loop.
+    public func paginate(service: String, operation: String, input text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
+        let found: (ServiceModel, Operation)
+        switch Self.lookup(service: service, operation: operation) {
+        case .success(let f): found = f
+        case .failure(let e): return .failure(e)
+        }
+        let (model, op) = found
+        let input: JSONPointer
+        switch Self.parseInput(text) {
+        case .success(let p): input = p
+        case .failure(let e): return .failure(e)
+        }
+        defer { JSON.release(input) }
+        guard let pag = op.paginator else { return call(model, op, input: input) }
+        var joined: JSONPointer? = nil
+        var seen: Set<String> = []
+        while true {
+            let page: JSONPointer
+            switch call(model, op, input: input) {
+            case .success(let p): page = p
+            case .failure(let e):
+                JSON.release(joined)
+                return .failure(e)
+            }
+            let token = page[pag.outputToken]?.stringValue
+            if let acc = joined {
+                for key in pag.resultKeys {
+                    guard let items = page[key], items.kind == .array else { continue }
+                    if acc[key] == nil { acc.set(key, JSON.array()) }
+                    json_array_extend(acc[key], items)
+                }
+                for k in ["ResponseMetadata"] { if let v = page[k] { acc.set(k, JSON.retain(v)) } }
+                JSON.release(page)
+            } else {
+                joined = page
+            }
+            guard let t = token, !t.isEmpty else { break }
+            guard seen.insert(t).inserted else {
+                JSON.release(joined)
+                return .failure(IVSError(.service, code: "PaginationError",
+                                         "the service returned the same \(pag.outputToken) twice; stopping"))
+            }
+            input.set(pag.inputToken, JSON.string(t))
+        }
+        guard let result = joined else { return .failure(.internal("no page")) }
+        json_object_del(result, pag.outputToken)
+        return .success(result)
+    }
+}

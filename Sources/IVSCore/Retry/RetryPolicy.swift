@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum RetryMode: String, Sendable { case standard, adaptive, off }
+
+/// botocore's standard retry mode: which failures are retried, how long to wait, and the retry quota
+/// that stops a client from retrying into an outage.
+public final class RetryPolicy: @unchecked Sendable {
+    public let mode: RetryMode
+    public let maxAttempts: Int
+    static let maxBackoff: Double = 20
+    static let initialQuota = 500
+    static let retryCost = 5
+    static let timeoutRetryCost = 10
+    static let noRetryIncrement = 1
+
+    private let quota = Locked<Int>(RetryPolicy.initialQuota)
+    /// Adaptive mode's client-side rate limiter (nil in the other modes).
+    public let rateLimiter: ClientRateLimiter?
+
+    public init(mode: RetryMode, maxAttempts: Int) {
+        self.mode = mode
+        self.maxAttempts = mode == .off ? 1 : max(1, maxAttempts)
+        self.rateLimiter = mode == .adaptive ? ClientRateLimiter() : nil
+    }
+
+    static let throttlingCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+    ]
+    static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+                                              "InternalError"]
+    static let transientStatus: Set<Int> = [500, 502, 503, 504]
+
+    public static func isThrottling(_ e: IVSError) -> Bool {
+        throttlingCodes.contains(e.code) || e.httpStatus == 429
+    }
+
+    /// Whether an error is worth another attempt (independent of attempts left and quota).
+    public static func isRetryable(_ e: IVSError) -> Bool {
+        switch e.kind {
+        case .network: return true
+        case .service:
+            return isThrottling(e) || transientCodes.contains(e.code) || transientStatus.contains(e.httpStatus ?? 0)
+        default: return false
+        }
+    }
+
+    /// The delay before retry number `attempt` (1-based attempt that just failed): rand * min(2^(attempt-1), 20).
+    public static func backoff(attempt: Int, random: Double) -> Double {
+        random * min(pow(2, Double(attempt - 1)), maxBackoff)
+    }
+
+    /// Takes retry tokens from the quota; false when the quota cannot pay for another retry.
+    public func acquire(isTimeout: Bool) -> Int? {
+        let cost = isTimeout ? Self.timeoutRetryCost : Self.retryCost
+        return quota.withValue { q in
+            guard q >= cost else { return nil }
+            q -= cost
+            return cost
+        }
+    }
+
+    /// After a success: give back what its retries cost, or one token if it took none.
+    public func release(retryCost: Int?) {
+        quota.withValue { q in q = min(Self.initialQuota, q + (retryCost ?? Self.noRetryIncrement)) }
+    }
+
+    public var availableQuota: Int { quota.withValue { $0 } }
+
+    /// Delay asked for by the service: x-amz-retry-after (milliseconds) or Retry-After (seconds or an HTTP date).
+    static func serverDelay(_ r: HTTPResponse?) -> Double? {
+        guard let r else { return nil }
+        if let ms = r.header("x-amz-retry-after").flatMap({ Double($0) }), ms >= 0 { return ms / 1000 }
+        if let ra = r.header("retry-after") {
+            if let s = Double(ra), s >= 0 { return s }
+            if let d = Clock.parseHTTPDate(ra) { return max(0, d - Clock.now()) }
+        }
+        return nil
+    }
+
+    public static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        var rem = timespec()
+        while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
+    }
+}
+
+/// Adaptive mode's token bucket with a CUBIC-adjusted fill rate, as botocore's adaptive retry mode
+/// (botocore/retries/adaptive.py, bucket.py, throttling.py).
+public final class ClientRateLimiter: @unchecked Sendable {
+    static let beta = 0.7
+    static let scaleConstant = 0.4
+    static let smooth = 0.8
+    static let minFillRate = 0.5
+    private let lock = Lock()
+    private var enabled = false
+    private var fillRate = 0.5
+    private var maxCapacity = 1.0
+    private var capacity = 1.0
+    private var lastTimestamp: Double?
+    private var lastMaxRate = 0.0
+    private var lastThrottleTime = Clock.monotonic()
+    private var timeWindow = 0.0
+    private var measuredTxRate = 0.0
+    private var lastTxRateBucket = (Clock.monotonic() * 2).rounded(.down) / 2
+    private var requestCount = 0
+
+    public init() {}
+
+    /// Blocks until the bucket allows one request (only once a throttle has been seen).
+    public func acquire() {
+        while true {
+            let wait: Double = lock.withLock {
+                guard enabled else { return 0 }
+                refill()
+                if capacity >= 1 { capacity -= 1; return 0 }
+                return (1 - capacity) / fillRate
+            }
+            if wait <= 0 { return }
+            RetryPolicy.sleep(seconds: wait)
+        }
+    }
+
+    /// Feeds one response in: throttled or not.
+    public func update(throttled: Bool) {
+        lock.withLock {
+            updateMeasuredRate()
+            let now = Clock.monotonic()
+            let newRate: Double
+            if throttled {
+                let rateToUse = enabled ? min(measuredTxRate, fillRate) : measuredTxRate
+                lastMaxRate = rateToUse
+                timeWindow = pow(lastMaxRate * (1 - Self.beta) / Self.scaleConstant, 1.0 / 3)
+                newRate = rateToUse * Self.beta
+                lastThrottleTime = now
+                enabled = true
+            } else {
+                let t = now - lastThrottleTime
+                newRate = Self.scaleConstant * pow(t - timeWindow, 3) + lastMaxRate
+            }
+            updateRate(min(newRate, 2 * measuredTxRate))
+        }
+    }
+
+    private func refill() {
+        let now = Clock.monotonic()
+        if let last = lastTimestamp {
+            capacity = min(maxCapacity, capacity + (now - last) * fillRate)
+        }
+        lastTimestamp = now
+    }
+
+    private func updateRate(_ rate: Double) {
+        refill()
+        fillRate = max(rate, Self.minFillRate)
+        maxCapacity = max(rate, 1)
+        capacity = min(capacity, maxCapacity)
+    }
+
+    private func updateMeasuredRate() {
+        let now = Clock.monotonic()
+        let bucket = (now * 2).rounded(.down) / 2
+        requestCount += 1
+        if bucket > lastTxRateBucket {
+            let current = Double(requestCount) / (bucket - lastTxRateBucket)
+            measuredTxRate = current * Self.smooth + measuredTxRate * (1 - Self.smooth)
+            requestCount = 0
+            lastTxRateBucket = bucket
+        }
+    }
+
+    /// Current fill rate (requests per second), for tests.
+    public var currentFillRate: Double { lock.withLock { fillRate } }
+    public var isEnabled: Bool { lock.withLock { enabled } }
+}

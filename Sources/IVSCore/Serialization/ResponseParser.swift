@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns a restJson1 HTTP response into the contract's output JSON or a service error.
+public struct ResponseParser {
+    let model: ServiceModel
+
+    public init(model: ServiceModel) { self.model = model }
+
+    /// The output object (owned): the output shape's members as the model names them, timestamps as
+    /// ISO 8601, header-bound members from the response headers. ResponseMetadata is added by the caller.
+    public func parseOutput(_ op: Operation, _ response: HTTPResponse) -> Result<JSONPointer, IVSError> {
+        guard let out = JSON.object() else { return .failure(.internal("out of memory")) }
+        guard op.output >= 0, op.output < model.shapes.count else { return .success(out) }
+        let shape = model.shapes[op.output]
+        var body: JSONPointer? = nil
+        if !response.body.isEmpty {
+            let parsed = response.body.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
+            }
+            switch parsed {
+            case .success(let p): body = p
+            case .failure(let e):
+                JSON.release(out)
+                return .failure(IVSError(.service, code: "InvalidResponse",
+                                         "the service's response is not valid JSON: \(e.message)",
+                                         httpStatus: response.status, requestId: Self.requestId(response)))
+            }
+        }
+        defer { JSON.release(body) }
+        for m in shape.members {
+            switch m.location {
+            case .header:
+                if let v = response.header(m.locationName.lowercased()) { out.set(m.name, JSON.string(v)) }
+            case .body:
+                if let b = body, b.kind == .object, let v = b[m.name], v.kind != .null {
+                    out.set(m.name, outputValue(v, m.shape, depth: 0))
+                }
+            default: break
+            }
+        }
+        return .success(out)
+    }
+
+    /// Converts a parsed body value by its shape (owned). Members unknown to the model are dropped,
+    /// as botocore drops them.
+    func outputValue(_ v: JSONPointer, _ shapeIndex: Int, depth: Int) -> JSONPointer? {
+        guard shapeIndex >= 0, shapeIndex < model.shapes.count, depth < 64 else { return JSON.retain(v) }
+        let shape = model.shapes[shapeIndex]
+        switch shape.type {
+        case .timestamp:
+            if let d = v.numberValue { return JSON.string(Clock.iso8601(d)) }
+            if let s = v.stringValue, let d = Clock.parseISO8601(s) ?? Clock.parseHTTPDate(s) {
+                return JSON.string(Clock.iso8601(d))
+            }
+            return JSON.retain(v)
+        case .structure where v.kind == .object:
+            let o = JSON.object()
+            for m in shape.members {
+                if let mv = v[m.name], mv.kind != .null { o?.set(m.name, outputValue(mv, m.shape, depth: depth + 1)) }
+            }
+            return o
+        case .list where v.kind == .array:
+            if !ShapeFacts.of(model).containsTimestamp(shapeIndex) && model.shapes[max(shape.element, 0)].type != .structure {
+                return JSON.retain(v)
+            }
+            let a = JSON.array()
+            for i in 0..<v.count { if let e = v.element(i) { a?.append(outputValue(e, shape.element, depth: depth + 1)) } }
+            return a
+        case .map where v.kind == .object:
+            if !ShapeFacts.of(model).containsTimestamp(shapeIndex) && model.shapes[max(shape.element, 0)].type != .structure {
+                return JSON.retain(v)
+            }
+            let o = JSON.object()
+            v.forEachMember { k, value in o?.set(k, outputValue(value, shape.element, depth: depth + 1)) }
+            return o
+        default:
+            return JSON.retain(v)
+        }
+    }
+
+    static func requestId(_ r: HTTPResponse) -> String? {
+        r.header("x-amzn-requestid") ?? r.header("x-amz-request-id")
+    }
+
+    /// The service error in a non-2xx response: the code from x-amzn-ErrorType, __type or code; the
+    /// message from message or Message; the body's other members as fields.
+    public func parseError(_ response: HTTPResponse) -> IVSError {
+        var code: String? = response.header("x-amzn-errortype").map(Self.cleanCode)
+        var message = ""
+        var fields: [(String, IVSError.FieldValue)] = []
+        if !response.body.isEmpty,
+           case .success(let b) = response.body.withUnsafeBufferPointer({ buf in
+               buf.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: buf.count) }
+           }) {
+            defer { JSON.release(b) }
+            if b.kind == .object {
+                if code == nil || code == "" {
+                    code = (b["__type"]?.stringValue ?? b["code"]?.stringValue ?? b["Code"]?.stringValue).map(Self.cleanCode)
+                }
+                message = b["message"]?.stringValue ?? b["Message"]?.stringValue ?? b["errorMessage"]?.stringValue ?? ""
+                b.forEachMember { k, v in
+                    switch k {
+                    case "message", "Message", "__type", "code", "Code": return
+                    default:
+                        if let s = v.stringValue { fields.append((k, .string(s))) }
+                        else { fields.append((k, .json(JSON.dump(v)))) }
+                    }
+                }
+            }
+        }
+        let finalCode = code.flatMap { $0.isEmpty ? nil : $0 } ?? Self.codeForStatus(response.status)
+        if message.isEmpty { message = "the service answered HTTP \(response.status) \(finalCode)" }
+        return IVSError(.service, code: finalCode, message, httpStatus: response.status,
+                        requestId: Self.requestId(response), fields: fields)
+    }
+
+    /// "aws.ivs#ValidationException:http://..." -> "ValidationException".
+    static func cleanCode(_ raw: String) -> String {
+        var s = Substring(raw)
+        if let colon = s.firstIndex(of: ":") { s = s[..<colon] }
+        if let hash = s.lastIndex(of: "#") { s = s[s.index(after: hash)...] }
+        return s.trimmingSpaces()
+    }
+
+    static func codeForStatus(_ status: Int) -> String {
+        switch status {
+        case 400: return "BadRequest"
+        case 403: return "Forbidden"
+        case 404: return "NotFound"
+        case 429: return "TooManyRequestsException"
+        case 500: return "InternalServerError"
+        case 502: return "BadGateway"
+        case 503: return "ServiceUnavailable"
+        case 504: return "GatewayTimeout"
+        default: return "HTTP\(status)"
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        var s = self
+        while let f = s.first, f == " " { s.removeFirst() }
+        while let l = s.last, l == " " { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,404 @@
+/*
+ * ivs.h: the C interface of libivs, a client library for Amazon Interactive Video Service
+ * (IVS low-latency streaming, IVS Real-Time stages and IVS Chat).
+ *
+ * The interface is JSON in, JSON out. A client (ivs_client) holds configuration, credentials and a pool
+ * of kept-alive HTTP connections; ivs_call() sends one operation of one service and returns the
+ * operation's output as a JSON object, or an error JSON object. Operation and member names are those
+ * of the AWS API reference (CreateChannel, latencyMode); boto3's snake_case operation names
+ * (create_channel) are accepted too.
+ *
+ * Conventions that hold for every function below:
+ *  - Strings passed in are NUL-terminated UTF-8 and are only read during the call; libivs never keeps
+ *    a pointer to them.
+ *  - Every char * that libivs returns is owned by the caller and must be released with ivs_free().
+ *  - A function that returns ivs_status always sets each out-pointer it is given: to a new string or
+ *    handle, or to NULL when there is nothing to return. A NULL out-pointer is allowed where noted and
+ *    otherwise yields IVS_E_INVALID_ARGUMENT.
+ *  - On failure, *out_json (or *out_error_json) is an error JSON object of this fixed shape:
+ *      {"error": {"kind": "service", "code": "ResourceNotFoundException", "message": "...",
+ *                 "httpStatus": 404, "requestId": "...", "retryable": false, "attempts": 1,
+ *                 "fields": {}}}
+ *    kind is one of invalid_argument, validation, config, credentials, network, service, internal and
+ *    matches the returned status. For validation errors code is "ParamValidationError" and
+ *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}.
+ *  - No input can crash the process: NULL, malformed or deeply nested JSON, wrong types and invalid
+ *    UTF-8 are reported as a status and an error JSON.
+ *  - Secrets (secret access keys, session tokens, the Authorization header, stream keys, chat and
+ *    participant tokens, private keys) never appear in error messages or log lines.
+ *
+ * Threading: every function may be called from any thread. A client may be shared by many threads at
+ * once; calls on one client run concurrently, each on its own pooled connection.
+ */
+#ifndef IVS_H
+#define IVS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define IVS_API __attribute__((visibility("default")))
+#else
+#define IVS_API
+#endif
+
+/* The ABI version: changes only when the signature of an existing function changes. New functions
+ * may be added without changing it. */
+#define IVS_ABI_VERSION 1
+
+/* An opaque client handle. Thread-safe. */
+typedef struct ivs_client ivs_client;
+
+/* Status codes (fixed values). */
+typedef enum ivs_status {
+    IVS_OK = 0,
+    IVS_E_INVALID_ARGUMENT = 1, /* NULL where required, malformed JSON, unknown service or operation */
+    IVS_E_VALIDATION = 2,       /* input does not satisfy the operation's model; nothing was sent */
+    IVS_E_CONFIG = 3,           /* bad client configuration */
+    IVS_E_CREDENTIALS = 4,      /* no usable credentials */
+    IVS_E_NETWORK = 5,          /* DNS, connect, TLS, timeout, reset: after retries */
+    IVS_E_SERVICE = 6,          /* the service answered with an error */
+    IVS_E_INTERNAL = 7          /* a bug in libivs or an out-of-memory condition */
+} ivs_status;
+
+/* The library version, e.g. "0.1.0". A static string: do not free it. */
+IVS_API const char *ivs_version(void);
+
+/*
+ * Creates a client.
+ *
+ * config_json is NULL, "{}" or a JSON object with any of these keys (an unknown key is IVS_E_CONFIG):
+ *   region                 "us-west-2"
+ *   profile                shared config profile name
+ *   credentials            {"accessKeyId": ..., "secretAccessKey": ..., "sessionToken": ...}
+ *   endpointUrl            one endpoint for all three services, e.g. "http://127.0.0.1:4566"
+ *   endpointUrls           {"ivs": URL, "ivs-realtime": URL, "ivschat": URL}
+ *   useFipsEndpoint, useDualstackEndpoint   booleans
+ *   retryMode              "standard" (default), "adaptive" or "off"
+ *   maxAttempts            total attempts per call, including the first (default 3)
+ *   connectTimeoutMs, requestTimeoutMs      milliseconds (defaults 10000 and 60000)
+ *   caBundle               path to a PEM CA bundle; verifyTls: boolean (default true)
+ *   proxy                  proxy URL for all requests
+ *   userAgentSuffix        appended to the User-Agent "libivs/<version>"
+ *   validation             "on" (default), "strict" (enums and patterns too) or "off"
+ *   logLevel               0-5, as ivs_set_log_callback()
+ * Absent keys follow the AWS conventions (environment variables, then the shared config and
+ * credentials files). Credentials are resolved on first use, not here.
+ *
+ * On IVS_OK, *out_client is a new client to release with ivs_client_free() and *out_error_json is
+ * NULL. On failure, *out_client is NULL and *out_error_json holds an error JSON (out_error_json may
+ * be NULL if the caller does not want it). Returns IVS_E_INVALID_ARGUMENT if out_client is NULL or
+ * config_json is not a JSON object, IVS_E_CONFIG for a bad or missing setting (e.g. no region).
+ */
+IVS_API ivs_status ivs_client_new(const char *config_json, ivs_client **out_client, char **out_error_json);
+
+/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread. */
+IVS_API void ivs_client_free(ivs_client *client);
+
+/*
+ * Calls one operation.
+ *
+ * service is "ivs", "ivs-realtime" or "ivschat"; operation is an API name ("CreateChannel") or its
+ * snake_case form ("create_channel"); input_json is the operation's input as a JSON object (NULL means
+ * "{}"). Timestamps in the input may be ISO 8601 strings or epoch seconds.
+ *
+ * On IVS_OK, *out_json is the operation's output members as the model names them, timestamps as
+ * ISO 8601 UTC strings, plus "ResponseMetadata": {"RequestId", "HTTPStatusCode", "HTTPHeaders",
+ * "RetryAttempts"}. Otherwise *out_json is an error JSON (see the top of this file). The input is
+ * validated against the model before anything is sent (IVS_E_VALIDATION); retryable failures are
+ * retried per the client's retry mode before IVS_E_NETWORK or IVS_E_SERVICE is returned.
+ *
+ * Blocks until the call completes or times out. out_json must not be NULL.
+ */
+IVS_API ivs_status ivs_call(ivs_client *client, const char *service, const char *operation,
+                            const char *input_json, char **out_json);
+
+/*
+ * Calls a paginated operation until the last page and returns one output in which each of the
+ * paginator's result lists holds the items of every page, in order, and the page token is absent.
+ * "ResponseMetadata" is that of the last page. maxResults in the input sets the page size. For an
+ * operation that is not paginated this behaves as ivs_call(). Same arguments and ownership as ivs_call.
+ */
+IVS_API ivs_status ivs_paginate(ivs_client *client, const char *service, const char *operation,
+                                const char *input_json, char **out_json);
+
+/*
+ * Describes the services libivs knows, as JSON, for generating bindings:
+ *   {"abiVersion": 1, "version": "...", "services": {"ivs": {"apiVersion", "endpointPrefix",
+ *    "signingName", "serviceId", "operations": {"CreateChannel": {"snakeName", "http": {"method",
+ *    "requestUri"}, "input": SHAPE_NAME, "output": SHAPE_NAME, "errors": [...], "paginator":
+ *    {"inputToken", "outputToken", "limitKey", "resultKeys"} or absent}}, "shapes": {SHAPE_NAME:
+ *    {"type", "members": {NAME: {"shape", "required", "location"}}, "member", "key", "value",
+ *    "enum", "min", "max", "pattern", "sensitive", "error": {"httpStatus"}}}}}}
+ * service is one service name, or NULL for all. Returns NULL for an unknown service. The caller frees
+ * the result with ivs_free().
+ */
+IVS_API char *ivs_describe(const char *service);
+
+/* Frees any string libivs returned. NULL-safe. */
+IVS_API void ivs_free(void *p);
+
+/*
+ * Log sink. level: 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace. message is valid only during the
+ * callback. At debug level every HTTP attempt is logged (method, URL, status, duration, retry
+ * decision) with secrets redacted. The callback may be called from any thread, concurrently.
+ */
+typedef void (*ivs_log_fn)(int level, const char *message, void *userdata);
+
+/*
+ * Sets the process-wide log level and sink. fn NULL means stderr. Messages above level are dropped
+ * before they are formatted. A client's "logLevel" setting raises the level for that client's calls.
+ */
+IVS_API void ivs_set_log_callback(int level, ivs_log_fn fn, void *userdata);
+
+/* ------------------------------------------------------------------------------------------------
+ * Tokens and keys: computed locally with libcrypto; no network except ivs_participant_token_for_stage.
+ * All return IVS_E_VALIDATION with an error JSON for bad keys, claims or lifetimes. Private key
+ * material never appears in any output, error or log.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* A new ECDSA P-384 key pair: {"privateKey": PKCS#8 PEM, "publicKey": SubjectPublicKeyInfo PEM},
+ * ready for ImportPlaybackKeyPair and ImportPublicKey. */
+IVS_API ivs_status ivs_keypair_generate(char **out_json);
+
+/*
+ * A playback authorization token for a private channel (ES384 JWT). request_json:
+ *   {"privateKey": PEM, "channelArn": ..., "expiresIn": seconds (default 3600; 600 and at most 600 when
+ *    viewerId or singleUseUuid is set), "accessControlAllowOrigin": "https://a.example,https://b.example",
+ *    "strictOriginEnforcement": bool, "singleUseUuid": ..., "viewerId": ... (at most 40 characters),
+ *    "viewerSessionVersion": int, "maximumResolution": "SD"|"HD"|"FULL_HD", "playbackUrl": URL}
+ * Output: {"token": ..., "expiresAt": ISO 8601, "playbackUrl": URL?token=... (only when given)}.
+ */
+IVS_API ivs_status ivs_playback_token(const char *request_json, char **out_json);
+
+/*
+ * A self-signed IVS Real-Time participant token (ES384 JWT, kid = publicKeyArn). request_json:
+ *   {"privateKey": PEM, "publicKeyArn": ..., "stageArn": ..., "eventsUrl": ..., "whipUrl": ...,
+ *    "participantId": [A-Za-z0-9_-]{1,64} (generated when absent), "userId": ... (at most 128 characters),
+ *    "attributes": {string: string} (at most 1 KB in all), "capabilities": ["PUBLISH", "SUBSCRIBE"]
+ *    (the default), "duration": minutes (default 720, at most 20160)}
+ * Output: {"participantToken": {"token", "participantId", "userId", "attributes", "capabilities",
+ *          "duration", "expirationTime"}}, as CreateParticipantToken returns it.
+ */
+IVS_API ivs_status ivs_participant_token(const char *request_json, char **out_json);
+
+/* As ivs_participant_token(), but eventsUrl and whipUrl are read from the stage with GetStage through
+ * client (so errors may also be those of ivs_call). */
+IVS_API ivs_status ivs_participant_token_for_stage(ivs_client *client, const char *request_json, char **out_json);
+
+/* Verifies an ES384 token against a PEM public key: signature, algorithm and expiry. On IVS_OK,
+ * *out_json is {"header": {...}, "claims": {...}}; an invalid, expired or wrongly signed token is
+ * IVS_E_VALIDATION. */
+IVS_API ivs_status ivs_token_verify(const char *token, const char *public_key_pem, char **out_json);
+
+/* ------------------------------------------------------------------------------------------------
+ * One function per operation, each exactly ivs_call(client, "<service>", "<Operation>", input_json,
+ * out_json): ivs_<svc>_<operation> with <svc> ivs, realtime or chat.
+ * ------------------------------------------------------------------------------------------------ */
+/* BEGIN GENERATED OPERATIONS: tools/codegen/generate.py; do not edit by hand */
+
+/* Amazon Interactive Video Service ("ivs"): 40 operations. */
+/** ivs BatchGetChannel: Performs GetChannel on multiple ARNs simultaneously. */
+IVS_API ivs_status ivs_ivs_batch_get_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs BatchGetStreamKey: Performs GetStreamKey on multiple ARNs simultaneously. */
+IVS_API ivs_status ivs_ivs_batch_get_stream_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs BatchStartViewerSessionRevocation: Performs StartViewerSessionRevocation on multiple channel ARN and viewer ID pairs simultaneously. */
+IVS_API ivs_status ivs_ivs_batch_start_viewer_session_revocation(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateAdConfiguration: Creates a new ad configuration to be used for server-side ad insertion. */
+IVS_API ivs_status ivs_ivs_create_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateChannel: Creates a new channel and an associated stream key to start streaming. */
+IVS_API ivs_status ivs_ivs_create_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreatePlaybackRestrictionPolicy: Creates a new playback restriction policy, for constraining playback by countries and/or origins. */
+IVS_API ivs_status ivs_ivs_create_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateRecordingConfiguration: Creates a new recording configuration, used to enable recording to Amazon S3. */
+IVS_API ivs_status ivs_ivs_create_recording_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateStreamKey: Creates a stream key, used to initiate a stream, for the specified channel ARN. */
+IVS_API ivs_status ivs_ivs_create_stream_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteAdConfiguration: Deletes the specified ad configuration. */
+IVS_API ivs_status ivs_ivs_delete_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteChannel: Deletes the specified channel and its associated stream keys. */
+IVS_API ivs_status ivs_ivs_delete_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeletePlaybackKeyPair: Deletes a specified authorization key pair. */
+IVS_API ivs_status ivs_ivs_delete_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeletePlaybackRestrictionPolicy: Deletes the specified playback restriction policy. */
+IVS_API ivs_status ivs_ivs_delete_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteRecordingConfiguration: Deletes the recording configuration for the specified ARN. */
+IVS_API ivs_status ivs_ivs_delete_recording_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteStreamKey: Deletes the stream key for the specified ARN, so it can no longer be used to stream. */
+IVS_API ivs_status ivs_ivs_delete_stream_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetAdConfiguration: Gets the ad configuration represented by the specified ARN. */
+IVS_API ivs_status ivs_ivs_get_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetChannel: Gets the channel configuration for the specified channel ARN. */
+IVS_API ivs_status ivs_ivs_get_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetPlaybackKeyPair: Gets a specified playback authorization key pair and returns the arn and fingerprint. */
+IVS_API ivs_status ivs_ivs_get_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetPlaybackRestrictionPolicy: Gets the specified playback restriction policy. */
+IVS_API ivs_status ivs_ivs_get_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetRecordingConfiguration: Gets the recording configuration for the specified ARN. */
+IVS_API ivs_status ivs_ivs_get_recording_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetStream: Gets information about the active (live) stream on a specified channel. */
+IVS_API ivs_status ivs_ivs_get_stream(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetStreamKey: Gets stream-key information for a specified ARN. */
+IVS_API ivs_status ivs_ivs_get_stream_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetStreamSession: Gets metadata on a specified stream. */
+IVS_API ivs_status ivs_ivs_get_stream_session(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ImportPlaybackKeyPair: Imports the public portion of a new key pair and returns its arn and fingerprint. */
+IVS_API ivs_status ivs_ivs_import_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
+/** ivs InsertAdBreak: Inserts an ad marker in the playlist for the specified channel and duration using the ad configuration associated with the channel. */
+IVS_API ivs_status ivs_ivs_insert_ad_break(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListAdConfigurations: Gets summary information about all ad configurations in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_ad_configurations(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListChannels: Gets summary information about all channels in your account, in the Amazon Web Services region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_channels(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListPlaybackKeyPairs: Gets summary information about playback key pairs. */
+IVS_API ivs_status ivs_ivs_list_playback_key_pairs(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListPlaybackRestrictionPolicies: Gets summary information about playback restriction policies. */
+IVS_API ivs_status ivs_ivs_list_playback_restriction_policies(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListRecordingConfigurations: Gets summary information about all recording configurations in your account, in the Amazon Web Services region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_recording_configurations(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListStreamKeys: Gets summary information about stream keys for the specified channel. */
+IVS_API ivs_status ivs_ivs_list_stream_keys(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListStreamSessions: Gets a summary of current and previous streams for a specified channel in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_stream_sessions(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListStreams: Gets summary information about live streams in your account, in the Amazon Web Services region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_streams(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListTagsForResource: Gets information about Amazon Web Services tags for the specified ARN. */
+IVS_API ivs_status ivs_ivs_list_tags_for_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs PutMetadata: Inserts metadata into the active stream of the specified channel. */
+IVS_API ivs_status ivs_ivs_put_metadata(ivs_client *client, const char *input_json, char **out_json);
+/** ivs StartViewerSessionRevocation: Starts the process of revoking the viewer session associated with a specified channel ARN and viewer ID. */
+IVS_API ivs_status ivs_ivs_start_viewer_session_revocation(ivs_client *client, const char *input_json, char **out_json);
+/** ivs StopStream: Disconnects the incoming RTMPS stream for the specified channel. */
+IVS_API ivs_status ivs_ivs_stop_stream(ivs_client *client, const char *input_json, char **out_json);
+/** ivs TagResource: Adds or updates tags for the Amazon Web Services resource with the specified ARN. */
+IVS_API ivs_status ivs_ivs_tag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UntagResource: Removes tags from the resource with the specified ARN. */
+IVS_API ivs_status ivs_ivs_untag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateChannel: Updates a channel's configuration. */
+IVS_API ivs_status ivs_ivs_update_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdatePlaybackRestrictionPolicy: Updates a specified playback restriction policy. */
+IVS_API ivs_status ivs_ivs_update_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
+
+/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 39 operations. */
+/** ivs-realtime CreateEncoderConfiguration: Creates an EncoderConfiguration object. */
+IVS_API ivs_status ivs_realtime_create_encoder_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime CreateIngestConfiguration: Creates a new IngestConfiguration resource, used to specify the ingest protocol for a stage. */
+IVS_API ivs_status ivs_realtime_create_ingest_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime CreateParticipantToken: Creates an additional token for a specified stage. */
+IVS_API ivs_status ivs_realtime_create_participant_token(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime CreateStage: Creates a new stage (and optionally participant tokens). */
+IVS_API ivs_status ivs_realtime_create_stage(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime CreateStorageConfiguration: Creates a new storage configuration, used to enable recording to Amazon S3. */
+IVS_API ivs_status ivs_realtime_create_storage_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime DeleteEncoderConfiguration: Deletes an EncoderConfiguration resource. */
+IVS_API ivs_status ivs_realtime_delete_encoder_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime DeleteIngestConfiguration: Deletes a specified IngestConfiguration, so it can no longer be used to broadcast. */
+IVS_API ivs_status ivs_realtime_delete_ingest_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime DeletePublicKey: Deletes the specified public key used to sign stage participant tokens. */
+IVS_API ivs_status ivs_realtime_delete_public_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime DeleteStage: Shuts down and deletes the specified stage (disconnecting all participants). */
+IVS_API ivs_status ivs_realtime_delete_stage(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime DeleteStorageConfiguration: Deletes the storage configuration for the specified ARN. */
+IVS_API ivs_status ivs_realtime_delete_storage_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime DisconnectParticipant: Disconnects a specified participant from a specified stage. */
+IVS_API ivs_status ivs_realtime_disconnect_participant(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetComposition: Get information about the specified Composition resource. */
+IVS_API ivs_status ivs_realtime_get_composition(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetEncoderConfiguration: Gets information about the specified EncoderConfiguration resource. */
+IVS_API ivs_status ivs_realtime_get_encoder_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetIngestConfiguration: Gets information about the specified IngestConfiguration. */
+IVS_API ivs_status ivs_realtime_get_ingest_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetParticipant: Gets information about the specified participant token. */
+IVS_API ivs_status ivs_realtime_get_participant(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetPublicKey: Gets information for the specified public key. */
+IVS_API ivs_status ivs_realtime_get_public_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetStage: Gets information for the specified stage. */
+IVS_API ivs_status ivs_realtime_get_stage(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetStageSession: Gets information for the specified stage session. */
+IVS_API ivs_status ivs_realtime_get_stage_session(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime GetStorageConfiguration: Gets the storage configuration for the specified ARN. */
+IVS_API ivs_status ivs_realtime_get_storage_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ImportPublicKey: Import a public key to be used for signing stage participant tokens. */
+IVS_API ivs_status ivs_realtime_import_public_key(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListCompositions: Gets summary information about all Compositions in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_realtime_list_compositions(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListEncoderConfigurations: Gets summary information about all EncoderConfigurations in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_realtime_list_encoder_configurations(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListIngestConfigurations: Lists all IngestConfigurations in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_realtime_list_ingest_configurations(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListParticipantEvents: Lists events for a specified participant that occurred during a specified stage session. */
+IVS_API ivs_status ivs_realtime_list_participant_events(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListParticipantReplicas: Lists all the replicas for a participant from a source stage. */
+IVS_API ivs_status ivs_realtime_list_participant_replicas(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListParticipants: Lists all participants in a specified stage session. */
+IVS_API ivs_status ivs_realtime_list_participants(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListPublicKeys: Gets summary information about all public keys in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_realtime_list_public_keys(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListStageSessions: Gets all sessions for a specified stage. */
+IVS_API ivs_status ivs_realtime_list_stage_sessions(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListStages: Gets summary information about all stages in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_realtime_list_stages(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListStorageConfigurations: Gets summary information about all storage configurations in your account, in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_realtime_list_storage_configurations(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime ListTagsForResource: Gets information about AWS tags for the specified ARN. */
+IVS_API ivs_status ivs_realtime_list_tags_for_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime StartComposition: Starts a Composition from a stage based on the configuration provided in the request. */
+IVS_API ivs_status ivs_realtime_start_composition(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime StartParticipantReplication: Starts replicating a publishing participant from a source stage to a destination stage. */
+IVS_API ivs_status ivs_realtime_start_participant_replication(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime StopComposition: Stops and deletes a Composition resource. */
+IVS_API ivs_status ivs_realtime_stop_composition(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime StopParticipantReplication: Stops a replicated participant session. */
+IVS_API ivs_status ivs_realtime_stop_participant_replication(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime TagResource: Adds or updates tags for the AWS resource with the specified ARN. */
+IVS_API ivs_status ivs_realtime_tag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime UntagResource: Removes tags from the resource with the specified ARN. */
+IVS_API ivs_status ivs_realtime_untag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime UpdateIngestConfiguration: Updates a specified IngestConfiguration. */
+IVS_API ivs_status ivs_realtime_update_ingest_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime UpdateStage: Updates a stage’s configuration. */
+IVS_API ivs_status ivs_realtime_update_stage(ivs_client *client, const char *input_json, char **out_json);
+
+/* Amazon Interactive Video Service Chat ("ivschat"): 17 operations. */
+/** ivschat CreateChatToken: Creates an encrypted token that is used by a chat participant to establish an individual WebSocket chat connection to a room. */
+IVS_API ivs_status ivs_chat_create_chat_token(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat CreateLoggingConfiguration: Creates a logging configuration that allows clients to store and record sent messages. */
+IVS_API ivs_status ivs_chat_create_logging_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat CreateRoom: Creates a room that allows clients to connect and pass messages. */
+IVS_API ivs_status ivs_chat_create_room(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat DeleteLoggingConfiguration: Deletes the specified logging configuration. */
+IVS_API ivs_status ivs_chat_delete_logging_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat DeleteMessage: Sends an event to a specific room which directs clients to delete a specific message; that is, unrender it from view and delete it from the client’s chat history. */
+IVS_API ivs_status ivs_chat_delete_message(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat DeleteRoom: Deletes the specified room. */
+IVS_API ivs_status ivs_chat_delete_room(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat DisconnectUser: Disconnects all connections using a specified user ID from a room. */
+IVS_API ivs_status ivs_chat_disconnect_user(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat GetLoggingConfiguration: Gets the specified logging configuration. */
+IVS_API ivs_status ivs_chat_get_logging_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat GetRoom: Gets the specified room. */
+IVS_API ivs_status ivs_chat_get_room(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat ListLoggingConfigurations: Gets summary information about all your logging configurations in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_chat_list_logging_configurations(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat ListRooms: Gets summary information about all your rooms in the AWS region where the API request is processed. */
+IVS_API ivs_status ivs_chat_list_rooms(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat ListTagsForResource: Gets information about AWS tags for the specified ARN. */
+IVS_API ivs_status ivs_chat_list_tags_for_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat SendEvent: Sends an event to a room. */
+IVS_API ivs_status ivs_chat_send_event(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat TagResource: Adds or updates tags for the AWS resource with the specified ARN. */
+IVS_API ivs_status ivs_chat_tag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat UntagResource: Removes tags from the resource with the specified ARN. */
+IVS_API ivs_status ivs_chat_untag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat UpdateLoggingConfiguration: Updates a specified logging configuration. */
+IVS_API ivs_status ivs_chat_update_logging_configuration(ivs_client *client, const char *input_json, char **out_json);
+/** ivschat UpdateRoom: Updates a room’s configuration. */
+IVS_API ivs_status ivs_chat_update_room(ivs_client *client, const char *input_json, char **out_json);
+
+/* END GENERATED OPERATIONS */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IVS_H */
