@@ -91,6 +91,7 @@ class Emulator:
 class RequestHandler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'ivs-local'
+    disable_nagle_algorithm = True  # headers and body go out in two writes; don't wait for an ACK
     emulator: Emulator  # set on the subclass made by serve()
 
     def log_message(self, fmt, *args):  # quiet unless --verbose
