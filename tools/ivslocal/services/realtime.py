@@ -666,26 +666,16 @@ _PIP_DEFAULTS = {'featuredParticipantAttribute': '', 'omitStoppedVideo': False,
                  'participantOrderAttribute': ''}
 
 
-def _ivs_channel(ctx, channel_arn: str):
-    """The ivs service's record of a channel in this account and region, or None; False when
-    the ivs service keeps its channels in a way this module does not know."""
-    ivs_state = common.state_for(ctx.account, ctx.region, 'ivs')
-    channels = ivs_state.get('channels')
-    if not isinstance(channels, dict):
-        return False if channels is not None else None
-    rec = channels.get(channel_arn)
-    if rec is None:
-        rec = channels.get(_arn_id(channel_arn))
-    return rec
+def _ivs_channel(ctx, channel_arn: str) -> dict | None:
+    """The ivs service's record of a channel in this account and region (services/ivs.py keeps
+    channels in its 'channels' table by ARN; a live one has a '_stream')."""
+    channels = common.state_for(ctx.account, ctx.region, 'ivs').get('channels')
+    return channels.get(channel_arn) if isinstance(channels, dict) else None
 
 
 def _channel_is_live(ctx, channel_arn: str) -> bool:
-    ivs_state = common.state_for(ctx.account, ctx.region, 'ivs')
-    streams = ivs_state.get('streams')
-    if isinstance(streams, dict):
-        s = streams.get(channel_arn)
-        return bool(s) and (not isinstance(s, dict) or s.get('state', 'LIVE') == 'LIVE')
-    return False
+    rec = _ivs_channel(ctx, channel_arn)
+    return bool(rec.get('_stream')) if isinstance(rec, dict) else False
 
 
 def _composition_summary(ctx, c: dict) -> dict:
@@ -844,7 +834,8 @@ def _parse_p384_pem(ctx, pem: str) -> bytes:
 
 
 def _fingerprint(der: bytes) -> str:
-    return ':'.join(f'{b:02x}' for b in hashlib.md5(der, usedforsecurity=False).digest())
+    # The same digest as the ivs service's playback key pairs (services/ivs.py).
+    return ':'.join(f'{b:02x}' for b in hashlib.sha256(der).digest())
 
 
 def _public_key_out(ctx, k: dict, summary: bool = False) -> dict:
@@ -991,8 +982,18 @@ def _stop_ingest(ctx, i: dict) -> None:
 # ---------------------------------------------------------------------------------------------
 # tags
 
+def _ivs_exists(ctx, arn: str) -> bool:
+    # ivs and ivs-realtime share one tag store, so either service answers for either's ARNs.
+    try:
+        from . import ivs
+        table = ivs.TABLES.get(common.parse_arn(arn)['resourceType'])
+    except (ImportError, AttributeError, ValueError):
+        return False
+    return table is not None and arn in common.state_for(ctx.account, ctx.region, 'ivs').get(table, {})
+
+
 def tag_operation(ctx, params):
-    return common.tag_ops(ctx, params, lambda arn: exists(ctx, arn))
+    return common.tag_ops(ctx, params, lambda arn: exists(ctx, arn) or _ivs_exists(ctx, arn))
 
 
 HANDLERS = {
@@ -1041,6 +1042,12 @@ HANDLERS = {
 # ---------------------------------------------------------------------------------------------
 # control API (/_local/...)
 
+def _missing(ctx, what: str) -> ServiceError:
+    err = not_found(ctx, what)
+    err.status = 404
+    return err
+
+
 def _bad(message: str) -> ServiceError:
     return ServiceError('ValidationException', message, 400)
 
@@ -1082,7 +1089,7 @@ def control_add_participant(state, body):
     ctx = _control_ctx(body)
     stage_arn = body['stageArn']
     if stage_arn not in _ns(ctx, 'stages'):
-        raise not_found(ctx, stage_arn)
+        raise _missing(ctx, stage_arn)
     if body.get('state') not in (None, 'CONNECTED', 'DISCONNECTED'):
         raise _bad('state must be CONNECTED or DISCONNECTED')
     fields = {k: body[k] for k in PARTICIPANT_FIELDS if k in body}
@@ -1103,12 +1110,12 @@ def control_disconnect_participant(state, body):
     stage_arn = body['stageArn']
     with ctx.lock:
         if stage_arn not in _ns(ctx, 'stages'):
-            raise not_found(ctx, stage_arn)
+            raise _missing(ctx, stage_arn)
         session = _active_session(ctx, stage_arn)
         pid = body.get('participantId')
         p = session['participants'].get(pid) if session and pid else None
         if p is None:
-            raise not_found(ctx, f'{stage_arn}/participant/{pid}')
+            raise _missing(ctx, f'{stage_arn}/participant/{pid}')
         _disconnect(ctx, stage_arn, session, p, reason=body.get('reason'))
         return {'stageArn': stage_arn, 'sessionId': session['sessionId'],
                 'sessionEnded': session['endTime'] is not None,
@@ -1123,11 +1130,11 @@ def control_add_event(state, body):
     stage_arn = body['stageArn']
     with ctx.lock:
         if stage_arn not in _ns(ctx, 'stages'):
-            raise not_found(ctx, stage_arn)
+            raise _missing(ctx, stage_arn)
         sid = body.get('sessionId')
         session = _find_session(ctx, stage_arn, sid) if sid else _active_session(ctx, stage_arn)
         if session is None:
-            raise not_found(ctx, sid or f'{stage_arn} (no active session)')
+            raise _missing(ctx, sid or f'{stage_arn} (no active session)')
         if body.get('name') not in EVENT_NAMES:
             raise _bad(f'name must be one of {", ".join(EVENT_NAMES)}')
         if body.get('errorCode') is not None and body['errorCode'] not in EVENT_ERROR_CODES:
@@ -1152,7 +1159,7 @@ def control_end_session(state, body):
     stage_arn = body['stageArn']
     with ctx.lock:
         if stage_arn not in _ns(ctx, 'stages'):
-            raise not_found(ctx, stage_arn)
+            raise _missing(ctx, stage_arn)
         session = _active_session(ctx, stage_arn)
         _end_session(ctx, stage_arn)
         return {'stageArn': stage_arn, 'sessionId': session['sessionId'] if session else None}
@@ -1165,7 +1172,7 @@ def control_ingest_start(state, body):
     with ctx.lock:
         i = _ns(ctx, 'ingests').get(body['arn'])
         if i is None:
-            raise not_found(ctx, body['arn'])
+            raise _missing(ctx, body['arn'])
         if not i['stageArn'] or i['stageArn'] not in _ns(ctx, 'stages'):
             raise ServiceError('ConflictException', 'The ingest configuration has no stage.', 409,
                                exceptionMessage='The ingest configuration has no stage.')
@@ -1188,7 +1195,7 @@ def control_ingest_stop(state, body):
     with ctx.lock:
         i = _ns(ctx, 'ingests').get(body['arn'])
         if i is None:
-            raise not_found(ctx, body['arn'])
+            raise _missing(ctx, body['arn'])
         _stop_ingest(ctx, i)
         return {'ingestConfiguration': {'arn': i['arn'], 'state': i['state']}}
 
