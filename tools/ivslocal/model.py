@@ -31,6 +31,26 @@ def _python_pattern(pattern: str) -> str:
     return pattern
 
 
+# Header members some IVS output and error shapes declare: the values the service sends for them.
+DEFAULT_HEADER_MEMBERS = {
+    'accessControlAllowOrigin': '*',
+    'accessControlExposeHeaders': 'Access-Control-Allow-Origin,Access-Control-Expose-Headers,Cache-Control,'
+                                  'Content-Security-Policy,Strict-Transport-Security,X-Content-Type-Options,'
+                                  'X-Frame-Options,x-amzn-ErrorType',
+    'cacheControl': 'no-store, no-cache',
+    'contentSecurityPolicy': "default-src 'self'",
+    'strictTransportSecurity': 'max-age=47304000; includeSubDomains',
+    'xContentTypeOptions': 'nosniff',
+    'xFrameOptions': 'DENY',
+}
+
+
+def _header_defaults(shape: dict, given: dict) -> dict:
+    return {m.get('locationName', name): DEFAULT_HEADER_MEMBERS[name]
+            for name, m in shape.get('members', {}).items()
+            if m.get('location') == 'header' and name in DEFAULT_HEADER_MEMBERS and given.get(name) is None}
+
+
 class ServiceModel:
     def __init__(self, name: str, data: dict):
         self.name = name
@@ -226,6 +246,7 @@ class ServiceModel:
         body: dict = {}
         if 'output' in op:
             shape = self.shapes[op['output']['shape']]
+            headers.update(_header_defaults(shape, result or {}))
             for name, member in shape.get('members', {}).items():
                 value = (result or {}).get(name)
                 if value is None:
@@ -243,7 +264,7 @@ class ServiceModel:
         the body as given."""
         shape = self.shapes.get(code, {})
         members = shape.get('members', {})
-        headers, body = {}, {}
+        headers, body = _header_defaults(shape, extra), {}
         for name, value in extra.items():
             if value is None:
                 continue
