@@ -49,10 +49,12 @@ def endpoint_url(ivs_local_url):
 @pytest.fixture(scope='session')
 def make_client(ivs_local_url):
     """make_client('ivs' | 'ivs-realtime' | 'ivschat', **overrides) -> a boto3 client on ivs-local.
-    attempts counts every attempt, the first included (botocore's total_max_attempts; its
-    max_attempts would count retries only)."""
-    def make(service, *, region=REGION, access_key='test', secret_key='test', attempts=1, **kwargs):
-        config = kwargs.pop('config', None) or Config(retries={'total_max_attempts': attempts, 'mode': 'standard'})
+    attempts (alias max_attempts) counts every attempt, the first included: botocore's
+    total_max_attempts, since its own max_attempts would count retries only."""
+    def make(service, *, region=REGION, access_key='test', secret_key='test', attempts=None, max_attempts=None,
+             **kwargs):
+        total = attempts or max_attempts or 1
+        config = kwargs.pop('config', None) or Config(retries={'total_max_attempts': total, 'mode': 'standard'})
         return boto3.client(SERVICES[service], endpoint_url=kwargs.pop('endpoint_url', ivs_local_url),
                             region_name=region, aws_access_key_id=access_key, aws_secret_access_key=secret_key,
                             config=config, **kwargs)

@@ -14,8 +14,9 @@ A service module (services/ivs.py, services/realtime.py, services/chat.py) expos
         control route under /_local/ ('streams/start', or 'GET chat/actions' to bind a method)
         -> fn(state, body). state is the service's namespace for the default account and the
         region named by body['region'] (default us-west-2); most routes instead resolve it from
-        an ARN in the body with state_for_arn(). body is the JSON body, or for GET the query
-        string (one value per key). Return a JSON-able dict; raise ServiceError for errors.
+        an ARN in the body with state_for_arn(). body is the JSON body merged over the query
+        string (one value per key; the only input for GET and DELETE). Return a JSON-able dict;
+        raise ServiceError for errors.
         The server holds LOCK around the call.
 """
 from __future__ import annotations

@@ -251,12 +251,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         route = self.raw_path[len('/_local/'):].strip('/')
         method = self.command
         try:
-            if method == 'GET':
-                doc = dict(parse_qsl(self.raw_query))
-            else:
-                doc = json.loads(body) if body.strip() else {}
-                if not isinstance(doc, dict):
-                    raise ValueError('the body must be a JSON object')
+            doc = json.loads(body) if body.strip() else {}
+            if not isinstance(doc, dict):
+                raise ValueError('the body must be a JSON object')
+            doc = {**dict(parse_qsl(self.raw_query)), **doc}  # query parameters, for GET and DELETE
         except ValueError as e:
             return self._send_json(400, {'message': f'bad JSON body: {e}'})
         try:
