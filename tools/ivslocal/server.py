@@ -181,9 +181,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             scope = sigv4.verify(self.command, self.raw_path, self.raw_query, self.headers, body,
                                  em.secret_for, mdl.signing_name)
         except sigv4.AuthError as e:
-            status = 403 if e.code != 'IncompleteSignatureException' else 400
-            if e.code == 'MissingAuthenticationTokenException':
-                status = 403
+            status = 400 if e.code == 'IncompleteSignatureException' else 403
             return self._error(mdl, request_id, common.ServiceError(e.code, e.message, status))
         entry['signatureValid'] = True
 
@@ -202,9 +200,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             else:
                 code = fault.get('code') or 'ServiceUnavailableException'
                 message = fault.get('message') or f'{code} (injected by ivs-local)'
-                extra = {} if service == 'ivschat' else {'exceptionMessage': message}
                 headers = {'Retry-After': str(fault['retryAfter'])} if fault.get('retryAfter') is not None else {}
-                return self._error(mdl, request_id, common.ServiceError(code, message, fault.get('status', 503), **extra),
+                return self._error(mdl, request_id, _service_error(service, code, message, fault.get('status', 503)),
                                    headers)
 
         ctx = common.Context(service, operation, em.credentials[scope.access_key][1], scope.region, request_id)
@@ -219,8 +216,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                                         [{'name': p, 'message': t} for p, t, _ in problems])
             handler = em.handlers[service].get(operation)
             if handler is None:
-                raise common.ServiceError('InternalServerException', f'{operation} is not implemented by ivs-local', 501,
-                                          **({} if service == 'ivschat' else {'exceptionMessage': 'not implemented'}))
+                raise _service_error(service, 'InternalServerException',
+                                     f'{operation} is not implemented by ivs-local', 501)
             with common.LOCK:
                 result = handler(ctx, params)
             status, headers, out = mdl.serialize_output(operation, result or {})
@@ -228,9 +225,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             return self._error(mdl, request_id, e)
         except Exception:
             sys.stderr.write(f'ivs-local: {service} {operation} failed:\n{traceback.format_exc()}')
-            message = 'Internal server error'
-            return self._error(mdl, request_id, common.ServiceError(
-                'InternalServerException', message, 500, **({} if service == 'ivschat' else {'exceptionMessage': message})))
+            return self._error(mdl, request_id,
+                               _service_error(service, 'InternalServerException', 'Internal server error', 500))
         headers.update({'x-amzn-RequestId': request_id})
         if out is not None:
             headers['Content-Type'] = 'application/json'
@@ -321,6 +317,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         with em.meta_lock:
             em.faults.append(fault)
         return dict(fault)
+
+
+def _service_error(service: str, code: str, message: str, status: int) -> common.ServiceError:
+    # IVS and IVS Real-Time errors repeat the text in exceptionMessage; Chat's have message only.
+    extra = {} if service == 'ivschat' else {'exceptionMessage': message}
+    return common.ServiceError(code, message, status, **extra)
 
 
 def _query_lists(raw_query: str) -> dict[str, list[str]]:

@@ -95,7 +95,7 @@ def create_channel(ctx, p):
     if len(channels) >= QUOTAS['channels']:
         raise quota(ctx, f'Maximum number of channels ({QUOTAS["channels"]}) reached')
     cid = new_id()
-    ingest = f'{new_id(12).lower()}'
+    ingest = new_id(12).lower()
     ch = {'name': '', 'latencyMode': 'LOW', 'type': 'STANDARD', 'authorized': False, 'recordingConfigurationArn': '',
           'insecureIngest': False, 'preset': '', 'playbackRestrictionPolicyArn': '', 'containerFormat': 'TS',
           'adConfigurationArn': '',
