@@ -125,14 +125,20 @@ def get_channel(ctx, p):
     return {'channel': _with_tags(ctx, _get(ctx, 'channels', p['arn']))}
 
 
-def batch_get_channel(ctx, p):
+def _batch_get(ctx, table: str, what: str, arns: list) -> tuple[list, list]:
+    """(found resources, errors for the rest), each ARN once, in the order asked."""
     found, errors = [], []
-    for arn in dict.fromkeys(p['arns']):
-        ch = _table(ctx, 'channels').get(arn)
-        if ch:
-            found.append(_with_tags(ctx, ch))
+    for arn in dict.fromkeys(arns):
+        item = _table(ctx, table).get(arn)
+        if item:
+            found.append(_with_tags(ctx, item))
         else:
-            errors.append({'arn': arn, 'code': 'ResourceNotFoundException', 'message': f'Channel {arn} not found'})
+            errors.append({'arn': arn, 'code': 'ResourceNotFoundException', 'message': f'{what} {arn} not found'})
+    return found, errors
+
+
+def batch_get_channel(ctx, p):
+    found, errors = _batch_get(ctx, 'channels', 'Channel', p['arns'])
     return {'channels': found, 'errors': errors}
 
 
@@ -186,13 +192,7 @@ def get_stream_key(ctx, p):
 
 
 def batch_get_stream_key(ctx, p):
-    found, errors = [], []
-    for arn in dict.fromkeys(p['arns']):
-        key = _table(ctx, 'streamKeys').get(arn)
-        if key:
-            found.append(_with_tags(ctx, key))
-        else:
-            errors.append({'arn': arn, 'code': 'ResourceNotFoundException', 'message': f'Stream key {arn} not found'})
+    found, errors = _batch_get(ctx, 'streamKeys', 'Stream key', p['arns'])
     return {'streamKeys': found, 'errors': errors}
 
 
