@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -144,6 +145,17 @@ def test_stage_errors(rt):
     foreign = arn.replace('123456789012', '210987654321')
     expect_error(rt, 'get_stage', 'ResourceNotFoundException', 404, arn=foreign)
     expect_error(rt, 'get_stage', 'ResourceNotFoundException', 404, arn=arn.replace('us-west-2', 'eu-west-1'))
+
+
+def test_server_side_validation(make_client, fresh):
+    """What boto3 would refuse to send, the server refuses too (with the model's error)."""
+    unchecked = make_client('ivs-realtime', config=Config(parameter_validation=False,
+                                                          retries={'total_max_attempts': 1}))
+    expect_error(unchecked, 'create_ingest_configuration', 'ValidationException', 400, name='x')
+    expect_error(unchecked, 'get_stage_session', 'ValidationException', 400,
+                 stageArn='arn:aws:ivs:us-west-2:123456789012:stage/abcdABCDefgh', sessionId='st-short')
+    expect_error(unchecked, 'create_encoder_configuration', 'ValidationException', 400, video={'width': 1})
+    assert unchecked.list_stages()['stages'] == []
 
 
 def test_list_stages_paginates(rt):

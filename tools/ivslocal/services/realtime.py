@@ -311,11 +311,8 @@ _RECORDING_DEFAULTS = {
 
 
 def _recording_config(ctx, cfg: dict | None, missing_storage) -> dict:
-    if cfg is None:
-        out = copy.deepcopy(_RECORDING_DEFAULTS)
-        out['storageConfigurationArn'] = ''
-        out['thumbnailConfiguration']['recordingMode'] = 'DISABLED'
-        return out
+    if cfg is None:  # recording off: no storage configuration, AWS's defaults for the rest
+        return {'storageConfigurationArn': '', **copy.deepcopy(_RECORDING_DEFAULTS)}
     out = copy.deepcopy(_RECORDING_DEFAULTS)
     for k, v in cfg.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
