@@ -158,6 +158,24 @@ def test_server_side_validation(make_client, fresh):
     assert unchecked.list_stages()['stages'] == []
 
 
+def test_state_is_per_account_and_region(rt, make_client, ctl):
+    here = rt.create_stage(name='here')['stage']['arn']
+    eu = make_client('ivs-realtime', region='eu-west-1')
+    there = eu.create_stage(name='there')['stage']['arn']
+    assert there.startswith('arn:aws:ivs:eu-west-1:123456789012:stage/')
+    other = make_client('ivs-realtime', access_key='other', secret_key='othersecret')
+    theirs = other.create_stage(name='theirs')['stage']['arn']
+    assert theirs.startswith('arn:aws:ivs:us-west-2:210987654321:stage/')
+    assert [s['arn'] for s in rt.list_stages()['stages']] == [here]
+    assert [s['arn'] for s in eu.list_stages()['stages']] == [there]
+    assert [s['arn'] for s in other.list_stages()['stages']] == [theirs]
+    expect_error(rt, 'get_stage', 'ResourceNotFoundException', 404, arn=theirs)
+    # the control API finds a stage's account and region from its ARN
+    sid = join(ctl, theirs, userId='u')['sessionId']
+    assert other.get_stage(arn=theirs)['stage']['activeSessionId'] == sid
+    assert 'activeSessionId' not in rt.get_stage(arn=here)['stage']
+
+
 def test_list_stages_paginates(rt):
     arns = [rt.create_stage(name=f'stage-{i}')['stage']['arn'] for i in range(7)]
     items, pages = all_pages(rt, 'list_stages', 'stages', 3)
@@ -248,19 +266,28 @@ def test_session_participants_and_events(rt, ctl):
         'participants']] == [gid]
     assert [p['participantId'] for p in rt.list_participants(stageArn=arn, sessionId=sid, filterByPublished=True)[
         'participants']] == [token_pid]
+    assert [p['participantId'] for p in rt.list_participants(stageArn=arn, sessionId=sid, filterByPublished=False)[
+        'participants']] == [gid]
     page = rt.list_participants(stageArn=arn, sessionId=sid, maxResults=1)
     assert len(page['participants']) == 1 and page['nextToken']
     expect_error(rt, 'list_participants', 'ValidationException', 400, stageArn=arn, sessionId=sid,
                  filterByUserId='guest', filterByState='CONNECTED')
 
+    events = rt.list_participant_events(stageArn=arn, sessionId=sid, participantId=gid)['events']
+    assert [e['name'] for e in events] == ['JOINED']
+    # the control API updates a connected participant in place: the guest starts publishing
+    again = join(ctl, arn, participantId=gid, published=True)
+    assert again['participant']['published'] is True and again['sessionId'] == sid
+    events = rt.list_participant_events(stageArn=arn, sessionId=sid, participantId=gid)['events']
+    assert [e['name'] for e in events] == ['JOINED', 'PUBLISH_STARTED']
     events = rt.list_participant_events(stageArn=arn, sessionId=sid, participantId=token_pid)['events']
     assert [e['name'] for e in events] == ['JOINED', 'PUBLISH_STARTED']
     ev = ctl.post('stages/events', {'stageArn': arn, 'participantId': gid, 'name': 'SUBSCRIBE_STARTED',
                                     'remoteParticipantId': token_pid})
     assert ev['sessionId'] == sid
     events = rt.list_participant_events(stageArn=arn, sessionId=sid, participantId=gid)['events']
-    assert [e['name'] for e in events] == ['JOINED', 'SUBSCRIBE_STARTED']
-    assert events[1]['remoteParticipantId'] == token_pid
+    assert [e['name'] for e in events] == ['JOINED', 'PUBLISH_STARTED', 'SUBSCRIBE_STARTED']
+    assert events[2]['remoteParticipantId'] == token_pid
     assert isinstance(events[1]['eventTime'], datetime.datetime)
 
     # DisconnectParticipant
@@ -268,7 +295,8 @@ def test_session_participants_and_events(rt, ctl):
     got = rt.get_participant(stageArn=arn, sessionId=sid, participantId=gid)['participant']
     assert got['state'] == 'DISCONNECTED'
     assert [e['name'] for e in rt.list_participant_events(stageArn=arn, sessionId=sid, participantId=gid)[
-        'events']][-1] == 'LEFT'
+        'events']][-2:] == ['PUBLISH_STOPPED', 'LEFT']
+    assert got['published'] is True     # "ever published in this session"
     assert [p['participantId'] for p in rt.list_participants(stageArn=arn, sessionId=sid, filterByState='DISCONNECTED')[
         'participants']] == [gid]
     expect_error(rt, 'disconnect_participant', 'ResourceNotFoundException', 404, stageArn=arn, participantId='nobody')

@@ -199,6 +199,7 @@ def _join(ctx, stage_arn: str, fields: dict, participant_id: str | None = None,
     token = _ns(ctx, 'tokens').get(stage_arn, {}).get(participant_id or '')
     pid = participant_id or new_id(12)
     p = session['participants'].get(pid)
+    was_connected = p is not None and p['state'] == 'CONNECTED'
     if p is None:
         p = {'participantId': pid, 'userId': '', 'state': 'CONNECTED',
              'firstJoinTime': fields.get('firstJoinTime') or ctx.now(), 'attributes': {},
@@ -222,8 +223,9 @@ def _join(ctx, stage_arn: str, fields: dict, participant_id: str | None = None,
         if k in fields and fields[k] is not None:
             p[k] = copy.deepcopy(fields[k])
     if p['state'] == 'CONNECTED':
-        _add_event(ctx, session, pid, 'JOINED',
-                   replica=True if p.get('replicationType') == 'REPLICA' else None)
+        if not was_connected:
+            _add_event(ctx, session, pid, 'JOINED',
+                       replica=True if p.get('replicationType') == 'REPLICA' else None)
         if fields.get('published') and not p.get('_publishing'):
             # 'published' means "ever published in this session"; _publishing is "right now".
             p['_publishing'] = True
