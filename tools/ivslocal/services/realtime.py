@@ -282,6 +282,12 @@ def _token(ctx, stage_arn: str, cfg: dict) -> dict:
 
 def exists(ctx, arn: str) -> bool:
     """Whether arn names a live ivs-realtime resource in ctx's account and region."""
+    return exists_in(ctx.account, ctx.region, arn)
+
+
+def exists_in(account: str, region: str, arn: str) -> bool:
+    """The same for any account and region (for the ivs service's tag operations, which share
+    the tag store with ivs-realtime)."""
     try:
         rtype = common.parse_arn(arn)['resourceType']
     except ValueError:
@@ -289,7 +295,7 @@ def exists(ctx, arn: str) -> bool:
     key = {'stage': 'stages', 'composition': 'compositions',
            'encoder-configuration': 'encoders', 'storage-configuration': 'storages',
            'public-key': 'publicKeys', 'ingest-configuration': 'ingests'}.get(rtype)
-    return key is not None and arn in ctx.state.get(key, {})
+    return key is not None and arn in common.state_for(account, region, SERVICE).get(key, {})
 
 
 def _check_quota(ctx, key: str, label: str, count: int | None = None) -> None:
