@@ -390,6 +390,14 @@ def test_participant_replication(rt, ctl):
                  sourceStageArn=src, destinationStageArn=dst, participantId=pid)
     assert rt.list_participant_replicas(sourceStageArn=dst, participantId=pid)['replicas'] == []
 
+    # deleting the destination stage ends a running replication
+    rt.start_participant_replication(sourceStageArn=src, destinationStageArn=dst, participantId=pid)
+    rt.delete_stage(arn=dst)
+    states = [r['replicationState'] for r in rt.list_participant_replicas(sourceStageArn=src, participantId=pid)['replicas']]
+    assert states == ['STOPPED', 'STOPPED']
+    assert rt.get_participant(stageArn=src, sessionId=src_sid, participantId=pid)['participant'][
+        'replicationState'] == 'STOPPED'
+
 
 # ---------------------------------------------------------------------------------------------
 # encoder and storage configurations, compositions

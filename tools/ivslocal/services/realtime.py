@@ -177,10 +177,12 @@ def _disconnect(ctx, stage_arn: str, session: dict, p: dict, *, end_if_empty: bo
     _add_event(ctx, session, pid, 'LEFT', replica=True if p.get('replicationType') == 'REPLICA' else None)
     if reason:
         p['_disconnectReason'] = reason
-    # A source participant leaving stops its replicas.
+    # A source participant leaving stops its replicas; a replica leaving stops its replication.
     for r in ctx.state.get('replicas', []):
-        if (r['sourceStageArn'] == stage_arn and r['participantId'] == pid
-                and r['replicationState'] == 'ACTIVE'):
+        if r['participantId'] != pid or r['replicationState'] != 'ACTIVE':
+            continue
+        if r['sourceStageArn'] == stage_arn or (
+                r['destinationStageArn'] == stage_arn and r['destinationSessionId'] == session['sessionId']):
             _stop_replica(ctx, r)
     # An RTMP(S) participant leaving frees its ingest configuration.
     ing = _ns(ctx, 'ingests').get(p.get('ingestConfigurationArn') or '')
