@@ -118,7 +118,15 @@ class RequestHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         return self.rfile.read(length) if length else b''
 
+    def _log_pending(self, status: int | None):
+        entry, self._pending_entry = getattr(self, '_pending_entry', None), None
+        if entry is not None:
+            entry['status'] = status
+            with self.emulator.meta_lock:
+                self.emulator.requests.append(entry)
+
     def _send(self, status: int, headers: dict, body: bytes | None):
+        self._log_pending(status)
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -156,12 +164,11 @@ class RequestHandler(BaseHTTPRequestHandler):
                  'query': _query_lists(self.raw_query), 'headers': _headers_dict(self.headers),
                  'body': body.decode('utf-8', 'replace'), 'service': None, 'operation': None,
                  'status': None, 'signatureValid': False, 'requestId': request_id}
+        self._pending_entry = entry  # logged by _send, before the client can see the answer
         try:
-            status = self._serve(body, request_id, entry)
+            self._serve(body, request_id, entry)
         finally:
-            with em.meta_lock:
-                em.requests.append(entry)
-        entry['status'] = status
+            self._log_pending(None)  # a dropped connection, or a failure before any answer
 
     def _serve(self, body: bytes, request_id: str, entry: dict) -> int | None:
         em = self.emulator
