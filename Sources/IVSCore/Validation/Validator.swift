@@ -143,8 +143,9 @@ final class PatternCache: @unchecked Sendable {
     static let shared = PatternCache()
     private let cache = Locked<[String: Regex<AnyRegexOutput>?]>([:])
 
-    /// Whether s contains a match of pattern (Smithy patterns are not implicitly anchored); nil if the
-    /// pattern cannot be compiled.
+    /// Whether the whole of s matches pattern (AWS services apply model patterns to the whole value:
+    /// IVS refuses the channel name "a b" although "[a-zA-Z0-9-_]*" matches its empty prefix); nil if
+    /// the pattern cannot be compiled.
     func matches(_ pattern: String, _ s: String) -> Bool? {
         let regex: Regex<AnyRegexOutput>? = cache.withValue { c in
             if let r = c[pattern] { return r }
@@ -153,6 +154,6 @@ final class PatternCache: @unchecked Sendable {
             return r
         }
         guard let regex else { return nil }
-        return (try? regex.firstMatch(in: s)) != nil
+        return (try? regex.wholeMatch(in: s)) != nil
     }
 }
