@@ -61,8 +61,18 @@ def _attach(exc, error):
     return exc
 
 
-def error_from(status, doc, operation_name, service_model, endpoint_url=None, max_attempts=None):
-    """The exception for a failed libivs call: status and its error JSON."""
+def max_attempts_reached(attempts, retryable, retry):
+    """botocore's MaxAttemptsReached: in standard and adaptive mode set whenever the last attempt
+    was the last one allowed (successes included); in legacy mode only for retryable errors."""
+    if retry is None:
+        return False
+    mode, limit = retry
+    return attempts >= limit and (mode != "legacy" or retryable)
+
+
+def error_from(status, doc, operation_name, service_model, endpoint_url=None, retry=None):
+    """The exception for a failed libivs call: status and its error JSON. retry is (mode, max
+    attempts) for botocore's MaxAttemptsReached."""
     error = (doc or {}).get("error") or {}
     kind = error.get("kind") or _lib.STATUS_KINDS.get(status, "internal")
     code = error.get("code") or ""
@@ -72,7 +82,7 @@ def error_from(status, doc, operation_name, service_model, endpoint_url=None, ma
         attempts = int(error.get("attempts") or 1)
         metadata = {"RequestId": error.get("requestId") or "", "HTTPStatusCode": error.get("httpStatus"),
                     "HTTPHeaders": {}, "RetryAttempts": attempts - 1}
-        if error.get("retryable") and max_attempts is not None and attempts >= max_attempts:
+        if max_attempts_reached(attempts, bool(error.get("retryable")), retry):
             metadata["MaxAttemptsReached"] = True
         response = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": metadata}
         # botocore puts the modeled error's members beside Error, "message" included when modeled.
@@ -172,9 +182,9 @@ class BaseClient:
 
     _service_model = None  # set on each generated subclass
 
-    def __init__(self, native, *, region_name, endpoint_url, config, max_attempts):
+    def __init__(self, native, *, region_name, endpoint_url, config, retry):
         self._native = native
-        self._max_attempts = max_attempts
+        self._retry = retry
         sm = self._service_model
         self._service_bytes = sm.name.encode("utf-8")
         self.meta = ClientMeta(sm, region_name, endpoint_url, config,
@@ -199,7 +209,10 @@ class BaseClient:
         finally:
             self._native.release()
         if status != _lib.OK:
-            raise error_from(status, doc, op.name, sm, self.meta.endpoint_url, self._max_attempts)
+            raise error_from(status, doc, op.name, sm, self.meta.endpoint_url, self._retry)
+        meta = doc.get("ResponseMetadata")
+        if meta is not None and max_attempts_reached(meta.get("RetryAttempts", 0) + 1, False, self._retry):
+            meta["MaxAttemptsReached"] = True
         if op.convert_output is not None:
             op.convert_output(doc)
         return doc
@@ -271,13 +284,17 @@ def client_class(service_name):
     return cls
 
 
-def _max_attempts(config_json):
+def _retry_semantics(config_json, config):
+    """(botocore retry mode, attempts libivs makes) for MaxAttemptsReached. botocore's mode is the
+    configured one, else AWS_RETRY_MODE, else legacy."""
+    retries = (config._user_provided_options.get("retries") if config is not None else None) or {}
+    mode = retries.get("mode") or os.environ.get("AWS_RETRY_MODE") or "legacy"
     if "maxAttempts" in config_json:
-        return config_json["maxAttempts"]
-    if config_json.get("retryMode") == "off":
-        return 1
-    env = os.environ.get("AWS_MAX_ATTEMPTS")
-    return int(env) if env and env.isdigit() else 3
+        limit = config_json["maxAttempts"]
+    else:
+        env = os.environ.get("AWS_MAX_ATTEMPTS")
+        limit = int(env) if env and env.isdigit() else 3
+    return mode, limit
 
 
 def create_client(service_name, region_name=None, api_version=None, use_ssl=True, verify=None,
@@ -303,4 +320,4 @@ def create_client(service_name, region_name=None, api_version=None, use_ssl=True
     sm = cls._service_model
     url = endpoint_url or (f"https://{sm.endpoint_prefix}.{region}.amazonaws.com" if region else None)
     return cls(native, region_name=region, endpoint_url=url, config=config or Config(),
-               max_attempts=_max_attempts(config_json))
+               retry=_retry_semantics(config_json, config))

@@ -75,7 +75,7 @@ def participant_token_for_stage(client, **request):
         client._native.release()
     if status != _lib.OK:
         raise error_from(status, doc, "GetStage", model.service_model("ivs-realtime"),
-                         client.meta.endpoint_url, client._max_attempts)
+                         client.meta.endpoint_url, client._retry)
     return _participant(doc)
 
 
