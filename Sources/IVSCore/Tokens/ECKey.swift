@@ -188,7 +188,8 @@ public final class ECKey: @unchecked Sendable {
         }
         let group = String(cString: name)
         guard group == ECKey.curve else {
-            return ECKey.problem(path, "is an EC key on curve \(group); IVS needs P-384 (secp384r1)")
+            let nist = EC_curve_nid2nist(OBJ_sn2nid(group)).map { String(cString: $0) + " (\(group))" } ?? group
+            return ECKey.problem(path, "is an EC key on curve \(nist); IVS needs P-384 (secp384r1)")
         }
         return nil
     }
