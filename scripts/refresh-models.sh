@@ -12,3 +12,6 @@ for s in ivs ivs-realtime ivschat; do
   done
   cp "$data/$s/2020-07-14/paginators-1.json" "models/$s/2020-07-14/"
 done
+# The partitions table (DNS suffixes, FIPS/dual-stack support) the endpoint rule sets evaluate against.
+cp "$data/partitions.json" models/partitions.json
+python3 tools/codegen/endpoints.py

@@ -95,6 +95,8 @@ public final class Client: @unchecked Sendable {
         case .failure(let e): return .failure(e)
         }
         guard let endpoint = config.endpoints[model.name] else { return .failure(.internal("no endpoint for \(model.name)")) }
+        Log.log(.trace, clientLevel: config.logLevel,
+                "\(model.name).\(op.name) input: \(Redactor.input(input, shape: op.input, model: model))")
         return send(model, op, request, endpoint: endpoint)
     }
 
@@ -116,6 +118,8 @@ public final class Client: @unchecked Sendable {
             var headers = request.headers
             headers.append(("Host", endpoint.authority))
             headers.append(contentsOf: sig.headers)
+            Log.log(.trace, clientLevel: level, "\(model.name).\(op.name) attempt \(attempt) canonical request:\n"
+                    + Redactor.canonicalRequest(sig.canonicalRequest) + "\nheaders:\n" + Redactor.headers(headers))
             let started = Clock.monotonic()
             let result = transport.send(HTTPRequest(method: request.method, url: url, headers: headers, body: request.body))
             let ms = Int((Clock.monotonic() - started) * 1000)
@@ -132,6 +136,7 @@ public final class Client: @unchecked Sendable {
                 failure = ResponseParser(model: model).parseError(r)
                 retry.rateLimiter?.update(throttled: RetryPolicy.isThrottling(failure))
             case .failure(let t):
+                retry.rateLimiter?.update(throttled: false)
                 failure = IVSError(.network, code: Self.networkCode(t.kind), "\(request.method) \(endpoint.url): \(t.message)")
             }
             failure.attempts = attempt
@@ -141,9 +146,8 @@ public final class Client: @unchecked Sendable {
                 if attempt >= retry.maxAttempts {
                     decision = "no attempts left (max \(retry.maxAttempts))"
                 } else if let cost = retry.acquire(isTimeout: failure.code == "Timeout") {
-                    retryCost = (retryCost ?? 0) + cost
-                    let delay = RetryPolicy.serverDelay(response).map { min($0, RetryPolicy.maxBackoff) }
-                        ?? RetryPolicy.backoff(attempt: attempt, random: Double.random(in: 0..<1))
+                    retryCost = cost // botocore gives back the last acquisition's cost on success
+                    let delay = RetryPolicy.delay(attempt: attempt, response: response, random: Double.random(in: 0..<1))
                     Log.log(.debug, clientLevel: level, "\(model.name).\(op.name) attempt \(attempt): \(request.method) \(url) -> "
                             + "\(response.map { String($0.status) } ?? failure.code) \(failure.code) in \(ms) ms; retrying in \(Int(delay * 1000)) ms")
                     RetryPolicy.sleep(seconds: delay)

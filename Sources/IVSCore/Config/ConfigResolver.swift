@@ -1,5 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Resolves every setting the way the AWS SDKs do: the client config first, then environment
-/// variables, then the shared config file's profile. The result is fixed for the client's life.
+/// variables, then the shared config file's profile (docs/configuration.md has the full table).
+/// The result is fixed for the client's life.
 public struct ResolvedConfig: Sendable {
     public let region: String
     public let endpoints: [String: Endpoint]   // by service name
@@ -9,6 +14,8 @@ public struct ResolvedConfig: Sendable {
     public let validation: ClientConfig.ValidationMode
     public let logLevel: Int32
     public let credentialProviders: [CredentialProvider]
+    /// The profile whose settings applied ("default" unless one was named).
+    public let profile: String
 }
 
 public struct ConfigResolver {
@@ -20,56 +27,193 @@ public struct ConfigResolver {
         self.env = env
     }
 
+    /// Service name -> the part of AWS_ENDPOINT_URL_<X> and of the `[services]` key that names it
+    /// (botocore: the client name with "-" as "_").
+    static let serviceIds: [String: String] = ["ivs": "ivs", "ivs-realtime": "ivs_realtime", "ivschat": "ivschat"]
+
     public func resolve() throws(IVSError) -> ResolvedConfig {
-        let region = try resolveRegion()
+        let shared = try SharedConfig.load(env: env)
+        // botocore: an explicit profile, else AWS_DEFAULT_PROFILE, else AWS_PROFILE, else "default".
+        let named = config.profile ?? env.nonEmpty("AWS_DEFAULT_PROFILE") ?? env.nonEmpty("AWS_PROFILE")
+        let profileName = named ?? "default"
+        if let n = named, !shared.hasProfile(n) {
+            let source = config.profile != nil ? "the client config's profile" :
+                env.nonEmpty("AWS_DEFAULT_PROFILE") != nil ? "AWS_DEFAULT_PROFILE" : "AWS_PROFILE"
+            throw .config("The config profile \"\(n)\" (from \(source)) could not be found in \(shared.configPath) "
+                          + "or \(shared.credentialsPath)", code: "ProfileNotFound")
+        }
+        let profile = shared.profile(profileName)
+        let p = ProfileSettings(name: profileName, values: profile, path: shared.configPath)
+
+        let region = try resolveRegion(p)
+        let fips = try bool(config.useFipsEndpoint, "AWS_USE_FIPS_ENDPOINT", p, "use_fips_endpoint") ?? false
+        let dualstack = try bool(config.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", p, "use_dualstack_endpoint") ?? false
+        let ignoreConfigured = try bool(nil, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", p, "ignore_configured_endpoint_urls") ?? false
         var endpoints: [String: Endpoint] = [:]
-        for m in ServiceModel.all { endpoints[m.name] = try endpoint(for: m, region: region) }
+        for m in ServiceModel.all {
+            let configured = try configuredEndpoint(for: m.name, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
+            let params = EndpointParams(region: region, useFIPS: fips, useDualStack: dualstack, endpoint: configured?.url)
+            switch EndpointPartitions.resolve(service: m.name, params) {
+            case .endpoint(let url):
+                endpoints[m.name] = try Endpoint.parse(url, key: configured?.source ?? "the \(m.name) endpoint rule set")
+            case .error(let why):
+                var hint = ""
+                if let c = configured { hint = " (endpoint from \(c.source); FIPS and dual-stack apply only to AWS endpoints)" }
+                throw .config("\(m.name): \(why)\(hint)", code: "EndpointResolutionError")
+            }
+        }
+
         var mode = RetryMode.standard
         if let m = config.retryMode { mode = m }
-        else if let s = env.nonEmpty("AWS_RETRY_MODE") {
-            guard let m = RetryMode(rawValue: s) else {
-                throw .config("AWS_RETRY_MODE must be standard, adaptive or off, got \"\(s)\"")
+        else if let (s, source) = pick("AWS_RETRY_MODE", p, "retry_mode") {
+            switch s.lowercased() {
+            case "standard": mode = .standard
+            case "adaptive": mode = .adaptive
+            case "off": mode = .off
+            case "legacy":
+                Log.log(.warn, "\(source) is legacy; libivs implements standard, adaptive and off, and uses standard")
+            default: throw .config("\(source) must be standard, adaptive or off, got \"\(s)\"")
             }
-            mode = m
         }
         var attempts = 3
         if let a = config.maxAttempts { attempts = a }
-        else if let s = env.nonEmpty("AWS_MAX_ATTEMPTS") {
-            guard let a = Int(s), a >= 1 else { throw .config("AWS_MAX_ATTEMPTS must be a positive integer, got \"\(s)\"") }
+        else if let (s, source) = pick("AWS_MAX_ATTEMPTS", p, "max_attempts") {
+            guard let a = Int(s), (1...100).contains(a) else {
+                throw .config("\(source) must be an integer from 1 to 100, got \"\(s)\"")
+            }
             attempts = a
         }
+
         var t = TransportOptions()
         if let v = config.connectTimeoutMs { t.connectTimeoutMs = v }
         if let v = config.requestTimeoutMs { t.requestTimeoutMs = v }
         if let v = config.verifyTls { t.verifyTLS = v }
-        t.caBundle = config.caBundle ?? env.nonEmpty("AWS_CA_BUNDLE")
+        if let ca = config.caBundle {
+            t.caBundle = try readable(ca, "caBundle")
+        } else if let (ca, source) = pick("AWS_CA_BUNDLE", p, "ca_bundle") {
+            t.caBundle = try readable(SharedConfig.expandHome(ca, env: env), source)
+        }
+        // No proxy key: libcurl reads HTTPS_PROXY / https_proxy / http_proxy and NO_PROXY itself.
         t.proxy = config.proxy
         t.userAgent = "libivs/\(LibraryInfo.version)" + (config.userAgentSuffix.map { " " + $0 } ?? "")
-        var providers: [CredentialProvider] = []
-        if let c = config.credentials { providers.append(StaticCredentialProvider(c)) }
-        providers.append(EnvironmentCredentialProvider(env: env))
+
         return ResolvedConfig(region: region, endpoints: endpoints, retryMode: mode, maxAttempts: attempts,
                               transport: t, validation: config.validation, logLevel: config.logLevel,
-                              credentialProviders: providers)
+                              credentialProviders: credentialProviders(shared: shared, profile: p),
+                              profile: profileName)
     }
 
-    func resolveRegion() throws(IVSError) -> String {
+    /// A profile's settings with where they came from, for messages.
+    struct ProfileSettings {
+        let name: String
+        let values: [String: String]
+        let path: String
+
+        func value(_ key: String) -> (String, String)? {
+            guard let v = values[key], !v.isEmpty else { return nil }
+            return (v, "\(key) in profile \"\(name)\" (\(path))")
+        }
+    }
+
+    /// The environment variable if set, else the profile's key; with a description of the source.
+    func pick(_ variable: String, _ p: ProfileSettings, _ key: String) -> (String, String)? {
+        if let v = env.nonEmpty(variable) { return (v, variable) }
+        return p.value(key)
+    }
+
+    func bool(_ explicit: Bool?, _ variable: String, _ p: ProfileSettings, _ key: String) throws(IVSError) -> Bool? {
+        if let b = explicit { return b }
+        guard let (s, source) = pick(variable, p, key) else { return nil }
+        switch s.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw .config("\(source) must be true or false, got \"\(s)\"")
+        }
+    }
+
+    func readable(_ path: String, _ source: String) throws(IVSError) -> String {
+        guard access(path, R_OK) == 0 else {
+            throw .config("\(source) names \(path), which cannot be read: \(String(cString: strerror(errno)))")
+        }
+        return path
+    }
+
+    func resolveRegion(_ p: ProfileSettings) throws(IVSError) -> String {
         let candidates: [(String, String?)] = [("region", config.region), ("AWS_REGION", env.nonEmpty("AWS_REGION")),
-                                               ("AWS_DEFAULT_REGION", env.nonEmpty("AWS_DEFAULT_REGION"))]
+                                               ("AWS_DEFAULT_REGION", env.nonEmpty("AWS_DEFAULT_REGION")),
+                                               (p.value("region")?.1 ?? "", p.value("region")?.0)]
         for (source, value) in candidates {
             guard let r = value else { continue }
             guard ClientConfig.isValidRegion(r) else { throw .config("\(source) \"\(r)\" is not a valid region name") }
             return r
         }
         throw .config("No region is configured. Set \"region\" in the client config, the AWS_REGION environment "
-                      + "variable, or region in your profile in ~/.aws/config.", code: "NoRegionError")
+                      + "variable, or region in your profile (\"\(p.name)\") in \(p.path).", code: "NoRegionError")
     }
 
-    func endpoint(for m: ServiceModel, region: String) throws(IVSError) -> Endpoint {
-        if let u = config.endpointUrls[m.name] { return try Endpoint.parse(u, key: "endpointUrls.\(m.name)") }
-        if let u = config.endpointUrl { return try Endpoint.parse(u, key: "endpointUrl") }
-        return try Endpoint.parse("https://\(m.endpointPrefix).\(region).amazonaws.com", key: "region")
+    /// An endpoint URL configured for the service, highest first: the client config's endpointUrls
+    /// and endpointUrl, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's services section,
+    /// the profile's endpoint_url. All but the client config's are off when ignoreConfigured.
+    func configuredEndpoint(for service: String, profile p: ProfileSettings, shared: SharedConfig,
+                            ignoreConfigured: Bool) throws(IVSError) -> (url: String, source: String)? {
+        var found: (String, String)?
+        if let u = config.endpointUrls[service] { found = (u, "endpointUrls.\(service)") }
+        else if let u = config.endpointUrl { found = (u, "endpointUrl") }
+        else if !ignoreConfigured {
+            let id = Self.serviceIds[service] ?? service
+            let variable = "AWS_ENDPOINT_URL_" + id.uppercased()
+            if let u = env.nonEmpty(variable) { found = (u, variable) }
+            else if let u = env.nonEmpty("AWS_ENDPOINT_URL") { found = (u, "AWS_ENDPOINT_URL") }
+            else if let (sectionName, _) = p.value("services") {
+                guard let section = shared.services[sectionName] else {
+                    throw .config("profile \"\(p.name)\" names services \"\(sectionName)\", but \(shared.configPath) "
+                                  + "has no [services \(sectionName)] section")
+                }
+                if let nested = section[id], let sub = SharedConfigFile.nested(nested), let u = sub["endpoint_url"] {
+                    found = (u, "endpoint_url of \(id) in [services \(sectionName)] (\(shared.configPath))")
+                }
+            }
+            if found == nil, let (u, source) = p.value("endpoint_url") { found = (u, source) }
+        }
+        guard let (url, source) = found else { return nil }
+        return (try Endpoint.parse(url, key: source).url, source)
     }
+
+    /// The credential chain, in botocore's order. Problems in a source's settings surface when the
+    /// chain reaches that source, so that credentials given earlier in the chain still work.
+    func credentialProviders(shared: SharedConfig, profile p: ProfileSettings) -> [CredentialProvider] {
+        var providers: [CredentialProvider] = []
+        if let c = config.credentials { providers.append(StaticCredentialProvider(c)) }
+        // botocore: a profile named in code (not AWS_PROFILE) takes precedence over the environment's keys.
+        if config.profile == nil { providers.append(EnvironmentCredentialProvider(env: env)) }
+        if let (name, reason) = UnsupportedCredentialProvider.stsReason(profile: p.name, values: p.values, env: env) {
+            providers.append(UnsupportedCredentialProvider(name: name, reason: reason))
+        }
+        do {
+            if let sso = try SSOCredentialProvider.make(profile: p.name, values: p.values, shared: shared, env: env) {
+                providers.append(sso)
+            }
+        } catch { providers.append(FailingCredentialProvider(name: "sso", error: error)) }
+        providers.append(ProfileKeysCredentialProvider(name: "shared-credentials-file", profile: p.name,
+                                                       values: shared.credentialProfiles[p.name], path: shared.credentialsPath))
+        providers.append(ProcessCredentialProvider(profile: p.name, command: p.values["credential_process"]))
+        providers.append(ProfileKeysCredentialProvider(name: "config-file", profile: p.name,
+                                                       values: shared.configProfiles[p.name], path: shared.configPath))
+        providers.append(ContainerCredentialProvider(env: env))
+        do {
+            let s = try InstanceMetadataCredentialProvider.settings(env: env, profile: p.values)
+            providers.append(InstanceMetadataCredentialProvider(settings: s))
+        } catch { providers.append(FailingCredentialProvider(name: "iam-role", error: error)) }
+        return providers
+    }
+}
+
+/// A source whose settings are wrong: reports that when the chain reaches it.
+struct FailingCredentialProvider: CredentialProvider {
+    let name: String
+    let error: IVSError
+
+    func credentials() throws(IVSError) -> Credentials? { throw error }
 }
 
 public enum LibraryInfo {

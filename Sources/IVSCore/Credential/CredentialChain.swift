@@ -1,79 +1,88 @@
-/// Credentials given in the client configuration.
-public struct StaticCredentialProvider: CredentialProvider {
-    public let name = "config"
-    let value: Credentials
-
-    public init(_ value: Credentials) { self.value = value }
-
-    public func credentials() throws(IVSError) -> Credentials? { value }
-}
-
-/// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
-public struct EnvironmentCredentialProvider: CredentialProvider {
-    public let name = "environment"
-    let env: Environment
-
-    public init(env: Environment) { self.env = env }
-
-    public func credentials() throws(IVSError) -> Credentials? {
-        let id = env.nonEmpty("AWS_ACCESS_KEY_ID")
-        let secret = env.nonEmpty("AWS_SECRET_ACCESS_KEY")
-        switch (id, secret) {
-        case (nil, nil): return nil
-        case let (id?, secret?):
-            return Credentials(accessKeyId: id, secretAccessKey: secret, sessionToken: env.nonEmpty("AWS_SESSION_TOKEN"))
-        default:
-            throw .credentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together",
-                               code: "PartialCredentialsError")
-        }
-    }
-}
-
-/// Tries its providers in order; the first that yields credentials wins and is remembered. Temporary
-/// credentials are refreshed ahead of expiry, by one caller while the others wait for its result.
+/// Tries its providers in order; the first that yields credentials wins and is remembered.
+/// Temporary credentials are refreshed ahead of expiry as botocore does: inside the advisory window
+/// (15 min) one caller refreshes while the others keep using the current credentials; inside the
+/// mandatory window (10 min) callers wait for that one refresh. A refresh happens once however many
+/// threads call at the same moment.
 public final class CredentialChain: @unchecked Sendable {
-    /// Refresh this many seconds before expiry (botocore's advisory window is 15 minutes).
-    static let refreshAhead: Double = 15 * 60
+    static let advisoryRefresh: Double = 15 * 60
+    static let mandatoryRefresh: Double = 10 * 60
 
     private let providers: [CredentialProvider]
-    private let lock = Lock()
+    private let state = Lock()          // guards cached, source, refreshing
+    private let refreshLock = Lock()    // serializes fetching
     private var cached: Credentials?
     private var source: CredentialProvider?
+    private var refreshing = false
 
     public init(providers: [CredentialProvider]) { self.providers = providers }
 
     public var providerNames: [String] { providers.map(\.name) }
 
+    /// The name of the provider that served the current credentials, if any.
+    public var sourceName: String? { state.withLock { source?.name } }
+
+    enum Need { case none(Credentials), advisory(Credentials), mandatory }
+
+    private func need(_ c: Credentials?) -> Need {
+        guard let c else { return .mandatory }
+        guard let exp = c.expiration else { return .none(c) }
+        let left = exp - Clock.now()
+        if left > Self.advisoryRefresh { return .none(c) }
+        if left > Self.mandatoryRefresh { return .advisory(c) }
+        return .mandatory
+    }
+
     public func resolve() throws(IVSError) -> Credentials {
-        lock.lock()
-        defer { lock.unlock() }
-        if let c = cached, !Self.needsRefresh(c) { return c }
-        if let c = cached, let src = source {
-            // Refresh from the source that served before; fall back to the still-valid old value on failure.
-            do {
-                if let fresh = try src.credentials() {
-                    cached = fresh
-                    return fresh
-                }
-            } catch {
-                if let exp = c.expiration, exp > Clock.now() { return c }
-                throw error
+        let first: Credentials? = state.withLock {
+            switch need(cached) {
+            case .none(let c): return c
+            case .advisory(let c) where refreshing: return c
+            default: return nil
             }
         }
-        for p in providers {
-            if let c = try p.credentials() {
-                cached = c
-                source = p
+        if let first { return first }
+
+        refreshLock.lock()
+        defer { refreshLock.unlock() }
+        // Another caller may have refreshed while this one waited.
+        let (current, src): (Credentials?, CredentialProvider?) = state.withLock {
+            if case .none(let c) = need(cached) { return (c, nil) }
+            refreshing = true
+            return (cached, source)
+        }
+        if let current, src == nil, current.expiration.map({ $0 - Clock.now() > Self.advisoryRefresh }) ?? true {
+            return current
+        }
+        defer { state.withLock { refreshing = false } }
+        do throws(IVSError) {
+            let (fresh, from) = try fetch(preferring: src)
+            if let exp = fresh.expiration, exp <= Clock.now() {
+                throw IVSError.credentials("\(from.name) returned credentials that are already expired",
+                                           code: "CredentialRetrievalError")
+            }
+            state.withLock {
+                cached = fresh
+                source = from
+            }
+            return fresh
+        } catch {
+            // In the advisory window a failed refresh keeps the current credentials (botocore too).
+            if case .advisory(let c) = need(current) {
+                Log.log(.warn, "refreshing credentials failed, using the current ones until the mandatory window: \(error.message)")
                 return c
             }
+            throw error
+        }
+    }
+
+    /// The refresh source first (the provider that served before), then the whole chain.
+    private func fetch(preferring src: CredentialProvider?) throws(IVSError) -> (Credentials, CredentialProvider) {
+        if let src, let c = try src.credentials() { return (c, src) }
+        for p in providers {
+            if let c = try p.credentials() { return (c, p) }
         }
         throw .credentials("Unable to locate credentials. Tried: " + providerNames.joined(separator: ", ")
                            + ". Set credentials in the client config, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
-                           + " or a profile in ~/.aws/credentials.")
-    }
-
-    static func needsRefresh(_ c: Credentials) -> Bool {
-        guard let exp = c.expiration else { return false }
-        return exp - Clock.now() < refreshAhead
+                           + " or a profile in ~/.aws/credentials or ~/.aws/config (see docs/configuration.md).")
     }
 }

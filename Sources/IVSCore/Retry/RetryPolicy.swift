@@ -31,12 +31,13 @@ public final class RetryPolicy: @unchecked Sendable {
         "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
         "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
     ]
-    static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
-                                              "InternalError"]
+    static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"]
     static let transientStatus: Set<Int> = [500, 502, 503, 504]
 
+    /// Throttling by error code, as botocore's ThrottledRetryableChecker (the IVS models mark no
+    /// error shape with a retryable trait, so the code list is the whole rule).
     public static func isThrottling(_ e: IVSError) -> Bool {
-        throttlingCodes.contains(e.code) || e.httpStatus == 429
+        e.kind == .service && throttlingCodes.contains(e.code)
     }
 
     /// Whether an error is worth another attempt (independent of attempts left and quota).
@@ -54,7 +55,13 @@ public final class RetryPolicy: @unchecked Sendable {
         random * min(pow(2, Double(attempt - 1)), maxBackoff)
     }
 
-    /// Takes retry tokens from the quota; false when the quota cannot pay for another retry.
+    /// The wait before the next attempt after attempt number `attempt` failed: what the service asked
+    /// for (x-amz-retry-after or Retry-After, at most 20 s), else the jittered exponential backoff.
+    public static func delay(attempt: Int, response: HTTPResponse?, random: Double) -> Double {
+        serverDelay(response).map { min($0, maxBackoff) } ?? backoff(attempt: attempt, random: random)
+    }
+
+    /// Takes retry tokens from the quota; nil when the quota cannot pay for another retry.
     public func acquire(isTimeout: Bool) -> Int? {
         let cost = isTimeout ? Self.timeoutRetryCost : Self.retryCost
         return quota.withValue { q in
@@ -64,7 +71,8 @@ public final class RetryPolicy: @unchecked Sendable {
         }
     }
 
-    /// After a success: give back what its retries cost, or one token if it took none.
+    /// After a success: give back what its last retry cost, or one token if it took none (botocore's
+    /// RetryQuotaChecker.release_retry_quota).
     public func release(retryCost: Int?) {
         quota.withValue { q in q = min(Self.initialQuota, q + (retryCost ?? Self.noRetryIncrement)) }
     }
@@ -92,35 +100,39 @@ public final class RetryPolicy: @unchecked Sendable {
 
 /// Adaptive mode's token bucket with a CUBIC-adjusted fill rate, as botocore's adaptive retry mode
 /// (botocore/retries/adaptive.py, bucket.py, throttling.py).
+/// Initial state as botocore's: TokenBucket(max_rate=1) (fill rate 1, capacity 0), CubicCalculator
+/// (w_max 0, last failure now), RateClocker (bucket floor(now)). The clock is injectable for tests.
 public final class ClientRateLimiter: @unchecked Sendable {
     static let beta = 0.7
     static let scaleConstant = 0.4
     static let smooth = 0.8
     static let minFillRate = 0.5
+    static let maxRateAdjustScale = 2.0
     private let lock = Lock()
+    private let clock: @Sendable () -> Double
     private var enabled = false
-    private var fillRate = 0.5
+    private var fillRate = 1.0
     private var maxCapacity = 1.0
-    private var capacity = 1.0
+    private var capacity = 0.0
     private var lastTimestamp: Double?
     private var lastMaxRate = 0.0
-    private var lastThrottleTime = Clock.monotonic()
+    private var lastThrottleTime: Double
     private var timeWindow = 0.0
     private var measuredTxRate = 0.0
-    private var lastTxRateBucket = (Clock.monotonic() * 2).rounded(.down) / 2
+    private var lastTxRateBucket: Double
     private var requestCount = 0
 
-    public init() {}
+    public init(clock: @escaping @Sendable () -> Double = { Clock.monotonic() }) {
+        self.clock = clock
+        let now = clock()
+        lastThrottleTime = now
+        lastTxRateBucket = now.rounded(.down)
+    }
 
     /// Blocks until the bucket allows one request (only once a throttle has been seen).
     public func acquire() {
         while true {
-            let wait: Double = lock.withLock {
-                guard enabled else { return 0 }
-                refill()
-                if capacity >= 1 { capacity -= 1; return 0 }
-                return (1 - capacity) / fillRate
-            }
+            let wait = tryAcquire()
             if wait <= 0 { return }
             RetryPolicy.sleep(seconds: wait)
         }
@@ -130,7 +142,7 @@ public final class ClientRateLimiter: @unchecked Sendable {
     public func update(throttled: Bool) {
         lock.withLock {
             updateMeasuredRate()
-            let now = Clock.monotonic()
+            let now = clock()
             let newRate: Double
             if throttled {
                 let rateToUse = enabled ? min(measuredTxRate, fillRate) : measuredTxRate
@@ -143,12 +155,12 @@ public final class ClientRateLimiter: @unchecked Sendable {
                 let t = now - lastThrottleTime
                 newRate = Self.scaleConstant * pow(t - timeWindow, 3) + lastMaxRate
             }
-            updateRate(min(newRate, 2 * measuredTxRate))
+            updateRate(min(newRate, Self.maxRateAdjustScale * measuredTxRate))
         }
     }
 
     private func refill() {
-        let now = Clock.monotonic()
+        let now = clock()
         if let last = lastTimestamp {
             capacity = min(maxCapacity, capacity + (now - last) * fillRate)
         }
@@ -163,7 +175,7 @@ public final class ClientRateLimiter: @unchecked Sendable {
     }
 
     private func updateMeasuredRate() {
-        let now = Clock.monotonic()
+        let now = clock()
         let bucket = (now * 2).rounded(.down) / 2
         requestCount += 1
         if bucket > lastTxRateBucket {
@@ -177,4 +189,18 @@ public final class ClientRateLimiter: @unchecked Sendable {
     /// Current fill rate (requests per second), for tests.
     public var currentFillRate: Double { lock.withLock { fillRate } }
     public var isEnabled: Bool { lock.withLock { enabled } }
+    /// Measured send rate and the token bucket's capacity, for tests.
+    public var measuredRate: Double { lock.withLock { measuredTxRate } }
+    public var availableCapacity: Double { lock.withLock { capacity } }
+
+    /// Takes one token without waiting: the seconds to wait when none is available yet (0 = taken).
+    /// acquire() is this in a loop with sleeps.
+    public func tryAcquire() -> Double {
+        lock.withLock {
+            guard enabled else { return 0 }
+            refill()
+            if capacity >= 1 { capacity -= 1; return 0 }
+            return (1 - capacity) / fillRate
+        }
+    }
 }

@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Container credentials as ECS and EKS Pod Identity provide them: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+/// (on http://169.254.170.2) or AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http to a loopback or
+/// the ECS/EKS link-local hosts), with an Authorization header from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+/// or AWS_CONTAINER_AUTHORIZATION_TOKEN. Configured but failing is an error (botocore's behaviour).
+public struct ContainerCredentialProvider: CredentialProvider {
+    public let name = "container-role"
+    static let ecsHost = "http://169.254.170.2"
+    static let allowedHosts: Set<String> = ["localhost", "169.254.170.2", "169.254.170.23", "fd00:ec2::23", "::1"]
+    static let timeoutMs = 2000
+    static let attempts = 3
+
+    let env: Environment
+    let http: CredentialHTTP
+
+    public init(env: Environment) {
+        self.env = env
+        self.http = CredentialHTTP(timeoutMs: Self.timeoutMs, useProxy: false)
+    }
+
+    /// The URL to ask, nil when neither variable is set.
+    func url() throws(IVSError) -> String? {
+        if let rel = env.nonEmpty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+            return Self.ecsHost + (rel.hasPrefix("/") ? rel : "/" + rel)
+        }
+        guard let full = env.nonEmpty("AWS_CONTAINER_CREDENTIALS_FULL_URI") else { return nil }
+        let lower = full.lowercased()
+        if lower.hasPrefix("https://") { return full }
+        guard lower.hasPrefix("http://"), let host = Self.host(of: full), Self.isAllowed(host: host) else {
+            throw .credentials("AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address, "
+                               + "169.254.170.2 or 169.254.170.23; got \"\(full)\"", code: "InvalidConfiguration")
+        }
+        return full
+    }
+
+    static func host(of url: String) -> String? {
+        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return nil }
+        var rest = url[url.index(colon, offsetBy: 3)...]
+        if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            return String(rest[rest.index(after: rest.startIndex)..<close]).lowercased()
+        }
+        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
+        return rest.isEmpty ? nil : rest.lowercased()
+    }
+
+    static func isAllowed(host: String) -> Bool {
+        if allowedHosts.contains(host) { return true }
+        // Any 127.0.0.0/8 address.
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in UInt8(p) != nil }
+    }
+
+    func authorization() throws(IVSError) -> String? {
+        var token: String?
+        if let file = env.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+            switch SharedConfigFile.readFile(file) {
+            case .bytes(let b): token = SharedConfigFile.trim(String(decoding: b, as: UTF8.self))
+            case .missing: throw .credentials("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file) does not exist",
+                                              code: "CredentialRetrievalError")
+            case .failed(let why): throw .credentials("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file): \(why)",
+                                                      code: "CredentialRetrievalError")
+            }
+        } else {
+            token = env.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+        }
+        if let t = token, t.contains("\r") || t.contains("\n") {
+            throw .credentials("the container authorization token contains a line break", code: "CredentialRetrievalError")
+        }
+        return token
+    }
+
+    public func credentials() throws(IVSError) -> Credentials? {
+        guard let url = try url() else { return nil }
+        var headers = [("Accept", "application/json")]
+        if let auth = try authorization() { headers.append(("Authorization", auth)) }
+        var lastProblem = ""
+        for _ in 0..<Self.attempts {
+            switch http.send("GET", url, headers: headers) {
+            case .failure(let e):
+                lastProblem = e.message
+                continue
+            case .success(let r) where r.status == 200:
+                let creds = try CredentialDocument.withObject(r.body) { o throws(IVSError) in
+                    try CredentialDocument.credentials(o, source: "container credentials endpoint \(url)")
+                }
+                guard let creds else {
+                    throw .credentials("container credentials endpoint \(url) did not answer with a JSON object",
+                                       code: "CredentialRetrievalError")
+                }
+                return creds
+            case .success(let r):
+                lastProblem = "HTTP \(r.status)"
+                if r.status < 500 { break }
+            }
+        }
+        throw .credentials("cannot get credentials from the container credentials endpoint \(url): \(lastProblem)",
+                           code: "CredentialRetrievalError")
+    }
+}

@@ -1,0 +1,113 @@
+/// IAM Identity Center (SSO) profiles: sso_account_id and sso_role_name with either an sso_session
+/// (its [sso-session] section giving sso_start_url and sso_region) or the legacy sso_start_url and
+/// sso_region in the profile. Reads the token `aws sso login` cached in ~/.aws/sso/cache and calls
+/// the portal's GetRoleCredentials. An expired token is an error telling the user to log in again
+/// (libivs does not refresh SSO tokens itself). AWS_ENDPOINT_URL_SSO overrides the portal endpoint.
+public struct SSOCredentialProvider: CredentialProvider {
+    public let name = "sso"
+    let profile: String
+    let accountId: String
+    let roleName: String
+    let cacheFile: String
+    let portal: String
+    let http: CredentialHTTP
+
+    static let configKeys = ["sso_start_url", "sso_region", "sso_role_name", "sso_account_id"]
+
+    /// The provider for an SSO profile; nil when the profile does not use SSO.
+    public static func make(profile: String, values: [String: String], shared: SharedConfig,
+                            env: Environment) throws(IVSError) -> SSOCredentialProvider? {
+        guard configKeys.contains(where: { values[$0] != nil }) else { return nil }
+        var resolved = values
+        var required = configKeys
+        var cacheKey: String
+        if let sessionName = values["sso_session"] {
+            guard let session = shared.ssoSessions[sessionName] else {
+                throw .config("profile \"\(profile)\" names sso_session \"\(sessionName)\", but \(shared.configPath) "
+                              + "has no [sso-session \(sessionName)] section")
+            }
+            for (k, v) in session {
+                if let mine = values[k], mine != v {
+                    throw .config("profile \"\(profile)\" and [sso-session \(sessionName)] disagree on \(k)")
+                }
+                resolved[k] = v
+            }
+            required.append("sso_session")
+            cacheKey = sessionName
+        } else {
+            cacheKey = values["sso_start_url"] ?? ""
+        }
+        let missing = required.filter { resolved[$0] == nil }
+        if !missing.isEmpty {
+            throw .config("profile \"\(profile)\" is configured to use SSO but is missing required configuration: "
+                          + missing.joined(separator: ", "))
+        }
+        let region = resolved["sso_region"] ?? ""
+        guard ClientConfig.isValidRegion(region) else { throw .config("sso_region \"\(region)\" is not a valid region name") }
+        if values["sso_session"] == nil { cacheKey = resolved["sso_start_url"] ?? "" }
+        var portal = "https://portal.sso.\(region).\(EndpointPartitions.partition(for: region).dnsSuffix)"
+        if env.nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true",
+           let u = env.nonEmpty("AWS_ENDPOINT_URL_SSO") {
+            portal = try Endpoint.parse(u, key: "AWS_ENDPOINT_URL_SSO").url
+        }
+        let home = SharedConfig.expandHome("~/.aws/sso/cache", env: env)
+        return SSOCredentialProvider(profile: profile, accountId: resolved["sso_account_id"] ?? "",
+                                     roleName: resolved["sso_role_name"] ?? "",
+                                     cacheFile: home + "/" + CredentialDocument.sha1Hex(cacheKey) + ".json",
+                                     portal: portal, http: CredentialHTTP(timeoutMs: 10_000, useProxy: true))
+    }
+
+    var loginHint: String {
+        "The SSO session of profile \"\(profile)\" has expired or is otherwise invalid. To refresh it, run "
+            + "`aws sso login --profile \(profile)`."
+    }
+
+    func cachedToken() throws(IVSError) -> String {
+        guard case .bytes(let b) = SharedConfigFile.readFile(cacheFile) else {
+            throw .credentials("no cached SSO token at \(cacheFile). " + loginHint, code: "UnauthorizedSSOTokenError")
+        }
+        let token: String?? = try CredentialDocument.withObject(b) { o throws(IVSError) -> String? in
+            guard let t = o["accessToken"]?.stringValue, !t.isEmpty,
+                  let e = o["expiresAt"]?.stringValue, let exp = Clock.parseISO8601(e) else { return nil }
+            if exp <= Clock.now() {
+                throw .credentials("the cached SSO token expired at \(Clock.iso8601(exp)). " + loginHint,
+                                   code: "UnauthorizedSSOTokenError")
+            }
+            return t
+        }
+        guard let t = token ?? nil else {
+            throw .credentials("the cached SSO token \(cacheFile) has no accessToken and expiresAt. " + loginHint,
+                               code: "UnauthorizedSSOTokenError")
+        }
+        return t
+    }
+
+    public func credentials() throws(IVSError) -> Credentials? {
+        let token = try cachedToken()
+        let url = portal + "/federation/credentials?role_name=" + URIEncoding.encode(roleName, keepSlash: false)
+            + "&account_id=" + URIEncoding.encode(accountId, keepSlash: false)
+        switch http.send("GET", url, headers: [("x-amz-sso_bearer_token", token), ("Accept", "application/json")]) {
+        case .failure(let e):
+            throw .credentials("SSO GetRoleCredentials at \(portal) failed: \(e.message)", code: "CredentialRetrievalError")
+        case .success(let r) where r.status == 401 || r.status == 403:
+            throw .credentials("SSO GetRoleCredentials was refused (HTTP \(r.status)). " + loginHint,
+                               code: "UnauthorizedSSOTokenError")
+        case .success(let r) where r.status != 200:
+            throw .credentials("SSO GetRoleCredentials at \(portal) answered HTTP \(r.status)", code: "CredentialRetrievalError")
+        case .success(let r):
+            let source = "SSO GetRoleCredentials for account \(accountId), role \(roleName)"
+            let creds = try CredentialDocument.withObject(r.body) { o throws(IVSError) -> Credentials in
+                guard let rc = o["roleCredentials"], rc.kind == .object else {
+                    throw .credentials("\(source): the response has no roleCredentials", code: "CredentialRetrievalError")
+                }
+                return try CredentialDocument.credentials(rc, source: source, id: "accessKeyId", secret: "secretAccessKey",
+                                                          token: "sessionToken", expiration: "expiration",
+                                                          expirationMillis: true)
+            }
+            guard let creds else {
+                throw .credentials("\(source): the response is not a JSON object", code: "CredentialRetrievalError")
+            }
+            return creds
+        }
+    }
+}
