@@ -1,13 +1,18 @@
 /*
  * canned_server: a small HTTP/1.1 keep-alive server for the libivs benchmark.
  *
- * Listens on 127.0.0.1 (port from argv[1], default 0 = any free port), prints the port it got on the
- * first line of stdout, and answers every request with the same 200 response shaped like a real IVS
+ *   canned_server [PORT [DELAY_US]]
+ *
+ * Listens on 127.0.0.1 (PORT, default 0 = any free port), prints the port it got on the first line of
+ * stdout, and answers every request with the same 200 response shaped like a real IVS
  * GetChannel answer (content-type application/json, x-amzn-RequestId, the JSON of a channel). It reads
  * each request in full (headers, then Content-Length bytes of body) before it answers, and serves
  * pipelined requests in order. One thread per connection, blocking I/O and TCP_NODELAY: the benchmark
  * opens at most a few keep-alive connections, and this keeps the server's per-request work to one
  * recv and one send, so it is the same for the bare curl loop and for libivs and not the bottleneck.
+ *
+ * DELAY_US (default 0) holds each answer back that many microseconds, to stand in for the round trip
+ * to a real endpoint (about 1000 within one AWS region).
  *
  * It never looks at what is asked: it exists to measure the client side of a round trip.
  * Stops on SIGTERM/SIGINT.
@@ -24,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A GetChannel answer as IVS sends it (field set of the 2020-07-14 model, botocore 1.43). */
@@ -46,6 +52,7 @@ static const char body[] =
     "\"type\":\"STANDARD\"}}";
 
 static char response[4096];
+static long delay_us;
 static size_t response_len;
 
 static void build_response(void) {
@@ -119,6 +126,10 @@ static void *serve(void *arg) {
                 }
                 break;
             }
+            if (delay_us > 0) {
+                struct timespec d = {delay_us / 1000000, (delay_us % 1000000) * 1000};
+                while (nanosleep(&d, &d) < 0 && errno == EINTR) {}
+            }
             if (send_all(fd, response, response_len) < 0) goto done;
             memmove(buf, buf + need, len - need);
             len -= need;
@@ -137,6 +148,7 @@ done:
 
 int main(int argc, char **argv) {
     int port = argc > 1 ? atoi(argv[1]) : 0;
+    delay_us = argc > 2 ? atol(argv[2]) : 0;
     build_response();
     signal(SIGPIPE, SIG_IGN);
 

@@ -37,13 +37,18 @@ cc -O2 -Wall -Wextra -o "$out/canned_server" bench/canned_server.c -lpthread
 cc -O2 -Wall -Wextra -Iinclude -o "$out/bench" bench/bench.c \
    -L"$libdir" -Wl,-rpath,"$libdir" -l"$libname" -ljansson -lcurl -lpthread
 
-# The server, on a free port; stopped on exit.
-"$out/canned_server" 0 > "$out/port" &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do [ -s "$out/port" ] && break; sleep 0.05; done
-port=$(head -n1 "$out/port")
-[ -n "$port" ] || { echo "bench: canned_server did not start" >&2; exit 1; }
+# A server on a free port (answers held back $1 microseconds); stopped on exit.
+servers=()
+trap 'for s in "${servers[@]}"; do kill "$s" 2>/dev/null || true; done' EXIT
+start_server() {
+  rm -f "$out/port"
+  "$out/canned_server" 0 "$1" > "$out/port" &
+  servers+=($!)
+  for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.05; done
+  port=$(head -n1 "$out/port")
+  [ -n "$port" ] || { echo "bench: canned_server did not start" >&2; exit 1; }
+}
+start_server 0
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 echo "library: $lib"
@@ -54,6 +59,15 @@ else
   args=(--rounds 12 --calls 3000 --create 5000 --mt-rounds 6 --mt-calls 2000)
 fi
 "$out/bench" --port "$port" "${args[@]}" "${extra[@]}"
+
+# The same comparison with 1 ms added to every answer, as a round trip within one AWS region adds.
+port0=$port
+start_server 1000
+echo
+echo "with 1 ms of server latency per call (a same-region round trip)"
+if [ "$quick" = 1 ]; then args=(--rounds 2 --calls 100); else args=(--rounds 6 --calls 500); fi
+"$out/bench" --port "$port" --parts st "${args[@]}" | grep -v '^libivs ' | sed 's/ st_/ lat1ms_st_/g'
+port=$port0
 
 if [ "$callgrind" = 1 ]; then
   if ! command -v valgrind >/dev/null; then
