@@ -10,7 +10,7 @@ Porting from boto3: replace `boto3.client` with `ivs.client`, `botocore.config.C
 """
 import threading
 
-from . import exceptions
+from . import exceptions, tokens  # tokens needs the token functions only when one is called
 from .config import Config
 from .client import BaseClient, create_client
 
@@ -82,11 +82,3 @@ def library_version():
     """The version of the loaded libivs."""
     from . import _lib
     return _lib.version()
-
-
-def __getattr__(name):
-    # ivs.tokens loads on first use, so that importing ivs never needs the token functions.
-    if name == "tokens":
-        from . import tokens
-        return tokens
-    raise AttributeError(f"module 'ivs' has no attribute '{name}'")
