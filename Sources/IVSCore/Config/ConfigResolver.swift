@@ -52,14 +52,15 @@ public struct ConfigResolver {
         var endpoints: [String: Endpoint] = [:]
         for m in ServiceModel.all {
             let configured = try configuredEndpoint(for: m.name, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
-            let params = EndpointParams(region: region, useFIPS: fips, useDualStack: dualstack, endpoint: configured?.url)
+            // botocore: a configured endpoint is used as is; FIPS and dual-stack apply to AWS endpoints only.
+            let params = EndpointParams(region: region, useFIPS: configured == nil && fips,
+                                        useDualStack: configured == nil && dualstack, endpoint: configured?.url)
             switch EndpointPartitions.resolve(service: m.name, params) {
             case .endpoint(let url):
                 endpoints[m.name] = try Endpoint.parse(url, key: configured?.source ?? "the \(m.name) endpoint rule set")
             case .error(let why):
-                var hint = ""
-                if let c = configured { hint = " (endpoint from \(c.source); FIPS and dual-stack apply only to AWS endpoints)" }
-                throw .config("\(m.name): \(why)\(hint)", code: "EndpointResolutionError")
+                let fromRegion = configured == nil ? " (region \(region), FIPS \(fips), dual-stack \(dualstack))" : ""
+                throw .config("\(m.name): \(why)\(fromRegion)", code: "EndpointResolutionError")
             }
         }
 

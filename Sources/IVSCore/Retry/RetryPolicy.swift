@@ -127,6 +127,7 @@ public final class ClientRateLimiter: @unchecked Sendable {
         let now = clock()
         lastThrottleTime = now
         lastTxRateBucket = now.rounded(.down)
+        lastTimestamp = now // TokenBucket's constructor refills once, which starts its clock
     }
 
     /// Blocks until the bucket allows one request (only once a throttle has been seen).
