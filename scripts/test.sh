@@ -18,13 +18,19 @@ step "build libivs.so"
 ./scripts/build.sh
 export IVS_LIBRARY="$PWD/.build/release/libivs.so"
 
+step "Python stubs are up to date"
+.venv/bin/python bindings/python/gen_stubs.py --check
+
 step "swift test"
 swift test 2>&1 | tail -n 25
 
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
 
-step "Python suites (pytest)"
-.venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 tests/emulator tests/differential tests/tokens tests/config tests/python
+# One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
+for suite in emulator differential tokens config python; do
+  step "pytest tests/$suite"
+  .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "tests/$suite"
+done
 
 echo; echo "all suites passed in $(( $(date +%s) - start ))s"

@@ -243,8 +243,6 @@ def test_every_operation_is_a_method_with_boto3s_name(make_boto, make_ivs):
             assert callable(getattr(i, name))
 
 
-@pytest.mark.xfail(strict=True, reason="libivs's error JSON lacks the error shape's header-bound members "
-                                      "(x-amzn-ErrorType and the security headers IVS models on its errors)")
 def test_error_response_carries_header_members(fresh, make_boto, make_ivs):
     arn = "arn:aws:ivs:us-west-2:123456789012:channel/AbCdEfGh1234"
     responses = []

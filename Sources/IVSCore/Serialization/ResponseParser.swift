@@ -111,6 +111,14 @@ public struct ResponseParser {
             }
         }
         let finalCode = code.flatMap { $0.isEmpty ? nil : $0 } ?? Self.codeForStatus(response.status)
+        // Members the error shape binds to headers (IVS models x-amzn-ErrorType and its security headers).
+        if let shape = model.errorShape(named: finalCode) {
+            for m in shape.members where m.location == .header {
+                if let v = response.header(m.locationName.lowercased()), !fields.contains(where: { $0.0 == m.name }) {
+                    fields.append((m.name, .string(v)))
+                }
+            }
+        }
         if message.isEmpty { message = "the service answered HTTP \(response.status) \(finalCode)" }
         return IVSError(.service, code: finalCode, message, httpStatus: response.status,
                         requestId: Self.requestId(response), fields: fields)
