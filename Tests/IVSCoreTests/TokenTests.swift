@@ -117,6 +117,18 @@ final class TokenTests: XCTestCase {
         XCTAssertNotEqual(pub2, kp.publicPEM)
     }
 
+    func testLoadedKeysAreReusedForTheSamePEM() {
+        guard let a = value(ECKey.privateKey(pem: Self.keyPair.privatePEM)),
+              let b = value(ECKey.privateKey(pem: Self.keyPair.privatePEM)),
+              let p = value(ECKey.publicKey(pem: Self.keyPair.publicPEM)) else { return }
+        XCTAssertTrue(a === b)
+        XCTAssertFalse(p.hasPrivateKey)
+        XCTAssertTrue(a.hasPrivateKey)
+        // The private-key cache never answers for a public PEM, nor the reverse.
+        assertRefused(ECKey.privateKey(pem: Self.keyPair.publicPEM), path: "privateKey", contains: "public key")
+        assertRefused(ECKey.publicKey(pem: Self.keyPair.privatePEM), path: "publicKey", contains: "private key")
+    }
+
     func testSignatureIsRawRAndSLeftPaddedAndVerifies() {
         guard let key = value(ECKey.privateKey(pem: Self.keyPair.privatePEM)),
               let pub = value(ECKey.publicKey(pem: Self.keyPair.publicPEM)) else { return }

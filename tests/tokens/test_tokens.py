@@ -363,6 +363,9 @@ def test_verify_refuses_bad_tokens(lib, keypair):
         'garbage': ('not.a.token', 'base64url'),
         'two parts': ('abc.def', 'parts'),
     }
+    cases['exp far past'] = (sign({'exp': -1e308}), 'expired')
+    cases['nbf far future'] = (sign({'exp': 1e308, 'nbf': 1e308}), 'before')
+    cases['exp not a number'] = (sign({'exp': str(future)}), 'exp')
     tampered = sign({'exp': future, 'aws:viewer-id': 'a'}).split('.')
     tampered[1] = base64.urlsafe_b64encode(json.dumps({'exp': future, 'aws:viewer-id': 'b'}).encode()).rstrip(b'=').decode()
     cases['tampered'] = ('.'.join(tampered), 'signature')

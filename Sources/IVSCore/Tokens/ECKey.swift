@@ -102,6 +102,14 @@ public final class ECKey: @unchecked Sendable {
     /// an unencrypted ECDSA P-384 key. `path` names the argument in error messages.
     public static func privateKey(pem: UnsafeRawBufferPointer, path: String = "privateKey") -> Result<ECKey, IVSError> {
         if let e = checkPEMEnvelope(pem, path: path) { return .failure(e) }
+        let digest = Digest.sha256(pem)
+        if let k = privateKeys.get(digest) { return .success(k) }
+        let r = loadPrivateKey(pem: pem, path: path)
+        if case .success(let k) = r { privateKeys.put(digest, k) }
+        return r
+    }
+
+    private static func loadPrivateKey(pem: UnsafeRawBufferPointer, path: String) -> Result<ECKey, IVSError> {
         if contains(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || contains(pem, "Proc-Type: 4,ENCRYPTED") {
             return .failure(problem(path, "is an encrypted PEM; pass the unencrypted key (PKCS#8 \"PRIVATE KEY\" or \"EC PRIVATE KEY\")"))
         }
@@ -121,6 +129,14 @@ public final class ECKey: @unchecked Sendable {
     /// Loads a public key from SubjectPublicKeyInfo PEM ("PUBLIC KEY"), checking it is ECDSA P-384.
     public static func publicKey(pem: UnsafeRawBufferPointer, path: String = "publicKey") -> Result<ECKey, IVSError> {
         if let e = checkPEMEnvelope(pem, path: path) { return .failure(e) }
+        let digest = Digest.sha256(pem)
+        if let k = publicKeys.get(digest) { return .success(k) }
+        let r = loadPublicKey(pem: pem, path: path)
+        if case .success(let k) = r { publicKeys.put(digest, k) }
+        return r
+    }
+
+    private static func loadPublicKey(pem: UnsafeRawBufferPointer, path: String) -> Result<ECKey, IVSError> {
         defer { ERR_clear_error() }
         if let key = readPEM(pem, { PEM_read_bio_PUBKEY($0, nil, noPassword, nil) }) {
             let k = ECKey(key, hasPrivateKey: false)
@@ -142,6 +158,12 @@ public final class ECKey: @unchecked Sendable {
         var pem = pem
         return pem.withUTF8 { publicKey(pem: UnsafeRawBufferPointer($0), path: path) }
     }
+
+    /// Parsed keys by SHA-256 of their PEM text. OpenSSL 3's PEM decoding costs about twice an ES384
+    /// signature, and a server signs many tokens with one key; a loaded EVP_PKEY is immutable and safe
+    /// to share between threads. Small, so few keys stay in memory beyond their use.
+    static let privateKeys = KeyCache(capacity: 8)
+    static let publicKeys = KeyCache(capacity: 8)
 
     private static func checkPEMEnvelope(_ pem: UnsafeRawBufferPointer, path: String) -> IVSError? {
         if pem.isEmpty { return problem(path, "is empty") }
@@ -260,6 +282,32 @@ public final class ECKey: @unchecked Sendable {
         return der.withUnsafeBufferPointer { d in
             EVP_DigestVerify(ctx, d.baseAddress, d.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count)
         } == 1
+    }
+}
+
+/// A small most-recently-used cache of loaded keys, keyed by a digest of their PEM.
+final class KeyCache: @unchecked Sendable {
+    private let lock = Lock()
+    private var entries: [(digest: [UInt8], key: ECKey)] = []
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get(_ digest: [UInt8]) -> ECKey? {
+        lock.withLock {
+            guard let i = entries.firstIndex(where: { $0.digest == digest }) else { return nil }
+            let e = entries.remove(at: i)
+            entries.append(e)
+            return e.key
+        }
+    }
+
+    func put(_ digest: [UInt8], _ key: ECKey) {
+        lock.withLock {
+            entries.removeAll { $0.digest == digest }
+            entries.append((digest, key))
+            if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        }
     }
 }
 

@@ -57,10 +57,10 @@ public enum TokenVerifier {
 
         guard let expValue = claims["exp"] else { return .failure(problem("has no exp claim")) }
         guard let exp = expValue.numberValue else { return .failure(problem("exp is not a number")) }
-        guard now < exp else { return .failure(problem("expired at \(Clock.iso8601(exp.rounded(.down)))")) }
+        guard now < exp else { return .failure(problem("expired at \(time(exp))")) }
         if let nbfValue = claims["nbf"] {
             guard let nbf = nbfValue.numberValue else { return .failure(problem("nbf is not a number")) }
-            guard now >= nbf else { return .failure(problem("is not valid before \(Clock.iso8601(nbf.rounded(.down)))")) }
+            guard now >= nbf else { return .failure(problem("is not valid before \(time(nbf))")) }
         }
 
         guard let out = JSON.object() else { return .failure(.internal("out of memory")) }
@@ -68,6 +68,13 @@ public enum TokenVerifier {
         out.set("claims", claims)
         claimsOwned = false
         return .success(out)
+    }
+
+    /// A claim time for a message: ISO 8601 for years 0001-9999, else the number (an untrusted
+    /// value such as 1e308 must not reach integer conversion).
+    private static func time(_ t: Double) -> String {
+        guard t >= -62_135_596_800, t < 253_402_300_800 else { return "\(t) (seconds since the epoch)" }
+        return Clock.iso8601(t.rounded(.down))
     }
 
     private static func object(_ bytes: [UInt8]) -> JSONPointer? {
