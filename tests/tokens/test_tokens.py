@@ -14,7 +14,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
-from conftest import IVS_E_INVALID_ARGUMENT, IVS_E_SERVICE, IVS_E_VALIDATION, IVS_OK
+# ivs_status values (include/ivs.h); not imported from conftest, whose module name other suites share.
+IVS_OK, IVS_E_INVALID_ARGUMENT, IVS_E_VALIDATION, IVS_E_SERVICE = 0, 1, 2, 6
 
 ACCOUNT = '123456789012'
 CHANNEL_ARN = f'arn:aws:ivs:us-west-2:{ACCOUNT}:channel/AbCd1234'
