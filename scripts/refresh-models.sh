@@ -14,4 +14,3 @@ for s in ivs ivs-realtime ivschat; do
 done
 # The partitions table (DNS suffixes, FIPS/dual-stack support) the endpoint rule sets evaluate against.
 cp "$data/partitions.json" models/partitions.json
-python3 tools/codegen/endpoints.py

@@ -3,7 +3,7 @@ environment, HOME and the shared config files libivs sees. Reads a JSON spec on 
 one JSON document:
 
     {"logLevel": 4, "config": {...}, "steps": [{"calls": [[service, op, input], ...], "threads": 1},
-                                              {"sleep": 2.5}]}
+                                              {"sleep": 2.5}, {"post": [url, json body]}]}
  -> {"new": {"status": 0, "error": null}, "results": [[{"status", "json"}, ...] per step], "logs": [...]}
 """
 import ctypes
@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+import urllib.request
 
 spec = json.load(sys.stdin)
 lib = ctypes.CDLL(os.environ['IVS_LIBRARY'])
@@ -53,6 +54,11 @@ if status == 0:
     for step in spec.get('steps', []):
         if 'sleep' in step:
             time.sleep(step['sleep'])
+            continue
+        if 'post' in step:  # e.g. add an ivs-local fault between calls
+            url, body = step['post']
+            urllib.request.urlopen(urllib.request.Request(url, data=json.dumps(body).encode(), method='POST'),
+                                   timeout=10).read()
             continue
         threads = step.get('threads', 1)
         results = [None] * (threads * len(step['calls']))

@@ -203,6 +203,9 @@ def main():
     start, end = h.index(BEGIN), h.index(END) + len(END)
     outputs[os.path.join("include", "ivs.h")] = h[:start] + "\n".join(header) + h[end:]
 
+    import endpoints  # endpoint rule sets and partitions -> Generated/Endpoints.swift (tools/codegen/endpoints.py)
+    outputs[endpoints.OUT] = endpoints.generate()
+
     stale = []
     for rel, text in outputs.items():
         path = os.path.join(ROOT, rel)
