@@ -80,7 +80,7 @@ public final class ECKey: @unchecked Sendable {
             [("{\"privateKey\":\"", privatePEM), ("\",\"publicKey\":\"", publicPEM)]
         let suffix: StaticString = "\"}"
         var size = suffix.utf8CodeUnitCount + 1
-        for p in parts { size += p.prefix.utf8CodeUnitCount + JSONText.escapedLength(p.value) }
+        for p in parts { size += p.prefix.utf8CodeUnitCount + PEMJSONEscaping.escapedLength(p.value) }
         guard let raw = malloc(size) else { return .failure(.internal("out of memory")) }
         let out = raw.assumingMemoryBound(to: UInt8.self)
         var i = 0
@@ -89,7 +89,7 @@ public final class ECKey: @unchecked Sendable {
         }
         for p in parts {
             put(p.prefix)
-            i += JSONText.writeEscaped(p.value, into: out + i)
+            i += PEMJSONEscaping.writeEscaped(p.value, into: out + i)
         }
         put(suffix)
         out[i] = 0
@@ -312,8 +312,8 @@ final class KeyCache: @unchecked Sendable {
 }
 
 /// Writing JSON string contents without an intermediate copy (for key material).
-enum JSONText {
-    static func escapedLength(_ s: UnsafeRawBufferPointer) -> Int {
+private enum PEMJSONEscaping {
+    fileprivate static func escapedLength(_ s: UnsafeRawBufferPointer) -> Int {
         var n = 0
         for b in s {
             switch b {
@@ -326,7 +326,7 @@ enum JSONText {
     }
 
     /// Writes s escaped into out (which has escapedLength(s) bytes free); returns the count written.
-    static func writeEscaped(_ s: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    fileprivate static func writeEscaped(_ s: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) -> Int {
         let hex = Array("0123456789abcdef".utf8)
         var i = 0
         func put(_ c: UInt8) { out[i] = c; i += 1 }
