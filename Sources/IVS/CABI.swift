@@ -68,8 +68,14 @@ func callOperation(_ clientPtr: OpaquePointer?, _ service: UnsafePointer<CChar>?
     guard let service else { return fail(.invalidArgument("service must not be NULL"), out) }
     guard let operation else { return fail(.invalidArgument("operation must not be NULL"), out) }
     let s = String(cString: service), o = String(cString: operation)
-    return deliver(paginate ? c.paginate(service: s, operation: o, input: input)
-                            : c.call(service: s, operation: o, input: input), out)
+    if paginate { return deliver(c.paginate(service: s, operation: o, input: input), out) }
+    switch c.callText(service: s, operation: o, input: input) {
+    case .success(let text):
+        out.pointee = text
+        return 0
+    case .failure(let e):
+        return fail(e, out)
+    }
 }
 
 /// The generated per-operation functions call this with static names.

@@ -83,25 +83,91 @@ public final class Client: @unchecked Sendable {
         return call(found.0, found.1, input: input)
     }
 
-    /// Calls one operation with a parsed input object (borrowed; an idempotency token may be added to it).
+    /// Calls one operation with a parsed input object (borrowed; an idempotency token may be added to
+    /// it); returns the output as an owned jansson tree.
     public func call(_ model: ServiceModel, _ op: Operation, input: JSONPointer) -> Result<JSONPointer, IVSError> {
+        switch prepare(model, op, input).flatMap({ send(model, op, $0.0, endpoint: $0.1) }) {
+        case .failure(let e): return .failure(e)
+        case .success(let (r, attempts)):
+            switch ResponseParser(model: model).parseOutput(op, r) {
+            case .failure(var e):
+                e.attempts = attempts
+                return .failure(e)
+            case .success(let out):
+                if case .success(let meta) = JSON.parse(String(decoding: Self.metadataObject(r, attempts: attempts), as: UTF8.self)) {
+                    out.set("ResponseMetadata", meta)
+                }
+                return .success(out)
+            }
+        }
+    }
+
+    /// Calls one operation with input JSON text and returns the output as malloc'd JSON text: the path
+    /// of ivs_call, which never builds an output tree it would only dump again.
+    public func callText(service: String, operation: String, input text: UnsafePointer<CChar>?) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
+        let found: (ServiceModel, Operation)
+        switch Self.lookup(service: service, operation: operation) {
+        case .success(let f): found = f
+        case .failure(let e): return .failure(e)
+        }
+        let (model, op) = found
+        let input: JSONPointer
+        switch Self.parseInput(text) {
+        case .success(let p): input = p
+        case .failure(let e): return .failure(e)
+        }
+        defer { JSON.release(input) }
+        switch prepare(model, op, input).flatMap({ send(model, op, $0.0, endpoint: $0.1) }) {
+        case .failure(let e): return .failure(e)
+        case .success(let (r, attempts)):
+            var meta: [UInt8] = []
+            JSONText.appendRaw(&meta, "\"ResponseMetadata\":")
+            meta.append(contentsOf: Self.metadataObject(r, attempts: attempts))
+            return ResponseParser(model: model).outputText(op, r, metadata: meta).mapError { e in
+                var e = e
+                e.attempts = attempts
+                return e
+            }
+        }
+    }
+
+    /// Validation and serialization: everything before the first byte is sent.
+    func prepare(_ model: ServiceModel, _ op: Operation, _ input: JSONPointer) -> Result<(SerializedRequest, Endpoint), IVSError> {
         if config.validation != .off {
             let problems = Validator(model: model, strict: config.validation == .strict).validate(input, shape: op.input)
             if !problems.isEmpty { return .failure(.validation(problems)) }
         }
-        let request: SerializedRequest
-        switch RestJSONSerializer(model: model).serialize(op, input: input) {
-        case .success(let r): request = r
-        case .failure(let e): return .failure(e)
-        }
         guard let endpoint = config.endpoints[model.name] else { return .failure(.internal("no endpoint for \(model.name)")) }
         Log.log(.trace, clientLevel: config.logLevel,
                 "\(model.name).\(op.name) input: \(Redactor.input(input, shape: op.input, model: model))")
-        return send(model, op, request, endpoint: endpoint)
+        return RestJSONSerializer(model: model).serialize(op, input: input).map { ($0, endpoint) }
+    }
+
+    /// {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"} as JSON text, as boto3 reports it.
+    static func metadataObject(_ r: HTTPResponse, attempts: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONText.appendRaw(&out, "{\"RequestId\":")
+        JSONText.appendString(&out, ResponseParser.requestId(r) ?? "")
+        JSONText.appendRaw(&out, ",\"HTTPStatusCode\":")
+        JSONText.appendInt(&out, r.status)
+        JSONText.appendRaw(&out, ",\"HTTPHeaders\":{")
+        var first = true
+        for (k, v) in r.headers {
+            if !first { out.append(44) }
+            first = false
+            JSONText.appendString(&out, k)
+            out.append(58)
+            JSONText.appendString(&out, v)
+        }
+        JSONText.appendRaw(&out, "},\"RetryAttempts\":")
+        JSONText.appendInt(&out, attempts - 1)
+        out.append(125)
+        return out
     }
 
     /// The attempt loop: sign, send, classify, and retry per the retry policy.
-    func send(_ model: ServiceModel, _ op: Operation, _ request: SerializedRequest, endpoint: Endpoint) -> Result<JSONPointer, IVSError> {
+    func send(_ model: ServiceModel, _ op: Operation, _ request: SerializedRequest, endpoint: Endpoint) -> Result<(HTTPResponse, Int), IVSError> {
         let creds: Credentials
         do { creds = try credentials.resolve() } catch { return .failure(error) }
         let url = endpoint.url + request.target
@@ -130,7 +196,7 @@ public final class Client: @unchecked Sendable {
                 retry.release(retryCost: retryCost)
                 retry.rateLimiter?.update(throttled: false)
                 Log.log(.debug, clientLevel: level, "\(model.name).\(op.name) attempt \(attempt): \(request.method) \(url) -> \(r.status) in \(ms) ms")
-                return finish(model, op, r, attempts: attempt)
+                return .success((r, attempt))
             case .success(let r):
                 response = r
                 failure = ResponseParser(model: model).parseError(r)
@@ -173,21 +239,4 @@ public final class Client: @unchecked Sendable {
         }
     }
 
-    private func finish(_ model: ServiceModel, _ op: Operation, _ r: HTTPResponse, attempts: Int) -> Result<JSONPointer, IVSError> {
-        switch ResponseParser(model: model).parseOutput(op, r) {
-        case .failure(var e):
-            e.attempts = attempts
-            return .failure(e)
-        case .success(let out):
-            let meta = JSON.object()
-            meta?.set("RequestId", JSON.string(ResponseParser.requestId(r) ?? ""))
-            meta?.set("HTTPStatusCode", JSON.integer(Int64(r.status)))
-            let h = JSON.object()
-            for (k, v) in r.headers { h?.set(k, JSON.string(v)) }
-            meta?.set("HTTPHeaders", h)
-            meta?.set("RetryAttempts", JSON.integer(Int64(attempts - 1)))
-            out.set("ResponseMetadata", meta)
-            return .success(out)
-        }
-    }
 }

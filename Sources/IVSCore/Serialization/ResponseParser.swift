@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CJansson
 
 /// Turns a restJson1 HTTP response into the contract's output JSON or a service error.
 public struct ResponseParser {
@@ -10,16 +11,16 @@ public struct ResponseParser {
 
     /// The output object (owned): the output shape's members as the model names them, timestamps as
     /// ISO 8601, header-bound members from the response headers. ResponseMetadata is added by the caller.
-    public func parseOutput(_ op: Operation, _ response: HTTPResponse) -> Result<JSONPointer, IVSError> {
+    public func parseOutput(_ op: Operation, _ response: HTTPResponse, parsed: JSONPointer? = nil) -> Result<JSONPointer, IVSError> {
         guard let out = JSON.object() else { return .failure(.internal("out of memory")) }
         guard op.output >= 0, op.output < model.shapes.count else { return .success(out) }
         let shape = model.shapes[op.output]
-        var body: JSONPointer? = nil
-        if !response.body.isEmpty {
-            let parsed = response.body.withUnsafeBufferPointer { b in
+        var body: JSONPointer? = parsed.map { JSON.retain($0) }
+        if body == nil && !response.body.isEmpty {
+            let result = response.body.withUnsafeBufferPointer { b in
                 b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
             }
-            switch parsed {
+            switch result {
             case .success(let p): body = p
             case .failure(let e):
                 JSON.release(out)
@@ -41,6 +42,100 @@ public struct ResponseParser {
             }
         }
         return .success(out)
+    }
+
+    /// The output as JSON text (malloc'd) with `"ResponseMetadata"` spliced in. When the parsed body
+    /// needs no conversion (no timestamps, no header-bound members, only members the model knows, no
+    /// nulls) the service's own text is passed through; otherwise the converted tree is dumped. Either
+    /// way jansson has parsed and checked the body first.
+    public func outputText(_ op: Operation, _ response: HTTPResponse, metadata: [UInt8]) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
+        var body: JSONPointer? = nil
+        if op.output >= 0, !response.body.isEmpty {
+            let parsed = response.body.withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
+            }
+            switch parsed {
+            case .success(let p): body = p
+            case .failure(let e):
+                return .failure(IVSError(.service, code: "InvalidResponse",
+                                         "the service's response is not valid JSON: \(e.message)",
+                                         httpStatus: response.status, requestId: Self.requestId(response)))
+            }
+        }
+        defer { JSON.release(body) }
+        var out: [UInt8] = []
+        if let b = body, b.kind == .object, passesThrough(b, op.output) {
+            // Splice before the body's closing brace.
+            let bytes = response.body
+            guard var end = bytes.lastIndex(of: 125) else { return .failure(.internal("unterminated object")) }
+            out.reserveCapacity(bytes.count + metadata.count + 4)
+            if b.count == 0 {
+                out.append(123)
+            } else {
+                while end > 0, [32, 9, 10, 13].contains(bytes[end - 1]) { end -= 1 }
+                out.append(contentsOf: bytes[0..<end])
+                out.append(44)
+            }
+        } else {
+            let tree: JSONPointer
+            switch parseOutput(op, response, parsed: body) {
+            case .success(let t): tree = t
+            case .failure(let e): return .failure(e)
+            }
+            defer { JSON.release(tree) }
+            guard let text = JSON.dumpC(tree) else { return .failure(.internal("out of memory")) }
+            defer { free(text) }
+            let n = strlen(text)
+            out.reserveCapacity(n + metadata.count + 4)
+            out.append(contentsOf: UnsafeRawBufferPointer(start: text, count: max(0, n - 1)))
+            if tree.count > 0 { out.append(44) }
+        }
+        out.append(contentsOf: metadata)
+        out.append(125)
+        guard let c = JSONText.cString(out) else { return .failure(.internal("out of memory")) }
+        return .success(c)
+    }
+
+    /// Whether the parsed body is already exactly the output: only members the model knows, no nulls,
+    /// and nothing to convert (timestamps) or to add (header-bound members).
+    func passesThrough(_ body: JSONPointer, _ shape: Int) -> Bool {
+        let facts = ShapeFacts.of(model)
+        guard shape >= 0, !facts.containsTimestamp(shape) else { return false }
+        if model.shapes[shape].members.contains(where: { $0.location != .body }) { return false }
+        return onlyKnown(body, shape, facts, depth: 0)
+    }
+
+    private func onlyKnown(_ v: JSONPointer, _ shapeIndex: Int, _ facts: ShapeFacts, depth: Int) -> Bool {
+        guard shapeIndex >= 0, shapeIndex < model.shapes.count, depth < 64 else { return false }
+        let shape = model.shapes[shapeIndex]
+        switch v.kind {
+        case .null: return false
+        case .object where shape.type == .structure:
+            var it = json_object_iter(v)
+            while let i = it {
+                guard let k = json_object_iter_key(i), let value = json_object_iter_value(i),
+                      let mi = facts.memberIndex(shapeIndex, k),
+                      onlyKnown(value, shape.members[mi].shape, facts, depth: depth + 1) else { return false }
+                it = json_object_iter_next(v, i)
+            }
+            return true
+        case .object where shape.type == .map:
+            var it = json_object_iter(v)
+            while let i = it {
+                guard let value = json_object_iter_value(i), onlyKnown(value, shape.element, facts, depth: depth + 1) else { return false }
+                it = json_object_iter_next(v, i)
+            }
+            return true
+        case .array where shape.type == .list:
+            for i in 0..<v.count {
+                guard let e = v.element(i), onlyKnown(e, shape.element, facts, depth: depth + 1) else { return false }
+            }
+            return true
+        case .object, .array:
+            return false // a container where the model has a scalar: let the tree path decide
+        default:
+            return shape.type != .structure && shape.type != .list && shape.type != .map
+        }
     }
 
     /// Converts a parsed body value by its shape (owned). Members unknown to the model are dropped,

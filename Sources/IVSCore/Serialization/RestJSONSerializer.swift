@@ -163,9 +163,12 @@ public struct RestJSONSerializer {
     private func shapeContainsTimestamp(_ i: Int) -> Bool { ShapeFacts.of(model).containsTimestamp(i) }
 }
 
-/// Facts derived once per service model (not per call): which shapes contain timestamps.
+/// Facts derived once per service model (not per call): which shapes contain timestamps, and every
+/// structure's member names as C strings for allocation-free jansson lookups.
 final class ShapeFacts: @unchecked Sendable {
     private let timestamp: [Bool]
+    /// memberNames[shape][member]: NUL-terminated copies of the member names, kept for the process's life.
+    let memberNames: [[UnsafePointer<CChar>]]
 
     private init(_ model: ServiceModel) {
         var memo = [Bool?](repeating: nil, count: model.shapes.count)
@@ -185,9 +188,20 @@ final class ShapeFacts: @unchecked Sendable {
             return r
         }
         timestamp = (0..<model.shapes.count).map { visit($0, 0) }
+        memberNames = model.shapes.map { shape in
+            shape.members.map { m in UnsafePointer(strdup(m.name) ?? strdup("")!) }
+        }
     }
 
     func containsTimestamp(_ i: Int) -> Bool { i >= 0 && i < timestamp.count && timestamp[i] }
+
+    /// The index of the member whose name is key, by C string comparison.
+    @inline(__always)
+    func memberIndex(_ shape: Int, _ key: UnsafePointer<CChar>) -> Int? {
+        let names = memberNames[shape]
+        for i in 0..<names.count where strcmp(names[i], key) == 0 { return i }
+        return nil
+    }
 
     private static let all: [ObjectIdentifier: ShapeFacts] = {
         var d: [ObjectIdentifier: ShapeFacts] = [:]

@@ -1,13 +1,13 @@
 import COpenSSL
 
-/// SHA-256 and HMAC-SHA256 from libcrypto (one-shot calls; no per-call context allocation).
+/// SHA-256 and HMAC-SHA256 from libcrypto's low-level SHA-256 (a context on the stack: no provider
+/// lookup and no allocation per call, which matters on the SigV4 hot path).
 public enum Digest {
     public static func sha256(_ data: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        out.withUnsafeMutableBufferPointer { o in
-            _ = SHA256(data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, o.baseAddress)
-        }
-        return out
+        var ctx = SHA256_CTX()
+        SHA256_Init(&ctx)
+        SHA256_Update(&ctx, data.baseAddress, data.count)
+        return finish(&ctx)
     }
 
     public static func sha256(_ data: [UInt8]) -> [UInt8] {
@@ -19,16 +19,33 @@ public enum Digest {
         return s.withUTF8 { Hex.encode(sha256(UnsafeRawBufferPointer($0))) }
     }
 
-    public static func hmacSHA256(key: [UInt8], _ data: UnsafeRawBufferPointer) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var len: UInt32 = 32
-        key.withUnsafeBufferPointer { k in
-            out.withUnsafeMutableBufferPointer { o in
-                _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count),
-                         data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, o.baseAddress, &len)
-            }
+    @inline(__always)
+    private static func finish(_ ctx: inout SHA256_CTX) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { buf, n in
+            SHA256_Final(buf.baseAddress, &ctx)
+            n = 32
         }
-        return out
+    }
+
+    /// HMAC-SHA256 (RFC 2104) over SHA-256 contexts.
+    public static func hmacSHA256(key: [UInt8], _ data: UnsafeRawBufferPointer) -> [UInt8] {
+        var k = key.count > 64 ? sha256(key) : key
+        k += [UInt8](repeating: 0, count: 64 - k.count)
+        var ipad = [UInt8](repeating: 0, count: 64), opad = [UInt8](repeating: 0, count: 64)
+        for i in 0..<64 {
+            ipad[i] = k[i] ^ 0x36
+            opad[i] = k[i] ^ 0x5c
+        }
+        var inner = SHA256_CTX()
+        SHA256_Init(&inner)
+        SHA256_Update(&inner, ipad, 64)
+        SHA256_Update(&inner, data.baseAddress, data.count)
+        let innerDigest = finish(&inner)
+        var outer = SHA256_CTX()
+        SHA256_Init(&outer)
+        SHA256_Update(&outer, opad, 64)
+        SHA256_Update(&outer, innerDigest, 32)
+        return finish(&outer)
     }
 
     public static func hmacSHA256(key: [UInt8], _ s: String) -> [UInt8] {
@@ -36,4 +53,3 @@ public enum Digest {
         return s.withUTF8 { hmacSHA256(key: key, UnsafeRawBufferPointer($0)) }
     }
 }
-

@@ -53,28 +53,62 @@ public final class SigV4Signer: @unchecked Sendable {
     public func sign(_ r: Request, credentials: Credentials, region: String, service: String,
                      time: Double) -> Signature {
         let amzDate = Clock.amzDate(Int(time))
-        let date = String(amzDate.prefix(8))
+        let date = String(amzDate.utf8.prefix(8))!
         var headers: [(String, String)] = [("host", r.host), ("x-amz-date", amzDate)]
+        headers.reserveCapacity(r.headers.count + 3)
         if let token = credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
         for (k, v) in r.headers { headers.append((k.lowercased(), v)) }
         headers.sort { $0.0 < $1.0 }
-        var canonicalHeaders = ""
-        for (k, v) in headers { canonicalHeaders += k + ":" + Self.trimHeaderValue(v) + "\n" }
-        let signedHeaders = headers.map { $0.0 }.joined(separator: ";")
-        let canonicalPath = URIEncoding.encode(r.path.isEmpty ? "/" : r.path, keepSlash: true)
-        let payloadHash = Hex.encode(Digest.sha256(r.body))
-        let canonicalRequest = r.method + "\n" + canonicalPath + "\n" + Self.canonicalQuery(r.query) + "\n"
-            + canonicalHeaders + "\n" + signedHeaders + "\n" + payloadHash
-        let scope = date + "/" + region + "/" + service + "/aws4_request"
-        let stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + Digest.sha256Hex(canonicalRequest)
+        var signedHeaders = ""
+        signedHeaders.reserveCapacity(64)
+        var cr = ""
+        cr.reserveCapacity(512 + r.path.utf8.count)
+        cr += r.method
+        cr += "\n"
+        cr += URIEncoding.encode(r.path.isEmpty ? "/" : r.path, keepSlash: true)
+        cr += "\n"
+        if !r.query.isEmpty { cr += Self.canonicalQuery(r.query) }
+        cr += "\n"
+        for (i, (k, v)) in headers.enumerated() {
+            cr += k
+            cr += ":"
+            cr += Self.trimHeaderValue(v)
+            cr += "\n"
+            if i > 0 { signedHeaders += ";" }
+            signedHeaders += k
+        }
+        cr += "\n"
+        cr += signedHeaders
+        cr += "\n"
+        cr += Hex.encode(Digest.sha256(r.body))
+        var scope = date
+        scope += "/"
+        scope += region
+        scope += "/"
+        scope += service
+        scope += "/aws4_request"
+        var sts = "AWS4-HMAC-SHA256\n"
+        sts.reserveCapacity(160)
+        sts += amzDate
+        sts += "\n"
+        sts += scope
+        sts += "\n"
+        sts += Digest.sha256Hex(cr)
         let key = signingKey(secret: credentials.secretAccessKey, date: date, region: region, service: service)
-        let signature = Hex.encode(Digest.hmacSHA256(key: key, stringToSign))
+        let signature = Hex.encode(Digest.hmacSHA256(key: key, sts))
         var out: [(String, String)] = [("X-Amz-Date", amzDate)]
         if let token = credentials.sessionToken { out.append(("X-Amz-Security-Token", token)) }
-        out.append(("Authorization", "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), "
-                    + "SignedHeaders=\(signedHeaders), Signature=\(signature)"))
-        return Signature(headers: out, canonicalRequest: canonicalRequest, stringToSign: stringToSign,
-                         signature: signature)
+        var auth = "AWS4-HMAC-SHA256 Credential="
+        auth.reserveCapacity(200)
+        auth += credentials.accessKeyId
+        auth += "/"
+        auth += scope
+        auth += ", SignedHeaders="
+        auth += signedHeaders
+        auth += ", Signature="
+        auth += signature
+        out.append(("Authorization", auth))
+        return Signature(headers: out, canonicalRequest: cr, stringToSign: sts, signature: signature)
     }
 
     /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached.

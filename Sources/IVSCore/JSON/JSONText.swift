@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writing JSON text directly into a byte buffer, for the few places where building a jansson tree
+/// only to dump it again would cost more than the call itself (ResponseMetadata on every response).
+/// Parsing always goes through jansson.
+public enum JSONText {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    /// Appends s as a JSON string literal (quotes included), escaping what JSON requires.
+    public static func appendString(_ out: inout [UInt8], _ s: String) {
+        out.append(34)
+        for c in s.utf8 {
+            switch c {
+            case 34: out.append(92); out.append(34)
+            case 92: out.append(92); out.append(92)
+            case 10: out.append(92); out.append(110)
+            case 13: out.append(92); out.append(114)
+            case 9: out.append(92); out.append(116)
+            case 0..<32:
+                out.append(contentsOf: [92, 117, 48, 48])
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 15)])
+            default: out.append(c)
+            }
+        }
+        out.append(34)
+    }
+
+    public static func appendRaw(_ out: inout [UInt8], _ s: StaticString) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    public static func appendInt(_ out: inout [UInt8], _ i: Int) {
+        out.append(contentsOf: String(i).utf8)
+    }
+
+    /// The bytes as a malloc'd NUL-terminated C string (freed with free / ivs_free).
+    public static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
+        guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+        bytes.withUnsafeBufferPointer { b in
+            if let base = b.baseAddress { memcpy(p, base, b.count) }
+        }
+        p[bytes.count] = 0
+        return p
+    }
+}
