@@ -163,33 +163,47 @@ IVS_API void ivs_set_log_callback(int level, ivs_log_fn fn, void *userdata);
 IVS_API ivs_status ivs_keypair_generate(char **out_json);
 
 /*
+ * Requests of the token functions: JSON objects whose unknown members are refused and whose null
+ * members count as absent. Every problem is reported at once in fields.problems (IVS_E_VALIDATION);
+ * NULL, malformed JSON or a non-object is IVS_E_INVALID_ARGUMENT. Private keys are PKCS#8 or SEC1 PEM
+ * on P-384 (an encrypted key is refused, never prompted for); public keys are SubjectPublicKeyInfo PEM.
+ */
+
+/*
  * A playback authorization token for a private channel (ES384 JWT). request_json:
- *   {"privateKey": PEM, "channelArn": ..., "expiresIn": seconds (default 3600; 600 and at most 600 when
- *    viewerId or singleUseUuid is set), "accessControlAllowOrigin": "https://a.example,https://b.example",
- *    "strictOriginEnforcement": bool, "singleUseUuid": ..., "viewerId": ... (at most 40 characters),
- *    "viewerSessionVersion": int, "maximumResolution": "SD"|"HD"|"FULL_HD", "playbackUrl": URL}
- * Output: {"token": ..., "expiresAt": ISO 8601, "playbackUrl": URL?token=... (only when given)}.
+ *   {"privateKey": PEM, "channelArn": arn:aws:ivs:REGION:ACCOUNT:channel/ID,
+ *    "expiresIn": seconds (default 3600, at most one year; default and maximum 600 when viewerId or
+ *    singleUseUuid is set), "accessControlAllowOrigin": "https://a.example,https://b.example" or an
+ *    array of origins, "strictOriginEnforcement": bool (then at most 5 origins), "singleUseUuid": UUID,
+ *    "viewerId": 1-40 characters, "viewerSessionVersion": 0..2^31-1,
+ *    "maximumResolution": "SD"|"HD"|"FULL_HD", "playbackUrl": http(s) URL}
+ * Output: {"token": ..., "expiresAt": ISO 8601, "playbackUrl": URL with ?token= (or &token=), only
+ * when playbackUrl was given}.
  */
 IVS_API ivs_status ivs_playback_token(const char *request_json, char **out_json);
 
 /*
  * A self-signed IVS Real-Time participant token (ES384 JWT, kid = publicKeyArn). request_json:
  *   {"privateKey": PEM, "publicKeyArn": ..., "stageArn": ..., "eventsUrl": ..., "whipUrl": ...,
- *    "participantId": [A-Za-z0-9_-]{1,64} (generated when absent), "userId": ... (at most 128 characters),
- *    "attributes": {string: string} (at most 1 KB in all), "capabilities": ["PUBLISH", "SUBSCRIBE"]
- *    (the default), "duration": minutes (default 720, at most 20160)}
+ *    "participantId": [A-Za-z0-9_-]{1,64} (12 random characters when absent), "userId": at most 128
+ *    characters, "attributes": {string: string} (at most 1024 bytes of keys and values in all),
+ *    "capabilities": ["PUBLISH", "SUBSCRIBE"] (the default; [] grants neither),
+ *    "duration": minutes, 1-20160 (default 720)}
  * Output: {"participantToken": {"token", "participantId", "userId", "attributes", "capabilities",
- *          "duration", "expirationTime"}}, as CreateParticipantToken returns it.
+ *          "duration", "expirationTime"}}, as CreateParticipantToken returns it (userId and attributes
+ *          only when given).
  */
 IVS_API ivs_status ivs_participant_token(const char *request_json, char **out_json);
 
-/* As ivs_participant_token(), but eventsUrl and whipUrl are read from the stage with GetStage through
- * client (so errors may also be those of ivs_call). */
+/* As ivs_participant_token(), but eventsUrl and whipUrl come from the stage, read with GetStage
+ * through client (the request must not carry them). The request is checked before GetStage is sent;
+ * GetStage's own errors come back as ivs_call's would (e.g. IVS_E_SERVICE ResourceNotFoundException). */
 IVS_API ivs_status ivs_participant_token_for_stage(ivs_client *client, const char *request_json, char **out_json);
 
-/* Verifies an ES384 token against a PEM public key: signature, algorithm and expiry. On IVS_OK,
- * *out_json is {"header": {...}, "claims": {...}}; an invalid, expired or wrongly signed token is
- * IVS_E_VALIDATION. */
+/* Verifies an ES384 token against a PEM public key: the algorithm (ES384 only; "none", HS* and "crit"
+ * are refused), the 96-byte r||s signature, exp in the future and nbf when present, without leeway.
+ * On IVS_OK, *out_json is {"header": {...}, "claims": {...}}; an invalid, expired or wrongly signed
+ * token is IVS_E_VALIDATION. Tokens over 64 KB are refused. */
 IVS_API ivs_status ivs_token_verify(const char *token, const char *public_key_pem, char **out_json);
 
 /* ------------------------------------------------------------------------------------------------
