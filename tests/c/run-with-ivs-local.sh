@@ -13,8 +13,10 @@ valgrind=()
 if [ "${1:-}" = "--valgrind" ]; then
   # definite leaks and memory errors fail the test; "possibly lost" and "still reachable" blocks are
   # the process-lifetime caches of the Swift runtime, OpenSSL and libcurl (see valgrind.supp).
+  # Extra options (e.g. --track-origins=yes, which doubles the run time) come from $IVS_VALGRIND_OPTIONS.
+  # shellcheck disable=SC2206
   valgrind=(valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
-            --show-leak-kinds=definite --track-origins=yes --num-callers=30 --suppressions="$2")
+            --show-leak-kinds=definite --num-callers=30 --suppressions="$2" ${IVS_VALGRIND_OPTIONS:-})
   shift 2
 fi
 

@@ -1,0 +1,261 @@
+/*
+ * The error paths of the C ABI against ivs-local: every failure comes back as the right status and an
+ * error JSON of the fixed shape with the right kind, code and details, and without secrets:
+ * not found, validation (nothing sent), bad credentials, no credentials, bad configuration, an
+ * unreachable endpoint, a timeout (ivs-local's "delay" fault), a dropped connection, and retries of
+ * retryable service errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define MISSING_CHANNEL "arn:aws:ivs:" REGION ":" ACCOUNT ":channel/missingChan1"
+
+/* The number of requests ivs-local received for operation (from its request log). */
+static long received(const char *operation) {
+    char route[256];
+    snprintf(route, sizeof route, "requests?operation=%s", operation);
+    json_t *log = h_control_ok("GET", route, NULL);
+    long n = h_len(log, "requests");
+    json_decref(log);
+    return n;
+}
+
+/* Calls and returns the parsed error JSON (the caller releases it). */
+static json_t *call_error(ivs_client *c, const char *svc, const char *op, const char *input, ivs_status want,
+                          char **raw) {
+    char *out = NULL;
+    ivs_status st = ivs_call(c, svc, op, input, &out);
+    CHECKF(st == want, "%s %s = %d (%s), expected %d (%s): %s", svc, op, st, h_kind(st), want, h_kind(want),
+           out ? out : "(null)");
+    json_t *doc = json_loads(out ? out : "", 0, NULL);
+    CHECKF(doc != NULL, "%s %s: error JSON parses", svc, op);
+    if (doc) CHECK_ERROR_JSON(doc, want, NULL);
+    h_record(svc, op);
+    if (raw) *raw = out;
+    else ivs_free(out);
+    return doc;
+}
+
+static void not_found(ivs_client *c) {
+    h_reset();
+    json_t *e = call_error(c, "ivs", "GetChannel", "{\"arn\": \"" MISSING_CHANNEL "\"}", IVS_E_SERVICE, NULL);
+    CHECK_STREQ(h_str(e, "error.kind"), "service");
+    CHECK_STREQ(h_str(e, "error.code"), "ResourceNotFoundException");
+    CHECK(h_int(e, "error.httpStatus") == 404);
+    CHECK(json_is_false(h_get(e, "error.retryable")));
+    CHECK(h_int(e, "error.attempts") == 1);
+    CHECK(strlen(h_str(e, "error.message")) > 0);
+    /* the request id is the one ivs-local logged for that request */
+    json_t *log = h_control_ok("GET", "requests?operation=GetChannel", NULL);
+    CHECK(h_len(log, "requests") == 1);
+    CHECK_STREQ(h_str(e, "error.requestId"), h_str(log, "requests.0.requestId"));
+    json_decref(log);
+    json_decref(e);
+
+    /* IVS errors carry exceptionMessage; it lands in fields */
+    e = call_error(c, "ivs", "CreateChannel", "{\"type\": \"STANDARD\", \"preset\": \"HIGHER_BANDWIDTH_DELIVERY\"}",
+                   IVS_E_SERVICE, NULL);
+    CHECK_STREQ(h_str(e, "error.code"), "ValidationException");
+    CHECK(h_int(e, "error.httpStatus") == 400);
+    CHECK(json_is_string(h_get(e, "error.fields.exceptionMessage")));
+    json_decref(e);
+}
+
+static void validation(ivs_client *c) {
+    h_reset();
+    /* every problem is listed, and nothing is sent */
+    json_t *e = call_error(c, "ivs", "CreateChannel",
+                           "{\"name\": 7, \"latencyMode\": \"FAST\", \"tags\": {\"k\": 1}, \"bogus\": true}",
+                           IVS_E_VALIDATION, NULL);
+    CHECK_STREQ(h_str(e, "error.code"), "ParamValidationError");
+    CHECK(json_is_null(h_get(e, "error.httpStatus")));
+    CHECK(h_int(e, "error.attempts") == 0);
+    long n = h_len(e, "error.fields.problems");
+    CHECKF(n >= 3, "3 or more problems listed (got %ld)", n);
+    bool name = false, tags = false, bogus = false;
+    size_t i;
+    json_t *p;
+    json_array_foreach(h_get(e, "error.fields.problems"), i, p) {
+        const char *path = json_string_value(json_object_get(p, "path"));
+        const char *problem = json_string_value(json_object_get(p, "problem"));
+        if (!path) continue;
+        if (strcmp(path, "name") == 0) name = true;
+        if (strcmp(path, "tags.k") == 0) tags = true;
+        if (strstr(path, "bogus") || (problem && strstr(problem, "bogus"))) bogus = true;
+    }
+    CHECK(name);
+    CHECK(tags);
+    CHECK(bogus);
+    json_decref(e);
+    e = call_error(c, "ivs", "GetChannel", "{}", IVS_E_VALIDATION, NULL);
+    CHECK_STREQ(h_str(e, "error.fields.problems.0.path"), "arn");
+    json_decref(e);
+    e = call_error(c, "ivschat", "CreateRoom", "{\"maximumMessageLength\": \"long\"}", IVS_E_VALIDATION, NULL);
+    json_decref(e);
+    CHECK(received("CreateChannel") == 0);
+    CHECK(received("GetChannel") == 0);
+    CHECK(received("CreateRoom") == 0);
+}
+
+static void bad_credentials(void) {
+    h_reset();
+    /* an access key ivs-local does not know */
+    ivs_client *c = h_client(json_pack("{s:{s:s, s:s}}", "credentials", "accessKeyId", "AKIDUNKNOWN",
+                                       "secretAccessKey", "unknown-secret-0123456789"));
+    char *raw = NULL;
+    json_t *e = call_error(c, "ivs", "ListChannels", "{}", IVS_E_SERVICE, &raw);
+    CHECK_STREQ(h_str(e, "error.code"), "UnrecognizedClientException");
+    CHECK(h_int(e, "error.httpStatus") == 403);
+    CHECK(raw && strstr(raw, "unknown-secret-0123456789") == NULL);
+    ivs_free(raw);
+    json_decref(e);
+    ivs_client_free(c);
+
+    /* the right key with the wrong secret: the signature does not match */
+    c = h_client(json_pack("{s:{s:s, s:s, s:s}}", "credentials", "accessKeyId", "test", "secretAccessKey",
+                           "wrong-secret-9876543210", "sessionToken", "session-token-secret-42"));
+    e = call_error(c, "ivschat", "ListRooms", "{}", IVS_E_SERVICE, &raw);
+    CHECK_STREQ(h_str(e, "error.code"), "InvalidSignatureException");
+    CHECK(raw && strstr(raw, "wrong-secret-9876543210") == NULL);
+    CHECK(raw && strstr(raw, "session-token-secret-42") == NULL);
+    ivs_free(raw);
+    json_decref(e);
+    ivs_client_free(c);
+}
+
+static void no_credentials(void) {
+    /* No credentials anywhere: no config key, no environment, no files, no metadata service. The
+     * environment was cleared in main(). */
+    json_t *cfg = json_pack("{s:s, s:s}", "region", REGION, "endpointUrl", h_url());
+    char *text = json_dumps(cfg, JSON_COMPACT);
+    json_decref(cfg);
+    ivs_client *c = NULL;
+    char *err = NULL;
+    CHECK(ivs_client_new(text, &c, &err) == IVS_OK); /* credentials are resolved on first use */
+    free(text);
+    ivs_free(err);
+    REQUIRE(c != NULL);
+    long before = received("ListChannels");
+    json_t *e = call_error(c, "ivs", "ListChannels", "{}", IVS_E_CREDENTIALS, NULL);
+    CHECK_STREQ(h_str(e, "error.kind"), "credentials");
+    json_decref(e);
+    CHECK(received("ListChannels") == before);
+    ivs_client_free(c);
+}
+
+static void bad_configuration(void) {
+    struct { const char *config; ivs_status want; } cases[] = {
+        {"{\"region\": \"us-west-2\", \"bogusKey\": 1}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"retryMode\": \"sometimes\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"maxAttempts\": \"three\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"endpointUrl\": \"not a url\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"credentials\": {\"accessKeyId\": \"AKID\"}}", IVS_E_CONFIG},
+        {"{}", IVS_E_CONFIG}, /* no region anywhere (the environment was cleared) */
+        {"{\"region\": ", IVS_E_INVALID_ARGUMENT},
+        {"[1, 2]", IVS_E_INVALID_ARGUMENT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ivs_client *c = (ivs_client *)0x1;
+        char *err = NULL;
+        ivs_status st = ivs_client_new(cases[i].config, &c, &err);
+        CHECKF(st == cases[i].want, "ivs_client_new(%s) = %d, expected %d", cases[i].config, st, cases[i].want);
+        CHECK(c == NULL);
+        CHECK_ERROR_TEXT(err, cases[i].want, NULL);
+    }
+}
+
+static void unreachable_and_timeouts(void) {
+    h_reset();
+    /* nothing listens on port 1 */
+    ivs_client *c = h_client(json_pack("{s:s, s:i}", "endpointUrl", "http://127.0.0.1:1", "maxAttempts", 2));
+    json_t *e = call_error(c, "ivs", "ListChannels", "{}", IVS_E_NETWORK, NULL);
+    CHECK_STREQ(h_str(e, "error.kind"), "network");
+    CHECK(json_is_true(h_get(e, "error.retryable")));
+    CHECK(h_int(e, "error.attempts") == 2);
+    CHECK(json_is_null(h_get(e, "error.httpStatus")));
+    json_decref(e);
+    ivs_client_free(c);
+
+    /* ivs-local holds the answer longer than the client waits */
+    c = h_client(json_pack("{s:i, s:i}", "requestTimeoutMs", 500, "maxAttempts", 1));
+    json_decref(h_control_ok("POST", "faults",
+                             json_pack("{s:s, s:s, s:i, s:s, s:i}", "service", "ivs", "operation", "ListChannels",
+                                       "count", 1, "action", "delay", "delayMs", 3000)));
+    e = call_error(c, "ivs", "ListChannels", "{}", IVS_E_NETWORK, NULL);
+    CHECK(h_int(e, "error.attempts") == 1);
+    const char *msg = h_str(e, "error.message");
+    CHECKF(strstr(msg, "imed out") || strstr(msg, "imeout"), "the message says it timed out: %s", msg);
+    json_decref(e);
+    /* the fault is used up: the next call is answered */
+    json_decref(CALL_OK(c, "ivs", "ListChannels", json_pack("{}")));
+
+    ivs_client_free(c);
+
+    /* a connection closed without an answer. A new client, so the request goes on a new connection:
+     * on a reused one libcurl itself sends the request again when the connection turns out dead. */
+    c = h_client(json_pack("{s:i}", "maxAttempts", 1));
+    json_decref(h_control_ok("POST", "faults", json_pack("{s:s, s:i, s:s}", "operation", "ListRooms", "count", 1,
+                                                         "action", "drop")));
+    e = call_error(c, "ivschat", "ListRooms", "{}", IVS_E_NETWORK, NULL);
+    CHECK(h_int(e, "error.attempts") == 1);
+    json_decref(e);
+    /* ivs-local logs a dropped request after closing its connection, so the entry may lag the error */
+    long n = 0;
+    for (int i = 0; i < 100 && (n = received("ListRooms")) == 0; i++) usleep(50 * 1000);
+    CHECKF(n == 1, "ivs-local received ListRooms %ld times", n);
+    ivs_client_free(c);
+}
+
+static void retries(void) {
+    h_reset();
+    ivs_client *c = h_client(json_pack("{s:i}", "maxAttempts", 3));
+    /* one 503, then success: the retry is invisible except in RetryAttempts */
+    json_decref(h_control_ok("POST", "faults",
+                             json_pack("{s:s, s:i, s:s, s:i, s:s}", "operation", "ListStages", "count", 1, "action",
+                                       "error", "status", 503, "code", "ServiceUnavailableException")));
+    json_t *out = CALL_OK(c, "ivs-realtime", "ListStages", json_pack("{}"));
+    CHECK(h_int(out, "ResponseMetadata.RetryAttempts") == 1);
+    json_decref(out);
+    CHECK(received("ListStages") == 2);
+
+    /* throttled on every attempt: the last error, retryable, with the number of attempts */
+    json_decref(h_control_ok("POST", "faults",
+                             json_pack("{s:s, s:i, s:s, s:i, s:s, s:s}", "operation", "ListRooms", "count", 5, "action",
+                                       "error", "status", 429, "code", "ThrottlingException", "message",
+                                       "Rate exceeded")));
+    json_t *e = call_error(c, "ivschat", "ListRooms", "{}", IVS_E_SERVICE, NULL);
+    CHECK_STREQ(h_str(e, "error.code"), "ThrottlingException");
+    CHECK(h_int(e, "error.httpStatus") == 429);
+    CHECK(json_is_true(h_get(e, "error.retryable")));
+    CHECK(h_int(e, "error.attempts") == 3);
+    json_decref(e);
+    CHECK(received("ListRooms") == 3);
+    ivs_client_free(c);
+}
+
+int main(void) {
+    /* nothing from the machine running the tests may supply a region or credentials */
+    const char *cleared[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                             "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+                             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"};
+    for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) unsetenv(cleared[i]);
+    setenv("AWS_CONFIG_FILE", "/nonexistent/aws/config", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+
+    ivs_client *c = h_client(NULL);
+    not_found(c);
+    validation(c);
+    ivs_client_free(c);
+    bad_credentials();
+    no_credentials();
+    bad_configuration();
+    unreachable_and_timeouts();
+    retries();
+    return h_finish();
+}
