@@ -48,7 +48,15 @@ esac
 
 export IVS_LOCAL_URL="$url"
 status=0
-"${valgrind[@]}" "$@" || status=$?
+if [ ${#valgrind[@]} -gt 0 ]; then
+  # valgrind 3.19 cannot read the DWARF 5 debug info of the Swift runtime linked into libivs.so and says
+  # so in 8 lines per run; its report is shown without them (symbols still come from the symbol table).
+  "${valgrind[@]}" --log-file="$tmp/valgrind.log" "$@" || status=$?
+  grep -Ev 'unhandled dwarf2 abbrev form code|get_Form_szB: unhandled|Serious error when reading debug info|When reading debug info from|get_Form_contents: unhandled' \
+    "$tmp/valgrind.log" >&2 || true
+else
+  "$@" || status=$?
+fi
 if [ "$status" -ne 0 ] && [ -s "$tmp/stderr" ]; then
   echo "--- ivs-local stderr ---" >&2; tail -n 20 "$tmp/stderr" >&2
 fi
