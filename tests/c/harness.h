@@ -93,7 +93,7 @@ bool h_array_has(const json_t *doc, const char *path, const char *key, const cha
 
 /* ---- the ivs-local control API ----------------------------------------------------------------- */
 
-/* method route (under /_local/) with body (stolen, may be NULL); returns the parsed answer and sets
+/* From one thread at a time. method route (under /_local/) with body (stolen, may be NULL); returns the parsed answer and sets
  * *status to the HTTP status (requirement: the request got an answer). */
 json_t *h_control(const char *method, const char *route, json_t *body, long *status);
 /* The same, requiring 200; the answer is returned. */
