@@ -24,7 +24,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.requirements.sha
-want=$(sha256sum requirements-dev.txt bindings/python/pyproject.toml 2>/dev/null | sha256sum | cut -d' ' -f1)
+want=$(sha256sum requirements-dev.txt | cut -d" " -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: pip install -r requirements-dev.txt"
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
