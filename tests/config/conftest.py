@@ -1,23 +1,23 @@
 """Fixtures for the configuration suites (helpers in cfgutil.py)."""
-import subprocess
+import os
 import sys
 
 import pytest
 
-from cfgutil import LAUNCHER, PAIRS, FakeServer, Home, IvsLocal
+from cfgutil import PAIRS, ROOT, FakeServer, Home, IvsLocal
+
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 
 
 @pytest.fixture(scope='session')
 def ivs_local():
-    args = [sys.executable, LAUNCHER, '--port', '0', '--credentials', 'test:test']
+    args = ['--credentials', 'test:test']
     for akid, secret in PAIRS.values():
         args += ['--credentials', f'{akid}:{secret}']
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-    url = proc.stdout.readline().strip()
-    assert url.startswith('http://'), url
+    proc, url = start_ivs_local(*args)
     yield IvsLocal(url)
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_ivs_local(proc, timeout=10)
 
 
 @pytest.fixture()

@@ -2,7 +2,6 @@
 pointed at it, and a small client for its /_local/ control API."""
 import json
 import os
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -12,33 +11,19 @@ import pytest
 from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LAUNCHER = os.path.join(ROOT, 'tools', 'ivs-local')
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 REGION = 'us-west-2'
 ACCOUNT = '123456789012'
 SERVICES = {'ivs': 'ivs', 'ivs-realtime': 'ivs-realtime', 'ivschat': 'ivschat', 'realtime': 'ivs-realtime',
             'chat': 'ivschat'}
 
 
-def start_ivs_local(*args):
-    """Start ivs-local on a free port; (process, base URL)."""
-    proc = subprocess.Popen([sys.executable, LAUNCHER, '--port', '0', *args], stdout=subprocess.PIPE,
-                            stderr=None, text=True)
-    url = proc.stdout.readline().strip()
-    if not url.startswith('http://'):
-        proc.kill()
-        raise RuntimeError(f'ivs-local did not start: {url!r}')
-    return proc, url
-
-
 @pytest.fixture(scope='session')
 def ivs_local_url():
     proc, url = start_ivs_local('--credentials', 'test:test', '--credentials', 'other:othersecret:210987654321')
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_ivs_local(proc)
 
 
 @pytest.fixture(scope='session')

@@ -3,7 +3,6 @@ pointed at it. The ivs package is imported from bindings/python; libivs from IVS
 scripts/test.sh to .build/release/libivs.so)."""
 import json
 import os
-import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -14,6 +13,8 @@ import pytest
 from botocore.config import Config as BotoConfig
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 BINDING = os.path.join(ROOT, "bindings", "python")
 if BINDING not in sys.path:
     sys.path.insert(0, BINDING)
@@ -25,29 +26,11 @@ REGION = "us-west-2"
 SERVICES = ("ivs", "ivs-realtime", "ivschat")
 
 
-def start_ivs_local(*args):
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "tools", "ivs-local"), "--port", "0", *args],
-                            stdout=subprocess.PIPE, text=True)
-    url = proc.stdout.readline().strip()
-    if not url.startswith("http://"):
-        proc.kill()
-        raise RuntimeError(f"ivs-local did not start: {url!r}")
-    return proc, url
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="session")
 def url():
     proc, base = start_ivs_local("--credentials", "test:test")
     yield base
-    stop(proc)
+    stop_ivs_local(proc)
 
 
 class Control:

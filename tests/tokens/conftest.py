@@ -4,14 +4,14 @@ round trips (started as tests/emulator/conftest.py does; nothing is imported fro
 import ctypes
 import json
 import os
-import subprocess
 import sys
 import urllib.request
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LAUNCHER = os.path.join(ROOT, 'tools', 'ivs-local')
+sys.path.insert(0, os.path.join(ROOT, 'tools'))
+from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 LIBRARY = os.environ.get('IVS_LIBRARY', os.path.join(ROOT, '.build', 'release', 'libivs.so'))
 REGION = 'us-west-2'
 
@@ -89,26 +89,11 @@ def keypair(lib):
     return lib.keypair()
 
 
-def start_ivs_local(*args):
-    """Start ivs-local on a free port; (process, base URL)."""
-    proc = subprocess.Popen([sys.executable, LAUNCHER, '--port', '0', *args], stdout=subprocess.PIPE,
-                            stderr=None, text=True)
-    url = proc.stdout.readline().strip()
-    if not url.startswith('http://'):
-        proc.kill()
-        raise RuntimeError(f'ivs-local did not start: {url!r}')
-    return proc, url
-
-
 @pytest.fixture(scope='session')
 def ivs_local_url():
     proc, url = start_ivs_local('--credentials', 'test:test')
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_ivs_local(proc)
 
 
 @pytest.fixture(scope='session')
