@@ -67,20 +67,20 @@ public final class Client: @unchecked Sendable {
         }
     }
 
+    /// The operation named by service and operation, with its input parsed (owned by the caller).
+    static func request(service: String, operation: String, input text: UnsafePointer<CChar>?)
+        -> Result<(ServiceModel, Operation, JSONPointer), IVSError> {
+        lookup(service: service, operation: operation).flatMap { found in
+            parseInput(text).map { (found.0, found.1, $0) }
+        }
+    }
+
     /// Calls one operation with input JSON text; returns the owned output object.
     public func call(service: String, operation: String, input text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
-        let found: (ServiceModel, Operation)
-        switch Self.lookup(service: service, operation: operation) {
-        case .success(let f): found = f
-        case .failure(let e): return .failure(e)
+        Self.request(service: service, operation: operation, input: text).flatMap { model, op, input in
+            defer { JSON.release(input) }
+            return call(model, op, input: input)
         }
-        let input: JSONPointer
-        switch Self.parseInput(text) {
-        case .success(let p): input = p
-        case .failure(let e): return .failure(e)
-        }
-        defer { JSON.release(input) }
-        return call(found.0, found.1, input: input)
     }
 
     /// Calls one operation with a parsed input object (borrowed; an idempotency token may be added to
@@ -105,15 +105,9 @@ public final class Client: @unchecked Sendable {
     /// Calls one operation with input JSON text and returns the output as malloc'd JSON text: the path
     /// of ivs_call, which never builds an output tree it would only dump again.
     public func callText(service: String, operation: String, input text: UnsafePointer<CChar>?) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
-        let found: (ServiceModel, Operation)
-        switch Self.lookup(service: service, operation: operation) {
-        case .success(let f): found = f
-        case .failure(let e): return .failure(e)
-        }
-        let (model, op) = found
-        let input: JSONPointer
-        switch Self.parseInput(text) {
-        case .success(let p): input = p
+        let (model, op, input): (ServiceModel, Operation, JSONPointer)
+        switch Self.request(service: service, operation: operation, input: text) {
+        case .success(let r): (model, op, input) = r
         case .failure(let e): return .failure(e)
         }
         defer { JSON.release(input) }

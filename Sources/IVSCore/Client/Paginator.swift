@@ -5,15 +5,9 @@ extension Client {
     /// token is absent from the result; ResponseMetadata is the last page's. A token that repeats is an
     /// error rather than an endless loop.
     public func paginate(service: String, operation: String, input text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
-        let found: (ServiceModel, Operation)
-        switch Self.lookup(service: service, operation: operation) {
-        case .success(let f): found = f
-        case .failure(let e): return .failure(e)
-        }
-        let (model, op) = found
-        let input: JSONPointer
-        switch Self.parseInput(text) {
-        case .success(let p): input = p
+        let (model, op, input): (ServiceModel, Operation, JSONPointer)
+        switch Self.request(service: service, operation: operation, input: text) {
+        case .success(let r): (model, op, input) = r
         case .failure(let e): return .failure(e)
         }
         defer { JSON.release(input) }
@@ -35,7 +29,7 @@ extension Client {
                     if acc[key] == nil { acc.set(key, JSON.array()) }
                     json_array_extend(acc[key], items)
                 }
-                for k in ["ResponseMetadata"] { if let v = page[k] { acc.set(k, JSON.retain(v)) } }
+                if let meta = page["ResponseMetadata"] { acc.set("ResponseMetadata", JSON.retain(meta)) }
                 JSON.release(page)
             } else {
                 joined = page
