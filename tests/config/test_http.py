@@ -1,0 +1,110 @@
+"""HTTP settings end to end: TLS verification against a real HTTPS server on loopback with a
+self-signed certificate (caBundle, AWS_CA_BUNDLE, the profile's ca_bundle, verifyTls), and the
+proxy environment variables libcurl honours (HTTPS_PROXY, NO_PROXY)."""
+import datetime
+import http.server
+import ipaddress
+import ssl
+import threading
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from cfgutil import LIST, REGION
+from test_endpoints import RecordingProxy
+
+CREDS = {'accessKeyId': 'AKIDTLS', 'secretAccessKey': 'tlssecret'}
+
+
+@pytest.fixture(scope='module')
+def tls_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 answering every request 200 {"channels": []}; yields (url, cert path)."""
+    d = tmp_path_factory.mktemp('tls')
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'libivs test')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = d / 'cert.pem', d / 'key.pem'
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get('Content-Length') or 0))
+            body = b'{"channels": []}'
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/json')
+            self.send_header('x-amzn-RequestId', 'tls-1')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert_path), str(key_path))
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f'https://127.0.0.1:{srv.server_address[1]}', str(cert_path)
+    srv.shutdown()
+
+
+def call(home, config, env=None):
+    r = home.probe(dict(config, credentials=CREDS, maxAttempts=1), [{'calls': [LIST]}], env=env)
+    assert r['new']['status'] == 0, r['new']
+    return r['results'][0][0]
+
+
+def test_tls_is_verified_by_default(home, tls_server):
+    url, _ = tls_server
+    out = call(home, {'region': REGION, 'endpointUrl': url})
+    assert out['status'] == 5, out
+    assert out['json']['error']['code'] == 'SSLError'
+
+
+@pytest.mark.parametrize('source', ['config', 'env', 'profile'])
+def test_ca_bundle_from_each_source_trusts_the_server(home, tls_server, source):
+    url, cert = tls_server
+    config, env = {'region': REGION, 'endpointUrl': url}, {}
+    if source == 'config':
+        config['caBundle'] = cert
+    elif source == 'env':
+        env['AWS_CA_BUNDLE'] = cert
+    else:
+        home.write('.aws/config', f'[default]\nca_bundle = {cert}\n')
+    out = call(home, config, env)
+    assert out['status'] == 0, out
+    assert out['json']['channels'] == [] and out['json']['ResponseMetadata']['RequestId'] == 'tls-1'
+
+
+def test_verify_tls_false_accepts_the_self_signed_server(home, tls_server):
+    url, _ = tls_server
+    out = call(home, {'region': REGION, 'endpointUrl': url, 'verifyTls': False})
+    assert out['status'] == 0, out
+
+
+@pytest.mark.parametrize('no_proxy, through_proxy', [(None, True), ('amazonaws.com', False)])
+def test_https_proxy_environment(home, no_proxy, through_proxy):
+    proxy = RecordingProxy()
+    try:
+        env = {'HTTPS_PROXY': proxy.url}
+        if no_proxy:
+            env['NO_PROXY'] = no_proxy
+        out = call(home, {'region': REGION, 'connectTimeoutMs': 2000}, env)
+        assert out['status'] in (5, 6), out  # nothing real is reachable: the proxy answers 502, or no route
+        assert proxy.targets == (['https://ivs.us-west-2.amazonaws.com'] if through_proxy else [])
+    finally:
+        proxy.close()
