@@ -101,7 +101,9 @@ IVS_API void ivs_client_free(ivs_client *client);
  *
  * service is "ivs", "ivs-realtime" or "ivschat"; operation is an API name ("CreateChannel") or its
  * snake_case form ("create_channel"); input_json is the operation's input as a JSON object (NULL means
- * "{}"). Timestamps in the input may be ISO 8601 strings or epoch seconds.
+ * "{}"). Timestamps in the input may be ISO 8601 strings or epoch seconds; a member set to null counts
+ * as absent; duplicate keys are IVS_E_INVALID_ARGUMENT. Idempotency tokens (StartComposition) are
+ * filled with a random UUID when absent.
  *
  * On IVS_OK, *out_json is the operation's output members as the model names them, timestamps as
  * ISO 8601 UTC strings, plus "ResponseMetadata": {"RequestId", "HTTPStatusCode", "HTTPHeaders",
