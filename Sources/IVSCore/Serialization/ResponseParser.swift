@@ -15,18 +15,13 @@ public struct ResponseParser {
         guard let out = JSON.object() else { return .failure(.internal("out of memory")) }
         guard op.output >= 0, op.output < model.shapes.count else { return .success(out) }
         let shape = model.shapes[op.output]
-        var body: JSONPointer? = parsed.map { JSON.retain($0) }
-        if body == nil && !response.body.isEmpty {
-            let result = response.body.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
-            }
-            switch result {
-            case .success(let p): body = p
+        let body: JSONPointer?
+        if let parsed { body = JSON.retain(parsed) } else {
+            switch parseBody(response) {
+            case .success(let b): body = b
             case .failure(let e):
                 JSON.release(out)
-                return .failure(IVSError(.service, code: "InvalidResponse",
-                                         "the service's response is not valid JSON: \(e.message)",
-                                         httpStatus: response.status, requestId: Self.requestId(response)))
+                return .failure(e)
             }
         }
         defer { JSON.release(body) }
@@ -44,22 +39,28 @@ public struct ResponseParser {
         return .success(out)
     }
 
+    /// The response body parsed by jansson (owned; nil for an empty body).
+    func parseBody(_ response: HTTPResponse) -> Result<JSONPointer?, IVSError> {
+        guard !response.body.isEmpty else { return .success(nil) }
+        let parsed = response.body.withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
+        }
+        return parsed.map { Optional($0) }.mapError { e in
+            IVSError(.service, code: "InvalidResponse", "the service's response is not valid JSON: \(e.message)",
+                     httpStatus: response.status, requestId: Self.requestId(response))
+        }
+    }
+
     /// The output as JSON text (malloc'd) with `"ResponseMetadata"` spliced in. When the parsed body
     /// needs no conversion (no timestamps, no header-bound members, only members the model knows, no
     /// nulls) the service's own text is passed through; otherwise the converted tree is dumped. Either
     /// way jansson has parsed and checked the body first.
     public func outputText(_ op: Operation, _ response: HTTPResponse, metadata: [UInt8]) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
         var body: JSONPointer? = nil
-        if op.output >= 0, !response.body.isEmpty {
-            let parsed = response.body.withUnsafeBufferPointer { b in
-                b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
-            }
-            switch parsed {
-            case .success(let p): body = p
-            case .failure(let e):
-                return .failure(IVSError(.service, code: "InvalidResponse",
-                                         "the service's response is not valid JSON: \(e.message)",
-                                         httpStatus: response.status, requestId: Self.requestId(response)))
+        if op.output >= 0 {
+            switch parseBody(response) {
+            case .success(let b): body = b
+            case .failure(let e): return .failure(e)
             }
         }
         defer { JSON.release(body) }
@@ -157,22 +158,26 @@ public struct ResponseParser {
             }
             return o
         case .list where v.kind == .array:
-            if !ShapeFacts.of(model).containsTimestamp(shapeIndex) && model.shapes[max(shape.element, 0)].type != .structure {
-                return JSON.retain(v)
-            }
+            if reusableAsIs(shapeIndex) { return JSON.retain(v) }
             let a = JSON.array()
             for i in 0..<v.count { if let e = v.element(i) { a?.append(outputValue(e, shape.element, depth: depth + 1)) } }
             return a
         case .map where v.kind == .object:
-            if !ShapeFacts.of(model).containsTimestamp(shapeIndex) && model.shapes[max(shape.element, 0)].type != .structure {
-                return JSON.retain(v)
-            }
+            if reusableAsIs(shapeIndex) { return JSON.retain(v) }
             let o = JSON.object()
             v.forEachMember { k, value in o?.set(k, outputValue(value, shape.element, depth: depth + 1)) }
             return o
         default:
             return JSON.retain(v)
         }
+    }
+
+    /// A list or map whose elements hold no timestamp and no structure (whose unknown members would
+    /// need dropping) is already the output: it is shared, not copied.
+    private func reusableAsIs(_ shapeIndex: Int) -> Bool {
+        let element = model.shapes[shapeIndex].element
+        return !ShapeFacts.of(model).containsTimestamp(shapeIndex) && element >= 0 && element < model.shapes.count
+            && model.shapes[element].type != .structure
     }
 
     static func requestId(_ r: HTTPResponse) -> String? {
@@ -185,10 +190,7 @@ public struct ResponseParser {
         var code: String? = response.header("x-amzn-errortype").map(Self.cleanCode)
         var message = ""
         var fields: [(String, IVSError.FieldValue)] = []
-        if !response.body.isEmpty,
-           case .success(let b) = response.body.withUnsafeBufferPointer({ buf in
-               buf.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: buf.count) }
-           }) {
+        if case .success(let parsed) = parseBody(response), let b = parsed {
             defer { JSON.release(b) }
             if b.kind == .object {
                 if code == nil || code == "" {
