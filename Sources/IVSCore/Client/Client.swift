@@ -23,14 +23,8 @@ public final class Client: @unchecked Sendable {
     public convenience init(configJSON: UnsafePointer<CChar>?, env: Environment = .process) throws(IVSError) {
         var config = ClientConfig()
         if let text = configJSON {
-            let root: JSONPointer
-            switch JSON.parse(text) {
-            case .success(let p): root = p
-            case .failure(let e):
-                throw .invalidArgument("config_json is not valid JSON: \(e.message) (line \(e.line), column \(e.column))")
-            }
+            let root = try JSON.parseObject(text, argument: "config_json", code: "InvalidArgument").get()
             defer { JSON.release(root) }
-            guard root.kind == .object else { throw .invalidArgument("config_json must be a JSON object") }
             config = try ClientConfig(json: root)
         }
         try self.init(config: config, env: env)
@@ -54,17 +48,7 @@ public final class Client: @unchecked Sendable {
             guard let o = JSON.object() else { return .failure(.internal("out of memory")) }
             return .success(o)
         }
-        switch JSON.parse(text) {
-        case .failure(let e):
-            return .failure(.invalidArgument("input_json is not valid JSON: \(e.message) (line \(e.line), column \(e.column))",
-                                             code: "MalformedInput"))
-        case .success(let p):
-            guard p.kind == .object else {
-                JSON.release(p)
-                return .failure(.invalidArgument("input_json must be a JSON object", code: "MalformedInput"))
-            }
-            return .success(p)
-        }
+        return JSON.parseObject(text, argument: "input_json")
     }
 
     /// The operation named by service and operation, with its input parsed (owned by the caller).

@@ -121,6 +121,23 @@ public enum JSON {
         return .success(v)
     }
 
+    /// Parses a C-ABI argument that must be a JSON object (owned result). Malformed JSON and other
+    /// values are IVS_E_INVALID_ARGUMENT errors that name the argument.
+    public static func parseObject(_ text: UnsafePointer<CChar>, argument: String,
+                                   code: String = "MalformedInput") -> Result<JSONPointer, IVSError> {
+        switch parse(text) {
+        case .failure(let e):
+            return .failure(.invalidArgument("\(argument) is not valid JSON: \(e.message) (line \(e.line), column \(e.column))",
+                                             code: code))
+        case .success(let p):
+            guard p.kind == .object else {
+                release(p)
+                return .failure(.invalidArgument("\(argument) must be a JSON object", code: code))
+            }
+            return .success(p)
+        }
+    }
+
     public static func parse(_ text: String) -> Result<JSONPointer, ParseError> {
         var t = text
         return t.withUTF8 { buf in

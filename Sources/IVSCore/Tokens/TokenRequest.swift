@@ -12,17 +12,7 @@ struct TokenRequest {
     /// IVS_E_INVALID_ARGUMENT (as for ivs_call's input).
     static func parse(_ text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
         guard let text else { return .failure(.invalidArgument("request_json must not be NULL")) }
-        switch JSON.parse(text) {
-        case .failure(let e):
-            return .failure(.invalidArgument("request_json is not valid JSON: \(e.message) (line \(e.line), column \(e.column))",
-                                             code: "MalformedInput"))
-        case .success(let p):
-            guard p.kind == .object else {
-                JSON.release(p)
-                return .failure(.invalidArgument("request_json must be a JSON object", code: "MalformedInput"))
-            }
-            return .success(p)
-        }
+        return JSON.parseObject(text, argument: "request_json")
     }
 
     init(_ root: JSONPointer, members: [String]) {
