@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The quick start: installs what is needed, builds libivs, builds and installs it with its demo
-# (CMake, into build/prefix), starts ivs-local on a free port, runs the demo against it, and stops
-# ivs-local again.
+# (CMake, into build/prefix), and runs the demo against a fresh ivs-local on a free port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -19,29 +18,7 @@ cmake -S . -B build/cmake "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_I
 cmake --build build/cmake
 cmake --install build/cmake >/dev/null
 
-py="${IVS_PYTHON:-}"
-if [ -z "$py" ]; then
-  if [ -x .venv/bin/python ]; then py=.venv/bin/python; else py=python3; fi
-fi
-tmp="$(mktemp -d)"
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$py" tools/ivs-local --port 0 > "$tmp/url" 2> "$tmp/stderr" &
-server=$!
-url=""
-for _ in $(seq 1 300); do
-  if [ -s "$tmp/url" ]; then url="$(head -n 1 "$tmp/url")"; break; fi
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.05
-done
-case "$url" in
-  http://*) echo "demo: ivs-local is listening on $url"; echo ;;
-  *) echo "demo: ivs-local did not start:" >&2; cat "$tmp/stderr" >&2; exit 1 ;;
-esac
-
-"$prefix/bin/ivs-demo" "$url"
+# ivs-local on a free port for the demo's lifetime: the same runner the C tests use (IVS_PYTHON
+# chooses the interpreter); it passes the URL as IVS_LOCAL_URL and stops ivs-local afterwards.
+echo "demo: starting ivs-local"
+tests/c/run-with-ivs-local.sh "$prefix/bin/ivs-demo"
