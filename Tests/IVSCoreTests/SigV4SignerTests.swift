@@ -1,4 +1,8 @@
 import XCTest
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import IVSCore
 
 /// The signer must produce, byte for byte, the canonical request, string to sign and Authorization
@@ -49,5 +53,140 @@ final class SigV4SignerTests: XCTestCase {
                        "arn%3Aaws%3Aivs%3Aus-west-2%3A1%3Achannel%2Fab~c-d.e_f%20g")
         XCTAssertEqual(URIEncoding.encode("a/b c", keepSlash: true), "a/b%20c")
         XCTAssertEqual(URIEncoding.encode("é"), "%C3%A9")
+    }
+
+    /// The String-concatenating signer this one replaced, kept here as the reference: the byte-writing
+    /// signer must produce exactly what it produced, for any request.
+    private func referenceSign(_ r: SigV4Signer.Request, _ c: Credentials, region: String, service: String,
+                               time: Double) -> (cr: String, sts: String, auth: String) {
+        let amzDate = referenceAmzDate(Int(time))
+        let date = String(amzDate.utf8.prefix(8))!
+        var headers: [(String, String)] = [("host", r.host), ("x-amz-date", amzDate)]
+        if let token = c.sessionToken { headers.append(("x-amz-security-token", token)) }
+        for (k, v) in r.headers { headers.append((k.lowercased(), v)) }
+        headers.sort { $0.0 < $1.0 }
+        let pairs: [(String, String)] = r.query.map { (URIEncoding.encode($0.0), URIEncoding.encode($0.1)) }
+        let enc = pairs.sorted { (a: (String, String), b: (String, String)) -> Bool in a.0 == b.0 ? a.1 < b.1 : a.0 < b.0 }
+        let query = enc.map { (p: (String, String)) -> String in p.0 + "=" + p.1 }.joined(separator: "&")
+        let signedHeaders = headers.map { $0.0 }.joined(separator: ";")
+        var cr = r.method + "\n" + URIEncoding.encode(r.path.isEmpty ? "/" : r.path, keepSlash: true) + "\n" + query + "\n"
+        for (k, v) in headers { cr += k + ":" + SigV4Signer.trimHeaderValue(v) + "\n" }
+        cr += "\n" + signedHeaders + "\n" + Hex.encode(Digest.sha256(r.body))
+        let scope = date + "/" + region + "/" + service + "/aws4_request"
+        let sts = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + Digest.sha256Hex(cr)
+        var k = Digest.hmacSHA256(key: Array(("AWS4" + c.secretAccessKey).utf8), date)
+        for part in [region, service, "aws4_request"] { k = Digest.hmacSHA256(key: k, part) }
+        let auth = "AWS4-HMAC-SHA256 Credential=" + c.accessKeyId + "/" + scope + ", SignedHeaders=" + signedHeaders
+            + ", Signature=" + Hex.encode(Digest.hmacSHA256(key: k, sts))
+        return (cr, sts, auth)
+    }
+
+    /// gmtime_r and zero padding, as Clock.amzDate was written before it wrote digits itself.
+    private func referenceAmzDate(_ seconds: Int) -> String {
+        var t = time_t(seconds), tm = tm()
+        gmtime_r(&t, &tm)
+        func pad(_ v: Int32, _ w: Int) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        return pad(tm.tm_year + 1900, 4) + pad(tm.tm_mon + 1, 2) + pad(tm.tm_mday, 2) + "T"
+            + pad(tm.tm_hour, 2) + pad(tm.tm_min, 2) + pad(tm.tm_sec, 2) + "Z"
+    }
+
+    func testMatchesTheStringSignerOnRandomRequests() {
+        var g = SystemRandomNumberGenerator()
+        let names = ["Content-Type", "content-type", "X-Amz-Target", "X-Extra", "x-extra", "A", "Zeta", "HOST",
+                     "X-Amz-Date", "user-agent", "X-Amz-Client-Context", "Ünïcode-Name", "İd", "a\u{301}b"]
+        let values = ["application/json", "  a   b  c ", "\t tab\tsep \t", "", " ", "x y", "é  è", " \u{301}a  b",
+                      "a \u{301} b", "libivs/0.1 (linux; x86_64)", "ünï  code\t"]
+        let paths = ["", "/", "/CreateChannel", "/tags/arn%3Aaws%3Aivs%3Aus-west-2%3A1%3Achannel%2Fab", "/a b/ü~", "//x/./y"]
+        let queryParts = ["tagKeys", "b key", "a=1&2", "ü/~", "", "Z", "a"]
+        let signer = SigV4Signer()
+        for n in 0..<400 {
+            var headers: [(String, String)] = []
+            for _ in 0..<Int.random(in: 0...6, using: &g) {
+                headers.append((names.randomElement(using: &g) ?? "", values.randomElement(using: &g) ?? ""))
+            }
+            var query: [(String, String)] = []
+            for _ in 0..<Int.random(in: 0...3, using: &g) {
+                query.append((queryParts.randomElement(using: &g) ?? "", queryParts.randomElement(using: &g) ?? ""))
+            }
+            let body = (0..<Int.random(in: 0...200, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            let r = SigV4Signer.Request(method: ["GET", "POST", "DELETE"][n % 3], path: paths.randomElement(using: &g) ?? "",
+                                        query: query, headers: headers,
+                                        host: n % 5 == 0 ? " ivs.us-west-2.amazonaws.com " : "ivs.us-west-2.amazonaws.com",
+                                        body: body)
+            let c = Credentials(accessKeyId: n % 7 == 0 ? "AKIDÜ" : "AKIDEXAMPLE",
+                                secretAccessKey: String(repeating: "s", count: n % 90),
+                                sessionToken: n % 2 == 0 ? nil : "tok en \(n)")
+            let region = ["us-west-2", "eu-central-1", "ap-northeast-1"][n % 3]
+            let service = n % 4 == 0 ? "ivschat" : "ivs"
+            let time = Double(Int.random(in: 0...4_000_000_000, using: &g))
+            let sig = signer.sign(r, credentials: c, region: region, service: service, time: time)
+            let ref = referenceSign(r, c, region: region, service: service, time: time)
+            XCTAssertEqual(sig.canonicalRequest, ref.cr, "request \(n)")
+            XCTAssertEqual(sig.stringToSign, ref.sts, "request \(n)")
+            XCTAssertEqual(sig.headers.map { $0.0 },
+                           c.sessionToken == nil ? ["X-Amz-Date", "Authorization"] : ["X-Amz-Date", "X-Amz-Security-Token", "Authorization"])
+            XCTAssertEqual(sig.headers.last?.1, ref.auth, "request \(n)")
+            XCTAssertEqual(sig.headers.first?.1, referenceAmzDate(Int(time)))
+            XCTAssertEqual(sig.signature, String(ref.auth.utf8.suffix(64)), "request \(n)")
+        }
+    }
+
+    func testAmzDateMatchesGmtime() {
+        var g = SystemRandomNumberGenerator()
+        let edges = [0, -1, 1, 86399, 86400, -86400, -86401, 951_782_400, 951_868_799, 4_107_542_400,
+                     -62_167_219_200, -62_167_219_199, 253_402_300_799, 253_402_300_800, -62_167_219_201, 1_795_253_400]
+        for s in edges { XCTAssertEqual(Clock.amzDate(s), referenceAmzDate(s), "\(s)") }
+        for _ in 0..<20_000 {
+            let s = Int.random(in: -62_167_219_200...253_402_300_799, using: &g)
+            XCTAssertEqual(Clock.amzDate(s), referenceAmzDate(s), "\(s)")
+        }
+    }
+
+    func testHMACMatchesRFC4231() {
+        func hex(_ s: String) -> [UInt8] {
+            var out: [UInt8] = [], i = s.startIndex
+            while i < s.endIndex {
+                let j = s.index(i, offsetBy: 2)
+                out.append(UInt8(s[i..<j], radix: 16) ?? 0)
+                i = j
+            }
+            return out
+        }
+        func mac(_ key: [UInt8], _ data: [UInt8]) -> String {
+            data.withUnsafeBytes { Hex.encode(Digest.hmacSHA256(key: key, $0)) }
+        }
+        XCTAssertEqual(mac([UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8)),
+                       "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        XCTAssertEqual(mac(Array("Jefe".utf8), Array("what do ya want for nothing?".utf8)),
+                       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        XCTAssertEqual(mac([UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)),
+                       "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        XCTAssertEqual(mac([UInt8](repeating: 0xaa, count: 64), []), mac(hex(String(repeating: "aa", count: 64)), []))
+        XCTAssertEqual(Digest.hmacSHA256(key: [], ""), hex("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"))
+    }
+
+    func testConcurrentSigningWithManyKeys() {
+        let signer = SigV4Signer()
+        let r = SigV4Signer.Request(method: "POST", path: "/GetChannel", query: [],
+                                    headers: [("Content-Type", "application/json")], host: "ivs.us-west-2.amazonaws.com",
+                                    body: Array("{}".utf8))
+        let regions = ["us-west-2", "eu-west-1", "ap-south-1", "us-east-1"]
+        let expected = regions.map { region in
+            referenceSign(r, Credentials(accessKeyId: "AKID", secretAccessKey: "secret-" + region), region: region,
+                          service: "ivs", time: 1_795_253_400).auth
+        }
+        let failures = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for i in 0..<500 {
+                let k = (t + i) % regions.count
+                let sig = signer.sign(r, credentials: Credentials(accessKeyId: "AKID", secretAccessKey: "secret-" + regions[k]),
+                                      region: regions[k], service: "ivs", time: 1_795_253_400)
+                if sig.headers.last?.1 != expected[k] { failures.withValue { $0 += 1 } }
+            }
+        }
+        XCTAssertEqual(failures.withValue { $0 }, 0)
     }
 }

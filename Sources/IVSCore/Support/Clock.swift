@@ -32,9 +32,51 @@ public enum Clock {
 
     /// SigV4's X-Amz-Date: 20261121T093000Z.
     public static func amzDate(_ seconds: Int) -> String {
+        if amzDateRange.contains(seconds) {
+            return String(unsafeUninitializedCapacity: 16) { out in
+                guard let p = out.baseAddress, out.count >= 16 else { return 0 }
+                writeAmzDate(seconds, to: p)
+                return 16
+            }
+        }
+        // Years outside 0...9999 (never a real request): gmtime_r and the padding as they always were.
         let t = utc(seconds)
         return pad(t.tm_year + 1900, 4) + pad(t.tm_mon + 1, 2) + pad(t.tm_mday, 2) + "T"
             + pad(t.tm_hour, 2) + pad(t.tm_min, 2) + pad(t.tm_sec, 2) + "Z"
+    }
+
+    /// The seconds whose X-Amz-Date has a four-digit year (0000-01-01 to 9999-12-31).
+    static let amzDateRange = -62_167_219_200...253_402_300_799
+
+    /// Writes the 16 bytes of the X-Amz-Date for seconds (which must be in amzDateRange) at out:
+    /// civil-from-days arithmetic (Howard Hinnant's algorithm, proleptic Gregorian, as gmtime_r).
+    @inline(__always)
+    static func writeAmzDate(_ seconds: Int, to out: UnsafeMutablePointer<UInt8>) {
+        var days = seconds / 86400
+        var sod = seconds - days * 86400
+        if sod < 0 { sod += 86400; days -= 1 }
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        @inline(__always) func two(_ v: Int, _ at: Int) {
+            out[at] = UInt8(truncatingIfNeeded: 48 + v / 10)
+            out[at + 1] = UInt8(truncatingIfNeeded: 48 + v % 10)
+        }
+        two(year / 100, 0)
+        two(year % 100, 2)
+        two(month, 4)
+        two(day, 6)
+        out[8] = 84 // T
+        two(sod / 3600, 9)
+        two(sod / 60 % 60, 11)
+        two(sod % 60, 13)
+        out[15] = 90 // Z
     }
 
     /// ISO 8601 UTC: 2026-11-21T09:30:00Z, or with the fraction kept (trailing zeros trimmed, at most 6 digits).
