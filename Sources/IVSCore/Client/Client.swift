@@ -78,8 +78,12 @@ public final class Client: @unchecked Sendable {
                 e.attempts = attempts
                 return .failure(e)
             case .success(let out):
-                if case .success(let meta) = JSON.parse(String(decoding: Self.metadataObject(r, attempts: attempts), as: UTF8.self)) {
-                    out.set("ResponseMetadata", meta)
+                var text = Self.metadataMember(r, attempts: attempts)
+                text.insert(123, at: 0)
+                text.append(125)
+                if case .success(let wrapper) = JSON.parse(String(decoding: text, as: UTF8.self)) {
+                    if let meta = wrapper["ResponseMetadata"] { out.set("ResponseMetadata", JSON.retain(meta)) }
+                    JSON.release(wrapper)
                 }
                 return .success(out)
             }
@@ -98,10 +102,7 @@ public final class Client: @unchecked Sendable {
         switch prepare(model, op, input).flatMap({ send(model, op, $0.0, endpoint: $0.1) }) {
         case .failure(let e): return .failure(e)
         case .success(let (r, attempts)):
-            var meta: [UInt8] = []
-            JSONText.appendRaw(&meta, "\"ResponseMetadata\":")
-            meta.append(contentsOf: Self.metadataObject(r, attempts: attempts))
-            return ResponseParser(model: model).outputText(op, r, metadata: meta).mapError { e in
+            return ResponseParser(model: model).outputText(op, r, metadata: Self.metadataMember(r, attempts: attempts)).mapError { e in
                 var e = e
                 e.attempts = attempts
                 return e
@@ -121,17 +122,18 @@ public final class Client: @unchecked Sendable {
         return RestJSONSerializer(model: model).serialize(op, input: input).map { ($0, endpoint) }
     }
 
-    /// {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"} as JSON text, as boto3 reports it.
-    static func metadataObject(_ r: HTTPResponse, attempts: Int) -> [UInt8] {
+    /// `"ResponseMetadata":{"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}` as JSON
+    /// text, as boto3 reports it, written from the header bytes the transport kept.
+    static func metadataMember(_ r: HTTPResponse, attempts: Int) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
-        JSONText.appendRaw(&out, "{\"RequestId\":")
+        out.reserveCapacity(160 + r.headerBytes.count + 8 * r.headerSpans.count)
+        JSONText.appendRaw(&out, "\"ResponseMetadata\":{\"RequestId\":")
         JSONText.appendString(&out, ResponseParser.requestId(r) ?? "")
         JSONText.appendRaw(&out, ",\"HTTPStatusCode\":")
         JSONText.appendInt(&out, r.status)
         JSONText.appendRaw(&out, ",\"HTTPHeaders\":{")
         var first = true
-        for (k, v) in r.headers {
+        r.forEachHeader { k, v in
             if !first { out.append(44) }
             first = false
             JSONText.appendString(&out, k)

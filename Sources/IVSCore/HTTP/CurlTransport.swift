@@ -65,25 +65,47 @@ public final class CurlTransport: @unchecked Sendable {
         guard let h = checkout() else {
             return .failure(TransportError(kind: .other, message: "curl_easy_init failed"))
         }
-        let sink = ResponseSink()
-        let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
-        var slist: UnsafeMutablePointer<curl_slist>? = nil
+        // The sink is reached through a pointer from curl's callbacks (no class, no dynamic
+        // exclusivity checks per header).
+        let sinkPtr = UnsafeMutablePointer<ResponseSink>.allocate(capacity: 1)
+        sinkPtr.initialize(to: ResponseSink())
+        defer { sinkPtr.deinitialize(count: 1); sinkPtr.deallocate() }
+        // The header lines ("Name: value", NUL-terminated) in one buffer, linked by curl_slist nodes
+        // that live on the stack: curl only reads the list during perform, so nothing is strdup'd.
+        var lines: [UInt8] = []
+        lines.reserveCapacity(512)
+        var starts: [Int] = []
+        starts.reserveCapacity(request.headers.count + 2)
+        var hasContentType = false
         for (k, v) in request.headers {
-            slist = (k + ": " + v).withCString { curl_slist_append(slist, $0) }
+            starts.append(lines.count)
+            lines.append(contentsOf: k.utf8)
+            lines.append(58); lines.append(32)
+            lines.append(contentsOf: v.utf8)
+            lines.append(0)
+            if !hasContentType { hasContentType = Self.isContentType(k) }
         }
         // No "Expect: 100-continue" round trip for larger bodies, and no curl default Content-Type.
-        slist = curl_slist_append(slist, "Expect:")
-        if !request.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
-            slist = curl_slist_append(slist, "Content-Type:")
+        starts.append(lines.count)
+        lines.append(contentsOf: [69, 120, 112, 101, 99, 116, 58, 0]) // "Expect:"
+        if !hasContentType {
+            starts.append(lines.count)
+            lines.append(contentsOf: [67, 111, 110, 116, 101, 110, 116, 45, 84, 121, 112, 101, 58, 0]) // "Content-Type:"
         }
-        defer { curl_slist_free_all(slist) }
 
         var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code: CURLcode = request.url.withCString { url in
             request.body.withUnsafeBufferPointer { body in
                 errbuf.withUnsafeMutableBufferPointer { eb in
+                lines.withUnsafeMutableBufferPointer { lb in
+                withUnsafeTemporaryAllocation(of: curl_slist.self, capacity: starts.count) { nodes -> CURLcode in
+                    guard let first = nodes.baseAddress,
+                          let text = UnsafeMutableRawPointer(lb.baseAddress)?.assumingMemoryBound(to: CChar.self) else { return CURLE_OUT_OF_MEMORY }
+                    for (i, start) in starts.enumerated() {
+                        (first + i).initialize(to: curl_slist(data: text + start, next: i + 1 < starts.count ? first + i + 1 : nil))
+                    }
                     _ = civs_curl_setopt_ptr(h, CURLOPT_URL, url)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_HTTPHEADER, slist)
+                    _ = civs_curl_setopt_ptr(h, CURLOPT_HTTPHEADER, first)
                     _ = civs_curl_setopt_ptr(h, CURLOPT_WRITEDATA, sinkPtr)
                     _ = civs_curl_setopt_ptr(h, CURLOPT_HEADERDATA, sinkPtr)
                     _ = civs_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, eb.baseAddress)
@@ -109,10 +131,12 @@ public final class CurlTransport: @unchecked Sendable {
                     _ = civs_curl_setopt_ptr(h, CURLOPT_CUSTOMREQUEST, nil)
                     return rc
                 }
+                }
+                }
             }
         }
         guard code == CURLE_OK else {
-            let detail = errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let detail = errbuf.withUnsafeBufferPointer { b in b.baseAddress.map { String(cString: $0) } ?? "" }
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             checkin(h, reusable: false)
             return .failure(TransportError(kind: Self.classify(code), message: text))
@@ -120,7 +144,16 @@ public final class CurlTransport: @unchecked Sendable {
         var status = 0
         _ = civs_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
         checkin(h, reusable: true)
-        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+        return .success(HTTPResponse(status: status, headerBytes: sinkPtr.pointee.headerBytes,
+                                     headerSpans: sinkPtr.pointee.headerSpans, body: sinkPtr.pointee.body))
+    }
+
+    /// Whether a header name is Content-Type, in any case.
+    static func isContentType(_ name: String) -> Bool {
+        let want: [UInt8] = [99, 111, 110, 116, 101, 110, 116, 45, 116, 121, 112, 101] // "content-type"
+        guard name.utf8.count == want.count else { return false }
+        for (a, b) in zip(name.utf8, want) where (a >= 65 && a <= 90 ? a | 0x20 : a) != b { return false }
+        return true
     }
 
     static func classify(_ code: CURLcode) -> TransportError.Kind {
@@ -138,18 +171,36 @@ public final class CurlTransport: @unchecked Sendable {
 
 private let emptyBody = UnsafeRawPointer(("" as StaticString).utf8Start)
 
-/// Collects one response's headers and body; owned by the calling frame for the duration of perform.
-final class ResponseSink {
+/// Collects one response's headers and body; lives in memory owned by send for the duration of perform.
+struct ResponseSink {
     var body: [UInt8] = []
-    var headers: [(String, String)] = []
+    var headerBytes: [UInt8] = []
+    var headerSpans: [HeaderSpan] = []
+
+    init() {
+        headerBytes.reserveCapacity(512)
+        headerSpans.reserveCapacity(16)
+    }
+
+    /// Appends one header: the name lowercased (ASCII), the value as is.
+    mutating func add(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        let ns = headerBytes.count
+        headerBytes.append(contentsOf: name)
+        headerBytes.withUnsafeMutableBufferPointer { b in
+            for i in ns..<b.count where b[i] >= 65 && b[i] <= 90 { b[i] |= 0x20 }
+        }
+        let vs = headerBytes.count
+        headerBytes.append(contentsOf: value)
+        headerSpans.append(HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs), valueEnd: Int32(headerBytes.count)))
+    }
 }
 
 private let curlWriteBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     ptr, size, count, ud in
     let n = size * count
     guard let ptr, let ud else { return n }
-    let sink = Unmanaged<ResponseSink>.fromOpaque(ud).takeUnretainedValue()
-    ptr.withMemoryRebound(to: UInt8.self, capacity: n) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+    let sink = ud.assumingMemoryBound(to: ResponseSink.self)
+    ptr.withMemoryRebound(to: UInt8.self, capacity: n) { sink.pointee.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
     return n
 }
 
@@ -157,11 +208,12 @@ private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, 
     ptr, size, count, ud in
     let n = size * count
     guard let ptr, let ud else { return n }
-    let sink = Unmanaged<ResponseSink>.fromOpaque(ud).takeUnretainedValue()
+    let sink = ud.assumingMemoryBound(to: ResponseSink.self)
     // Work on bytes: Swift treats "\r\n" as one Character.
     let bytes = UnsafeRawBufferPointer(start: ptr, count: n)
     if n >= 5, bytes[0] == 72, bytes[1] == 84, bytes[2] == 84, bytes[3] == 80, bytes[4] == 47 { // "HTTP/"
-        sink.headers.removeAll() // a new response (after 100 Continue or a redirect)
+        sink.pointee.headerBytes.removeAll(keepingCapacity: true) // a new response (after 100 Continue or a redirect)
+        sink.pointee.headerSpans.removeAll(keepingCapacity: true)
         return n
     }
     guard let colon = bytes.firstIndex(of: 58) else { return n }
@@ -169,8 +221,8 @@ private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, 
     var end = n
     while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
     while end > start, bytes[end - 1] == 13 || bytes[end - 1] == 10 || bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
-    let name = String(decoding: bytes[0..<colon], as: UTF8.self).lowercased()
-    let value = String(decoding: bytes[start..<end], as: UTF8.self)
-    sink.headers.append((name, value))
+    ptr.withMemoryRebound(to: UInt8.self, capacity: n) { p in
+        sink.pointee.add(name: UnsafeBufferPointer(start: p, count: colon), value: UnsafeBufferPointer(start: p + start, count: end - start))
+    }
     return n
 }
