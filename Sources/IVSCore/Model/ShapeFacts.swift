@@ -8,6 +8,12 @@ final class ShapeFacts: @unchecked Sendable {
     private let timestamp: [Bool]
     /// memberNames[shape][member]: NUL-terminated copies of the member names, kept for the process's life.
     let memberNames: [[UnsafePointer<CChar>]]
+    /// Per shape, what a walk over a response body needs without copying `Shape` values: the type,
+    /// the list or map element shape, every member's shape, and whether any member is bound to a header.
+    let type: [ShapeType]
+    let element: [Int]
+    let memberShapes: [[Int]]
+    let hasHeaderMember: [Bool]
 
     private init(_ model: ServiceModel) {
         var memo = [Bool?](repeating: nil, count: model.shapes.count)
@@ -27,6 +33,10 @@ final class ShapeFacts: @unchecked Sendable {
             return r
         }
         timestamp = (0..<model.shapes.count).map { visit($0, 0) }
+        type = model.shapes.map { $0.type }
+        element = model.shapes.map { $0.element }
+        memberShapes = model.shapes.map { $0.members.map { $0.shape } }
+        hasHeaderMember = model.shapes.map { $0.members.contains { $0.location != .body } }
         memberNames = model.shapes.map { shape in
             shape.members.map { m in UnsafePointer(strdup(m.name) ?? strdup("")!) }
         }

@@ -51,10 +51,10 @@ public struct ResponseParser {
         }
     }
 
-    /// The output as JSON text (malloc'd) with `"ResponseMetadata"` spliced in. When the parsed body
-    /// needs no conversion (no timestamps, no header-bound members, only members the model knows, no
-    /// nulls) the service's own text is passed through; otherwise the converted tree is dumped. Either
-    /// way jansson has parsed and checked the body first.
+    /// The output as JSON text (malloc'd) with the metadata member (`"ResponseMetadata":{...}`)
+    /// spliced in. When the parsed body needs no conversion (no timestamps, no header-bound members,
+    /// only members the model knows, no nulls) the service's own text is passed through; otherwise the
+    /// converted tree is dumped. Either way jansson has parsed and checked the body first.
     public func outputText(_ op: Operation, _ response: HTTPResponse, metadata: [UInt8]) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
         var body: JSONPointer? = nil
         if op.output >= 0 {
@@ -64,78 +64,96 @@ public struct ResponseParser {
             }
         }
         defer { JSON.release(body) }
-        var out: [UInt8] = []
         if let b = body, b.kind == .object, passesThrough(b, op.output) {
-            // Splice before the body's closing brace.
-            let bytes = response.body
-            guard var end = bytes.lastIndex(of: 125) else { return .failure(.internal("unterminated object")) }
-            out.reserveCapacity(bytes.count + metadata.count + 4)
-            if b.count == 0 {
-                out.append(123)
-            } else {
-                while end > 0, [32, 9, 10, 13].contains(bytes[end - 1]) { end -= 1 }
-                out.append(contentsOf: bytes[0..<end])
-                out.append(44)
+            // Splice before the body's closing brace (the parse proved there is one, last but for
+            // whitespace).
+            return response.body.withUnsafeBufferPointer { bytes in
+                var end = bytes.count
+                while end > 0, bytes[end - 1] != 125 { end -= 1 }
+                if end > 0 { end -= 1 }
+                while end > 0, Self.isSpace(bytes[end - 1]) { end -= 1 }
+                if b.count == 0 { return Self.joined(Self.openBrace, comma: false, metadata) }
+                return Self.joined(UnsafeBufferPointer(rebasing: bytes[0..<end]), comma: true, metadata)
             }
-        } else {
-            let tree: JSONPointer
-            switch parseOutput(op, response, parsed: body) {
-            case .success(let t): tree = t
-            case .failure(let e): return .failure(e)
-            }
-            defer { JSON.release(tree) }
-            guard let text = JSON.dumpC(tree) else { return .failure(.internal("out of memory")) }
-            defer { free(text) }
-            let n = strlen(text)
-            out.reserveCapacity(n + metadata.count + 4)
-            out.append(contentsOf: UnsafeRawBufferPointer(start: text, count: max(0, n - 1)))
-            if tree.count > 0 { out.append(44) }
         }
-        out.append(contentsOf: metadata)
-        out.append(125)
-        guard let c = JSONText.cString(out) else { return .failure(.internal("out of memory")) }
-        return .success(c)
+        let tree: JSONPointer
+        switch parseOutput(op, response, parsed: body) {
+        case .success(let t): tree = t
+        case .failure(let e): return .failure(e)
+        }
+        defer { JSON.release(tree) }
+        guard let text = JSON.dumpC(tree) else { return .failure(.internal("out of memory")) }
+        defer { free(text) }
+        let n = strlen(text)
+        return text.withMemoryRebound(to: UInt8.self, capacity: n) { t in
+            Self.joined(UnsafeBufferPointer(start: t, count: max(0, n - 1)), comma: tree.count > 0, metadata)
+        }
+    }
+
+    private static let openBrace = UnsafeBufferPointer(start: ("{" as StaticString).utf8Start, count: 1)
+
+    @inline(__always)
+    static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
+
+    /// prefix (an object's text without its closing brace), an optional comma, the metadata member and
+    /// the closing brace, as one malloc'd C string.
+    static func joined(_ prefix: UnsafeBufferPointer<UInt8>, comma: Bool, _ metadata: [UInt8]) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
+        let total = prefix.count + (comma ? 1 : 0) + metadata.count + 1
+        guard let p = malloc(total + 1)?.assumingMemoryBound(to: UInt8.self) else { return .failure(.internal("out of memory")) }
+        var at = 0
+        if let base = prefix.baseAddress { memcpy(p, base, prefix.count) }
+        at += prefix.count
+        if comma { p[at] = 44; at += 1 }
+        metadata.withUnsafeBufferPointer { m in
+            if let base = m.baseAddress { memcpy(p + at, base, m.count) }
+        }
+        at += metadata.count
+        p[at] = 125
+        p[at + 1] = 0
+        return .success(UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self))
     }
 
     /// Whether the parsed body is already exactly the output: only members the model knows, no nulls,
     /// and nothing to convert (timestamps) or to add (header-bound members).
     func passesThrough(_ body: JSONPointer, _ shape: Int) -> Bool {
         let facts = ShapeFacts.of(model)
-        guard shape >= 0, !facts.containsTimestamp(shape) else { return false }
-        if model.shapes[shape].members.contains(where: { $0.location != .body }) { return false }
+        guard shape >= 0, shape < facts.type.count, !facts.containsTimestamp(shape), !facts.hasHeaderMember[shape] else { return false }
         return onlyKnown(body, shape, facts, depth: 0)
     }
 
-    private func onlyKnown(_ v: JSONPointer, _ shapeIndex: Int, _ facts: ShapeFacts, depth: Int) -> Bool {
-        guard shapeIndex >= 0, shapeIndex < model.shapes.count, depth < 64 else { return false }
-        let shape = model.shapes[shapeIndex]
-        switch v.kind {
-        case .null: return false
-        case .object where shape.type == .structure:
+    private func onlyKnown(_ v: JSONPointer, _ shape: Int, _ facts: ShapeFacts, depth: Int) -> Bool {
+        guard shape >= 0, shape < facts.type.count, depth < 64 else { return false }
+        switch (v.pointee.type, facts.type[shape]) {
+        case (JSON_NULL, _): return false
+        case (JSON_OBJECT, .structure):
             var it = json_object_iter(v)
             while let i = it {
                 guard let k = json_object_iter_key(i), let value = json_object_iter_value(i),
-                      let mi = facts.memberIndex(shapeIndex, k),
-                      onlyKnown(value, shape.members[mi].shape, facts, depth: depth + 1) else { return false }
+                      let mi = facts.memberIndex(shape, k),
+                      onlyKnown(value, facts.memberShapes[shape][mi], facts, depth: depth + 1) else { return false }
                 it = json_object_iter_next(v, i)
             }
             return true
-        case .object where shape.type == .map:
+        case (JSON_OBJECT, .map):
+            let element = facts.element[shape]
             var it = json_object_iter(v)
             while let i = it {
-                guard let value = json_object_iter_value(i), onlyKnown(value, shape.element, facts, depth: depth + 1) else { return false }
+                guard let value = json_object_iter_value(i), onlyKnown(value, element, facts, depth: depth + 1) else { return false }
                 it = json_object_iter_next(v, i)
             }
             return true
-        case .array where shape.type == .list:
-            for i in 0..<v.count {
-                guard let e = v.element(i), onlyKnown(e, shape.element, facts, depth: depth + 1) else { return false }
+        case (JSON_ARRAY, .list):
+            let element = facts.element[shape]
+            for i in 0..<json_array_size(v) {
+                guard let e = json_array_get(v, i), onlyKnown(e, element, facts, depth: depth + 1) else { return false }
             }
             return true
-        case .object, .array:
+        case (JSON_OBJECT, _), (JSON_ARRAY, _):
             return false // a container where the model has a scalar: let the tree path decide
+        case (_, .structure), (_, .list), (_, .map):
+            return false
         default:
-            return shape.type != .structure && shape.type != .list && shape.type != .map
+            return true
         }
     }
 

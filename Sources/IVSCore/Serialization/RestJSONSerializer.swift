@@ -91,6 +91,7 @@ public struct RestJSONSerializer {
 
     /// Expands {label} and {label+} (greedy: '/' kept) with percent-encoded values.
     func renderURI(_ template: String, _ labels: [String: String]) -> Result<String, IVSError> {
+        if labels.isEmpty && !template.utf8.contains(123) { return .success(template) } // no labels: "/GetChannel"
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
