@@ -25,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -207,6 +208,20 @@ static round_result round_bare(bare_client *c, int calls) {
     return (round_result){calls / (t1 - t0), (c1 - c0) * 1e6 / calls};
 }
 
+/* The bare loop plus what any reader of the answer does with jansson: json_loadb of the body, then
+ * json_decref. Not the target's reference; it shows how much of the gap one parse of the body is. */
+static round_result round_bare_parse(bare_client *c, int calls) {
+    double t0 = now_s(), c0 = cpu_s();
+    for (int i = 0; i < calls; i++) {
+        bare_call(c);
+        json_t *j = json_loadb(c->body.data, c->body.len, 0, NULL);
+        if (!j) die("bare call: the body is not JSON", NULL);
+        json_decref(j);
+    }
+    double c1 = cpu_s(), t1 = now_s();
+    return (round_result){calls / (t1 - t0), (c1 - c0) * 1e6 / calls};
+}
+
 static round_result round_ivs(ivs_client *c, int calls) {
     double t0 = now_s(), c0 = cpu_s();
     for (int i = 0; i < calls; i++) ivs_one(c);
@@ -221,39 +236,53 @@ static void single_threaded(int rounds, int calls) {
     ivs_check(c);
     int warm = calls / 2 > 200 ? calls / 2 : 200;
     round_bare(&b, warm);
+    round_bare_parse(&b, warm);
     round_ivs(c, warm);
 
     double *bp = calloc((size_t)rounds, sizeof(double)), *ip = calloc((size_t)rounds, sizeof(double));
     double *bc = calloc((size_t)rounds, sizeof(double)), *ic = calloc((size_t)rounds, sizeof(double));
     double *ratio = calloc((size_t)rounds, sizeof(double));
-    if (!bp || !ip || !bc || !ic || !ratio) die("out of memory", NULL);
+    double *pp = calloc((size_t)rounds, sizeof(double)), *pc = calloc((size_t)rounds, sizeof(double));
+    double *pratio = calloc((size_t)rounds, sizeof(double));
+    if (!bp || !ip || !bc || !ic || !ratio || !pp || !pc || !pratio) die("out of memory", NULL);
     printf("\n");
     for (int r = 0; r < rounds; r++) {
-        /* A B A B, starting with the other one on odd rounds: neither always goes first. */
-        round_result x, y;
-        if (r % 2 == 0) { x = round_bare(&b, calls); y = round_ivs(c, calls); }
-        else { y = round_ivs(c, calls); x = round_bare(&b, calls); }
+        /* bare, bare+parse, ivs in a rotating order: none always goes first. */
+        round_result x, y, z;
+        switch (r % 3) {
+        case 0: x = round_bare(&b, calls); z = round_bare_parse(&b, calls); y = round_ivs(c, calls); break;
+        case 1: y = round_ivs(c, calls); x = round_bare(&b, calls); z = round_bare_parse(&b, calls); break;
+        default: z = round_bare_parse(&b, calls); y = round_ivs(c, calls); x = round_bare(&b, calls); break;
+        }
         bp[r] = x.per_s; bc[r] = x.cpu_us;
         ip[r] = y.per_s; ic[r] = y.cpu_us;
+        pp[r] = z.per_s; pc[r] = z.cpu_us;
         ratio[r] = y.per_s / x.per_s;
-        printf("  round %2d: bare %8.0f calls/s  ivs %8.0f calls/s  ratio %.3f\n", r + 1, x.per_s, y.per_s, ratio[r]);
+        pratio[r] = y.per_s / z.per_s;
+        printf("  round %2d: bare %8.0f  bare+parse %8.0f  ivs %8.0f calls/s  ratio %.3f (to bare+parse %.3f)\n",
+               r + 1, x.per_s, z.per_s, y.per_s, ratio[r], pratio[r]);
     }
     double bbest = quantile(bp, rounds, 1.0), ibest = quantile(ip, rounds, 1.0);
     double bmed = quantile(bp, rounds, 0.5), imed = quantile(ip, rounds, 0.5);
     double bcpu = quantile(bc, rounds, 0.5), icpu = quantile(ic, rounds, 0.5);
     double rmed = quantile(ratio, rounds, 0.5);
+    double pmed = quantile(pp, rounds, 0.5), pcpu = quantile(pc, rounds, 0.5), prmed = quantile(pratio, rounds, 0.5);
     printf("\nsingle-threaded, %d rounds of %d calls (medians)\n", rounds, calls);
     printf("  %-28s %12s %14s %14s\n", "", "calls/s", "us/call (wall)", "us/call (CPU)");
     printf("  %-28s %12.0f %14.1f %14.1f\n", "bare libcurl keep-alive", bmed, 1e6 / bmed, bcpu);
+    printf("  %-28s %12.0f %14.1f %14.1f\n", "bare + json_loadb of body", pmed, 1e6 / pmed, pcpu);
     printf("  %-28s %12.0f %14.1f %14.1f\n", "ivs_call GetChannel", imed, 1e6 / imed, icpu);
     printf("  ratio ivs/bare: %.3f (of medians), %.3f (median of per-round ratios); target >= 0.9\n",
            imed / bmed, rmed);
+    printf("  ratio (bare + parse)/bare: %.3f; ivs/(bare + parse): %.3f (of medians), %.3f (per round)\n",
+           pmed / bmed, imed / pmed, prmed);
     printf("  best rounds (least disturbed): bare %.0f, ivs %.0f calls/s, ratio %.3f\n", bbest, ibest, ibest / bbest);
     printf("  libivs CPU per call beyond bare: %.1f us\n", icpu - bcpu);
     printf("RESULT st_bare_calls_per_s=%.0f st_ivs_calls_per_s=%.0f st_ratio=%.3f st_ratio_pairs=%.3f "
-           "st_ratio_best=%.3f st_bare_cpu_us=%.1f st_ivs_cpu_us=%.1f\n",
-           bmed, imed, imed / bmed, rmed, ibest / bbest, bcpu, icpu);
-    free(bp); free(ip); free(bc); free(ic); free(ratio);
+           "st_ratio_best=%.3f st_bare_cpu_us=%.1f st_ivs_cpu_us=%.1f st_bare_parse_calls_per_s=%.0f "
+           "st_bare_parse_cpu_us=%.1f st_ratio_to_bare_parse=%.3f\n",
+           bmed, imed, imed / bmed, rmed, ibest / bbest, bcpu, icpu, pmed, pcpu, imed / pmed);
+    free(bp); free(ip); free(bc); free(ic); free(ratio); free(pp); free(pc); free(pratio);
     ivs_client_free(c);
     bare_close(&b);
 }
