@@ -22,8 +22,11 @@ let package = Package(
         // The engine: models, validation, serialization, signing, transport, client.
         .target(name: "IVSCore", dependencies: ["CCurl", "COpenSSL", "CJansson", "CIVSShims"],
                 path: "Sources/IVSCore"),
-        // The C ABI: marshalling between C strings and IVSCore, nothing else.
-        .target(name: "IVS", dependencies: ["IVSCore"], path: "Sources/IVS"),
+        // The C ABI: marshalling between C strings and IVSCore, nothing else. The shared library's
+        // SONAME is libivs.so.MAJOR.MINOR of LibraryInfo.version (0.x: a minor release may change
+        // the ABI); scripts/build.sh checks that the two agree.
+        .target(name: "IVS", dependencies: ["IVSCore"], path: "Sources/IVS",
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libivs.so.0.1"])]),
         .testTarget(name: "IVSCoreTests", dependencies: ["IVSCore"], path: "Tests/IVSCoreTests",
                     resources: [.copy("Fixtures")]),
     ],
