@@ -10,3 +10,15 @@ CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out) { return curl
 CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out) { return curl_easy_getinfo(h, info, out); }
 CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out) { return curl_easy_getinfo(h, info, out); }
 CURLSHcode civs_curl_share_setopt_long(CURLSH *sh, CURLSHoption opt, long value) { return curl_share_setopt(sh, opt, value); }
+
+static int civs_log_level;
+
+int civs_log_level_load(void) { return __atomic_load_n(&civs_log_level, __ATOMIC_RELAXED); }
+
+void civs_log_level_store(int level) { __atomic_store_n(&civs_log_level, level, __ATOMIC_RELAXED); }
+
+long civs_atomic_load_long(const long *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+
+int civs_atomic_cas_long(long *p, long expected, long desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}

@@ -50,6 +50,31 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(RetryPolicy(mode: .off, maxAttempts: 5).maxAttempts, 1)
     }
 
+    /// The quota is updated by compare-and-swap from every thread sharing a client: no token may be
+    /// lost or made up.
+    func testQuotaUnderConcurrentCallers() {
+        let p = RetryPolicy(mode: .standard, maxAttempts: 3)
+        let granted = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            var mine = 0
+            for _ in 0..<1000 { if p.acquire(isTimeout: false) != nil { mine += 1 } }
+            granted.withValue { $0 += mine }
+        }
+        XCTAssertEqual(granted.withValue { $0 }, 100) // 500 tokens, 5 a retry
+        XCTAssertEqual(p.availableQuota, 0)
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for i in 0..<1000 {
+                if (t + i) % 2 == 0, p.acquire(isTimeout: false) != nil { p.release(retryCost: 5) }
+                p.release(retryCost: nil)
+            }
+        }
+        XCTAssertEqual(p.availableQuota, 500) // capped, and every acquisition was given back
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<10 { XCTAssertNotNil(p.acquire(isTimeout: true)) }
+        }
+        XCTAssertEqual(p.availableQuota, 500 - 4 * 10 * 10)
+    }
+
     final class FakeClock: @unchecked Sendable {
         var now = 0.0
     }

@@ -12,4 +12,12 @@ CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
 CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out);
 CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out);
 CURLSHcode civs_curl_share_setopt_long(CURLSH *sh, CURLSHoption opt, long value);
+
+/* The process-wide log level as an atomic int: read on every call without taking a lock. */
+int civs_log_level_load(void);
+void civs_log_level_store(int level);
+
+/* A long updated by compare-and-swap (the retry quota): no lock shared by every call of a client. */
+long civs_atomic_load_long(const long *p);
+int civs_atomic_cas_long(long *p, long expected, long desired);
 #endif

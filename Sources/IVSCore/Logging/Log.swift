@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CIVSShims
 
 /// The process-wide log sink behind ivs_set_log_callback. Messages above the level are dropped
 /// before they are built (the message is an autoclosure).
@@ -23,6 +24,7 @@ public enum Log {
     public static func configure(level: Int32, sink: Sink?, userdata: UnsafeMutableRawPointer?) {
         lock.withLock {
             state = State(level: max(0, min(level, 5)), sink: sink, userdata: userdata)
+            civs_log_level_store(state.level)
         }
     }
 
@@ -31,6 +33,8 @@ public enum Log {
 
     /// Logs at `level` if the process-wide level or the caller's (client's) level admits it.
     public static func log(_ level: Level, clientLevel: Int32 = 0, _ message: @autoclosure () -> String) {
+        // The common case, nothing to log, decided without the lock (shared by every thread).
+        guard level.rawValue <= max(civs_log_level_load(), clientLevel) else { return }
         let s = lock.withLock { state }
         guard level.rawValue <= max(s.level, clientLevel) else { return }
         let text = message()

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CIVSShims
 
 public enum RetryMode: String, Sendable { case standard, adaptive, off }
 
@@ -15,7 +16,9 @@ public final class RetryPolicy: @unchecked Sendable {
     static let timeoutRetryCost = 10
     static let noRetryIncrement = 1
 
-    private let quota = Locked<Int>(RetryPolicy.initialQuota)
+    /// The retry quota, updated by compare-and-swap: every successful call gives a token back, so a
+    /// lock here would be taken by every call of every thread sharing the client.
+    private let quota: UnsafeMutablePointer<CLong>
     /// Adaptive mode's client-side rate limiter (nil in the other modes).
     public let rateLimiter: ClientRateLimiter?
 
@@ -23,6 +26,20 @@ public final class RetryPolicy: @unchecked Sendable {
         self.mode = mode
         self.maxAttempts = mode == .off ? 1 : max(1, maxAttempts)
         self.rateLimiter = mode == .adaptive ? ClientRateLimiter() : nil
+        quota = .allocate(capacity: 1)
+        quota.initialize(to: CLong(Self.initialQuota))
+    }
+
+    deinit { quota.deallocate() }
+
+    /// Replaces the quota with transform(quota) atomically; transform returns nil to leave it as is.
+    @discardableResult
+    private func updateQuota(_ transform: (Int) -> Int?) -> Bool {
+        while true {
+            let q = civs_atomic_load_long(quota)
+            guard let n = transform(Int(q)) else { return false }
+            if n == Int(q) || civs_atomic_cas_long(quota, q, CLong(n)) != 0 { return true }
+        }
     }
 
     static let throttlingCodes: Set<String> = [
@@ -64,20 +81,16 @@ public final class RetryPolicy: @unchecked Sendable {
     /// Takes retry tokens from the quota; nil when the quota cannot pay for another retry.
     public func acquire(isTimeout: Bool) -> Int? {
         let cost = isTimeout ? Self.timeoutRetryCost : Self.retryCost
-        return quota.withValue { q in
-            guard q >= cost else { return nil }
-            q -= cost
-            return cost
-        }
+        return updateQuota { $0 >= cost ? $0 - cost : nil } ? cost : nil
     }
 
     /// After a success: give back what its last retry cost, or one token if it took none (botocore's
     /// RetryQuotaChecker.release_retry_quota).
     public func release(retryCost: Int?) {
-        quota.withValue { q in q = min(Self.initialQuota, q + (retryCost ?? Self.noRetryIncrement)) }
+        updateQuota { min(Self.initialQuota, $0 + (retryCost ?? Self.noRetryIncrement)) }
     }
 
-    public var availableQuota: Int { quota.withValue { $0 } }
+    public var availableQuota: Int { Int(civs_atomic_load_long(quota)) }
 
     /// Delay asked for by the service: x-amz-retry-after (milliseconds) or Retry-After (seconds or an HTTP date).
     static func serverDelay(_ r: HTTPResponse?) -> Double? {
