@@ -9,7 +9,54 @@ CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt, size_t (*fn)(char *, si
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out) { return curl_easy_getinfo(h, info, out); }
 CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out) { return curl_easy_getinfo(h, info, out); }
 CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out) { return curl_easy_getinfo(h, info, out); }
-CURLSHcode civs_curl_share_setopt_long(CURLSH *sh, CURLSHoption opt, long value) { return curl_share_setopt(sh, opt, value); }
+
+#include <pthread.h>
+#include <stdlib.h>
+
+struct civs_share {
+    CURLSH *sh;
+    pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+};
+
+static void civs_share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userptr) {
+    (void)h; (void)access;
+    struct civs_share *s = userptr;
+    if (data >= 0 && data < CURL_LOCK_DATA_LAST) pthread_mutex_lock(&s->locks[data]);
+}
+
+static void civs_share_unlock(CURL *h, curl_lock_data data, void *userptr) {
+    (void)h;
+    struct civs_share *s = userptr;
+    if (data >= 0 && data < CURL_LOCK_DATA_LAST) pthread_mutex_unlock(&s->locks[data]);
+}
+
+civs_share *civs_share_new(void) {
+    struct civs_share *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->sh = curl_share_init();
+    if (!s->sh) { free(s); return NULL; }
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&s->locks[i], NULL);
+    if (curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, civs_share_lock) != CURLSHE_OK ||
+        curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, civs_share_unlock) != CURLSHE_OK ||
+        curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s) != CURLSHE_OK ||
+        curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+        civs_share_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+CURLcode civs_share_attach(civs_share *s, CURL *h) {
+    return s ? curl_easy_setopt(h, CURLOPT_SHARE, s->sh) : CURLE_OK;
+}
+
+void civs_share_free(civs_share *s) {
+    if (!s) return;
+    curl_share_cleanup(s->sh);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->locks[i]);
+    free(s);
+}
 
 static int civs_log_level;
 

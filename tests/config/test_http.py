@@ -6,6 +6,7 @@ import http.server
 import ipaddress
 import ssl
 import threading
+import time
 
 import pytest
 from cryptography import x509
@@ -19,10 +20,8 @@ from test_endpoints import RecordingProxy
 CREDS = {'accessKeyId': 'AKIDTLS', 'secretAccessKey': 'tlssecret'}
 
 
-@pytest.fixture(scope='module')
-def tls_server(tmp_path_factory):
-    """An HTTPS server on 127.0.0.1 answering every request 200 {"channels": []}; yields (url, cert path)."""
-    d = tmp_path_factory.mktemp('tls')
+def self_signed(d):
+    """A self-signed certificate for 127.0.0.1 in d; returns (cert path, key path)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'libivs test')])
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -36,12 +35,25 @@ def tls_server(tmp_path_factory):
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def serve_tls(cert_path, key_path, delay=0.0):
+    """An HTTPS server on 127.0.0.1 answering every request 200 {"channels": []} after delay seconds.
+    Returns (server, url, sessions): sessions gets, per TLS connection, whether its handshake resumed
+    an earlier session."""
+    sessions = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = 'HTTP/1.1'
 
+        def setup(self):
+            super().setup()
+            sessions.append(self.connection.session_reused)
+
         def do_POST(self):
             self.rfile.read(int(self.headers.get('Content-Length') or 0))
+            time.sleep(delay)
             body = b'{"channels": []}'
             self.send_response(200)
             self.send_header('Content-Type', 'application/json')
@@ -58,7 +70,19 @@ def tls_server(tmp_path_factory):
     ctx.load_cert_chain(str(cert_path), str(key_path))
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f'https://127.0.0.1:{srv.server_address[1]}', str(cert_path)
+    return srv, f'https://127.0.0.1:{srv.server_address[1]}', sessions
+
+
+@pytest.fixture(scope='module')
+def tls_cert(tmp_path_factory):
+    return self_signed(tmp_path_factory.mktemp('tls'))
+
+
+@pytest.fixture(scope='module')
+def tls_server(tls_cert):
+    """An HTTPS server with a self-signed certificate; yields (url, cert path)."""
+    srv, url, _ = serve_tls(*tls_cert)
+    yield url, str(tls_cert[0])
     srv.shutdown()
 
 
@@ -94,6 +118,21 @@ def test_verify_tls_false_accepts_the_self_signed_server(home, tls_server):
     url, _ = tls_server
     out = call(home, {'region': REGION, 'endpointUrl': url, 'verifyTls': False})
     assert out['status'] == 0, out
+
+
+def test_a_new_connection_resumes_the_tls_session_of_another_handle(home, tls_cert):
+    """A client's pooled handles share TLS sessions: after one call, two concurrent calls need a second
+    handle, whose new connection resumes the first one's session instead of a full handshake."""
+    srv, url, sessions = serve_tls(*tls_cert, delay=0.5)
+    try:
+        r = home.probe(dict({'region': REGION, 'endpointUrl': url, 'caBundle': str(tls_cert[0])},
+                            credentials=CREDS, maxAttempts=1),
+                       [{'calls': [LIST]}, {'calls': [LIST], 'threads': 2}])
+    finally:
+        srv.shutdown()
+    assert r['new']['status'] == 0, r['new']
+    assert [o['status'] for step in r['results'] for o in step] == [0, 0, 0], r['results']
+    assert sessions == [False, True], sessions
 
 
 @pytest.mark.parametrize('no_proxy, through_proxy', [(None, True), ('amazonaws.com', False)])

@@ -11,7 +11,17 @@ CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt,
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
 CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out);
 CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out);
-CURLSHcode civs_curl_share_setopt_long(CURLSH *sh, CURLSHoption opt, long value);
+
+/* One client's curl share: the DNS cache and TLS sessions of its pooled easy handles, behind a
+ * pthread mutex per kind of data. A handle created while the others are busy then resumes their TLS
+ * session (no full handshake, no certificate chain check) and skips the DNS lookup. Connections are
+ * not shared: libcurl does not support sharing them between concurrent threads. NULL on failure. */
+typedef struct civs_share civs_share;
+civs_share *civs_share_new(void);
+/* Sets CURLOPT_SHARE on h. */
+CURLcode civs_share_attach(civs_share *s, CURL *h);
+/* Frees the share; every handle attached to it must have been cleaned up first. */
+void civs_share_free(civs_share *s);
 
 /* The process-wide log level as an atomic int: read on every call without taking a lock. */
 int civs_log_level_load(void);

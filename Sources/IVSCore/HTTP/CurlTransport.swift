@@ -10,6 +10,9 @@ public final class CurlTransport: @unchecked Sendable {
     private let options: TransportOptions
     private let pool = Locked<[OpaquePointer]>([])
     private static let maxPooled = 64
+    /// The DNS cache and TLS sessions every handle of this transport shares (nil if curl could not
+    /// make one: handles then keep their own).
+    private let share: OpaquePointer?
 
     /// curl_global_init exactly once per process, before the first handle.
     private static let globalInit: Bool = {
@@ -19,6 +22,7 @@ public final class CurlTransport: @unchecked Sendable {
     public init(options: TransportOptions) {
         self.options = options
         _ = Self.globalInit
+        share = civs_share_new()
     }
 
     deinit {
@@ -26,6 +30,8 @@ public final class CurlTransport: @unchecked Sendable {
             for h in handles { curl_easy_cleanup(UnsafeMutableRawPointer(h)) }
             handles.removeAll()
         }
+        // Every handle is back in the pool (or was cleaned up) by now: no call runs on a freed client.
+        civs_share_free(share)
     }
 
     private func checkout() -> UnsafeMutableRawPointer? {
@@ -46,6 +52,7 @@ public final class CurlTransport: @unchecked Sendable {
 
     /// Options that are the same for every request on this client's handles.
     private func configure(_ h: UnsafeMutableRawPointer) {
+        _ = civs_share_attach(share, h)
         _ = civs_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = civs_curl_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
         _ = civs_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
