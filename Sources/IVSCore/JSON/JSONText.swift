@@ -48,14 +48,4 @@ public enum JSONText {
         if i >= 0 && i < 10 { out.append(48 + UInt8(i)); return }
         out.append(contentsOf: String(i).utf8)
     }
-
-    /// The bytes as a malloc'd NUL-terminated C string (freed with free / ivs_free).
-    public static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
-        bytes.withUnsafeBufferPointer { b in
-            if let base = b.baseAddress { memcpy(p, base, b.count) }
-        }
-        p[bytes.count] = 0
-        return p
-    }
 }
