@@ -72,10 +72,10 @@ public final class CurlTransport: @unchecked Sendable {
         guard let h = checkout() else {
             return .failure(TransportError(kind: .other, message: "curl_easy_init failed"))
         }
-        // The sink is reached through a pointer from curl's callbacks (no class, no dynamic
-        // exclusivity checks per header).
-        let sinkPtr = UnsafeMutablePointer<ResponseSink>.allocate(capacity: 1)
-        sinkPtr.initialize(to: ResponseSink())
+        // The response is collected through a pointer that curl's callbacks are given (no class, no
+        // dynamic exclusivity checks per header).
+        let sinkPtr = UnsafeMutablePointer<HTTPResponse>.allocate(capacity: 1)
+        sinkPtr.initialize(to: HTTPResponse(status: 0, headerCapacity: 512))
         defer { sinkPtr.deinitialize(count: 1); sinkPtr.deallocate() }
         // The header lines ("Name: value", NUL-terminated) in one buffer, linked by curl_slist nodes
         // that live on the stack: curl only reads the list during perform, so nothing is strdup'd.
@@ -151,8 +151,8 @@ public final class CurlTransport: @unchecked Sendable {
         var status = 0
         _ = civs_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
         checkin(h, reusable: true)
-        return .success(HTTPResponse(status: status, headerBytes: sinkPtr.pointee.headerBytes,
-                                     headerSpans: sinkPtr.pointee.headerSpans, body: sinkPtr.pointee.body))
+        sinkPtr.pointee.status = status
+        return .success(sinkPtr.pointee)
     }
 
     /// Whether a header name is Content-Type, in any case.
@@ -178,35 +178,11 @@ public final class CurlTransport: @unchecked Sendable {
 
 private let emptyBody = UnsafeRawPointer(("" as StaticString).utf8Start)
 
-/// Collects one response's headers and body; lives in memory owned by send for the duration of perform.
-struct ResponseSink {
-    var body: [UInt8] = []
-    var headerBytes: [UInt8] = []
-    var headerSpans: [HeaderSpan] = []
-
-    init() {
-        headerBytes.reserveCapacity(512)
-        headerSpans.reserveCapacity(16)
-    }
-
-    /// Appends one header: the name lowercased (ASCII), the value as is.
-    mutating func add(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        let ns = headerBytes.count
-        headerBytes.append(contentsOf: name)
-        headerBytes.withUnsafeMutableBufferPointer { b in
-            for i in ns..<b.count where b[i] >= 65 && b[i] <= 90 { b[i] |= 0x20 }
-        }
-        let vs = headerBytes.count
-        headerBytes.append(contentsOf: value)
-        headerSpans.append(HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs), valueEnd: Int32(headerBytes.count)))
-    }
-}
-
 private let curlWriteBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     ptr, size, count, ud in
     let n = size * count
     guard let ptr, let ud else { return n }
-    let sink = ud.assumingMemoryBound(to: ResponseSink.self)
+    let sink = ud.assumingMemoryBound(to: HTTPResponse.self)
     ptr.withMemoryRebound(to: UInt8.self, capacity: n) { sink.pointee.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
     return n
 }
@@ -215,12 +191,11 @@ private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, 
     ptr, size, count, ud in
     let n = size * count
     guard let ptr, let ud else { return n }
-    let sink = ud.assumingMemoryBound(to: ResponseSink.self)
+    let sink = ud.assumingMemoryBound(to: HTTPResponse.self)
     // Work on bytes: Swift treats "\r\n" as one Character.
     let bytes = UnsafeRawBufferPointer(start: ptr, count: n)
     if n >= 5, bytes[0] == 72, bytes[1] == 84, bytes[2] == 84, bytes[3] == 80, bytes[4] == 47 { // "HTTP/"
-        sink.pointee.headerBytes.removeAll(keepingCapacity: true) // a new response (after 100 Continue or a redirect)
-        sink.pointee.headerSpans.removeAll(keepingCapacity: true)
+        sink.pointee.removeHeaders() // a new response (after 100 Continue or a redirect)
         return n
     }
     guard let colon = bytes.firstIndex(of: 58) else { return n }
@@ -229,7 +204,8 @@ private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, 
     while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
     while end > start, bytes[end - 1] == 13 || bytes[end - 1] == 10 || bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
     ptr.withMemoryRebound(to: UInt8.self, capacity: n) { p in
-        sink.pointee.add(name: UnsafeBufferPointer(start: p, count: colon), value: UnsafeBufferPointer(start: p + start, count: end - start))
+        sink.pointee.appendHeader(name: UnsafeBufferPointer(start: p, count: colon),
+                                  value: UnsafeBufferPointer(start: p + start, count: end - start))
     }
     return n
 }

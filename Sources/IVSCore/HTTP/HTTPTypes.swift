@@ -33,11 +33,14 @@ public struct HTTPResponse {
         for (k, v) in headers { appendHeader(name: Array(k.utf8), value: Array(v.utf8)) }
     }
 
-    init(status: Int, headerBytes: [UInt8], headerSpans: [HeaderSpan], body: [UInt8]) {
+    /// An empty response for the transport to fill, with room for headerCapacity bytes of headers.
+    init(status: Int, headerCapacity: Int) {
         self.status = status
-        self.body = body
-        self.headerBytes = headerBytes
-        self.headerSpans = headerSpans
+        body = []
+        headerBytes = []
+        headerBytes.reserveCapacity(headerCapacity)
+        headerSpans = []
+        headerSpans.reserveCapacity(16)
     }
 
     /// Appends one header; the name is lowercased (ASCII).
@@ -47,6 +50,12 @@ public struct HTTPResponse {
         let vs = Int32(headerBytes.count)
         headerBytes.append(contentsOf: value)
         headerSpans.append(HeaderSpan(nameStart: ns, nameEnd: vs, valueStart: vs, valueEnd: Int32(headerBytes.count)))
+    }
+
+    /// Forgets the headers collected so far (a new response follows: after 100 Continue, a redirect).
+    mutating func removeHeaders() {
+        headerBytes.removeAll(keepingCapacity: true)
+        headerSpans.removeAll(keepingCapacity: true)
     }
 
     /// Header names lowercased, in the order received.
