@@ -53,7 +53,9 @@ CURLcode civs_share_attach(civs_share *s, CURL *h) {
 
 void civs_share_free(civs_share *s) {
     if (!s) return;
-    curl_share_cleanup(s->sh);
+    /* Still in use by a handle (never by libivs's own rules): keep it rather than free what a
+     * handle may lock. */
+    if (curl_share_cleanup(s->sh) != CURLSHE_OK) return;
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->locks[i]);
     free(s);
 }
