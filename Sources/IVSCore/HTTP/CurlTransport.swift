@@ -159,7 +159,7 @@ public final class CurlTransport: @unchecked Sendable {
     static func isContentType(_ name: String) -> Bool {
         let want: [UInt8] = [99, 111, 110, 116, 101, 110, 116, 45, 116, 121, 112, 101] // "content-type"
         guard name.utf8.count == want.count else { return false }
-        for (a, b) in zip(name.utf8, want) where (a >= 65 && a <= 90 ? a | 0x20 : a) != b { return false }
+        for (a, b) in zip(name.utf8, want) where ASCII.lower(a) != b { return false }
         return true
     }
 

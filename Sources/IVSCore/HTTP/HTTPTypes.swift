@@ -46,7 +46,7 @@ public struct HTTPResponse {
     /// Appends one header; the name is lowercased (ASCII).
     mutating func appendHeader<N: Collection, V: Collection>(name: N, value: V) where N.Element == UInt8, V.Element == UInt8 {
         let ns = Int32(headerBytes.count)
-        for c in name { headerBytes.append(c >= 65 && c <= 90 ? c | 0x20 : c) }
+        for c in name { headerBytes.append(ASCII.lower(c)) }
         let vs = Int32(headerBytes.count)
         headerBytes.append(contentsOf: value)
         headerSpans.append(HeaderSpan(nameStart: ns, nameEnd: vs, valueStart: vs, valueEnd: Int32(headerBytes.count)))

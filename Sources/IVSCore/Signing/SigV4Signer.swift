@@ -369,7 +369,7 @@ private struct ByteWriter {
 
     /// s with A-Z lowercased.
     @inline(__always) mutating func lowercased(_ s: String) {
-        func each(_ c: UInt8) { byte(c &- 65 < 26 ? c | 0x20 : c) }
+        func each(_ c: UInt8) { byte(ASCII.lower(c)) }
         if s.utf8.withContiguousStorageIfAvailable({ b -> Void in for c in b { each(c) } }) == nil {
             for c in s.utf8 { each(c) }
         }
