@@ -78,12 +78,10 @@ public final class Client: @unchecked Sendable {
                 e.attempts = attempts
                 return .failure(e)
             case .success(let out):
-                var text = Self.metadataMember(r, attempts: attempts)
-                text.insert(123, at: 0)
-                text.append(125)
-                if case .success(let wrapper) = JSON.parse(String(decoding: text, as: UTF8.self)) {
-                    if let meta = wrapper["ResponseMetadata"] { out.set("ResponseMetadata", JSON.retain(meta)) }
-                    JSON.release(wrapper)
+                var text: [UInt8] = []
+                Self.appendMetadataObject(&text, r, attempts: attempts)
+                if case .success(let meta) = JSON.parse(String(decoding: text, as: UTF8.self)) {
+                    out.set("ResponseMetadata", meta)
                 }
                 return .success(out)
             }
@@ -122,12 +120,19 @@ public final class Client: @unchecked Sendable {
         return RestJSONSerializer(model: model).serialize(op, input: input).map { ($0, endpoint) }
     }
 
-    /// `"ResponseMetadata":{"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}` as JSON
-    /// text, as boto3 reports it, written from the header bytes the transport kept.
+    /// `"ResponseMetadata":{...}` as JSON text: the member ivs_call splices into the output.
     static func metadataMember(_ r: HTTPResponse, attempts: Int) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160 + r.headerBytes.count + 8 * r.headerSpans.count)
-        JSONText.appendRaw(&out, "\"ResponseMetadata\":{\"RequestId\":")
+        out.reserveCapacity(180 + r.headerBytes.count + 8 * r.headerSpans.count)
+        JSONText.appendRaw(&out, "\"ResponseMetadata\":")
+        appendMetadataObject(&out, r, attempts: attempts)
+        return out
+    }
+
+    /// {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"} as JSON text, as boto3 reports
+    /// it, written from the header bytes the transport kept.
+    static func appendMetadataObject(_ out: inout [UInt8], _ r: HTTPResponse, attempts: Int) {
+        JSONText.appendRaw(&out, "{\"RequestId\":")
         JSONText.appendString(&out, ResponseParser.requestId(r) ?? "")
         JSONText.appendRaw(&out, ",\"HTTPStatusCode\":")
         JSONText.appendInt(&out, r.status)
@@ -143,7 +148,6 @@ public final class Client: @unchecked Sendable {
         JSONText.appendRaw(&out, "},\"RetryAttempts\":")
         JSONText.appendInt(&out, attempts - 1)
         out.append(125)
-        return out
     }
 
     /// The attempt loop: sign, send, classify, and retry per the retry policy.
