@@ -61,7 +61,8 @@ struct ResponseCollector {
     }
 
     /// Body bytes; false stops the transfer.
-    mutating func body(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    mutating func body(_ raw: UnsafeRawBufferPointer) -> Bool {
+        let bytes = raw.bindMemory(to: UInt8.self) // typed, so append copies with memcpy
         let limit = isSuccess ? maxBody : min(maxBody, TransportOptions.errorBodyBytes)
         let room = limit - response.body.count
         if bytes.count <= room {
@@ -71,7 +72,7 @@ struct ResponseCollector {
         if isSuccess {
             stop = .bodyTooLarge
         } else {
-            if room > 0 { response.body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<room])) }
+            if room > 0 { response.body.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<room])) }
             stop = .errorBodyTruncated
         }
         return false
