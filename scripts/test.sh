@@ -29,8 +29,8 @@ step "C tests (ctest, valgrind)"
 
 # One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
 for suite in emulator differential tokens config python; do
-  step "pytest tests/$suite"
-  .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "tests/$suite"
+  step "pytest Tests/$suite"
+  .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "Tests/$suite"
 done
 
 echo; echo "all suites passed in $(( $(date +%s) - start ))s"
