@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
-# under valgrind, ASan+UBSan and TSan), and the Python suites (ivs-local, differential vs botocore,
-# tokens, configuration, the Python binding). This is the command CI runs (.ci/run).
+# Runs every test suite: generated-code freshness, Swift unit tests, a bounded run of every fuzz
+# target, the C suite under ctest (also under valgrind, ASan+UBSan and TSan), and the Python suites
+# (ivs-local, differential vs botocore, tokens, configuration, the Python binding). This is the
+# command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -23,6 +24,9 @@ step "Python stubs are up to date"
 
 step "swift test"
 swift test 2>&1 | tail -n 25
+
+step "fuzz targets, 20 s each (scripts/fuzz.sh; docs/fuzzing.md)"
+./scripts/fuzz.sh
 
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
