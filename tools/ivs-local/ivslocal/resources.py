@@ -22,7 +22,8 @@ from __future__ import annotations
 import copy
 from typing import Callable, Iterator
 
-from .common import arn_service, new_id, not_found, page, parse_arn, quota, state_for, validation
+from .common import (arn_service, control_context, control_not_found, new_id, not_found, page, parse_arn, quota,
+                     state_for, validation)
 
 MAX_TAGS = 50  # AWS's per-resource tag limit
 
@@ -51,6 +52,15 @@ class Resource:
     def table(self, ctx) -> ResourceTable:
         """The records in ctx's account and region; errors take the shape of ctx's service."""
         return ResourceTable(self, ctx)
+
+    def for_control(self, body: dict, key: str) -> tuple:
+        """(context, record) of a control route acting on the record whose ARN is body[key], in
+        that ARN's account and region; 400 for a missing or malformed ARN, 404 for no record."""
+        ctx = control_context(self.service, body, key)
+        record = self.table(ctx).find(body[key])
+        if record is None:
+            raise control_not_found(ctx, body[key])
+        return ctx, record
 
     # Handlers for the operations that only read or remove a record, the same for every type.
     def get_handler(self, key: str | None, arn_member: str = 'arn'):

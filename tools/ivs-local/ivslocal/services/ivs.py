@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from ..common import (ServiceError, arn_id, conflict, control_context, control_not_found, filtered, given_filters,
-                      new_id, not_found, page, quota, validation)
+from ..common import ServiceError, arn_id, conflict, filtered, given_filters, new_id, not_found, page, quota, validation
 from ..publickeys import fingerprint, p384_public_key_der
 from ..resources import TAG_HANDLERS, Resource
 
@@ -400,16 +399,8 @@ HANDLERS = {
 
 # -- control API -----------------------------------------------------------------------------
 
-def _control_channel(body: dict):
-    ctx = control_context('ivs', body, 'channelArn')
-    ch = CHANNELS.table(ctx).find(body['channelArn'])
-    if ch is None:
-        raise control_not_found(ctx, body['channelArn'])
-    return ctx, ch
-
-
 def control_start_stream(_state, body):
-    ctx, ch = _control_channel(body)
+    ctx, ch = CHANNELS.for_control(body, 'channelArn')
     health = body.get('health', 'HEALTHY')
     if health not in ('HEALTHY', 'STARVING', 'UNKNOWN'):
         raise ServiceError('ValidationException', 'health must be HEALTHY, STARVING or UNKNOWN', 400)
@@ -432,7 +423,7 @@ def control_start_stream(_state, body):
 
 
 def control_stop_stream(_state, body):
-    ctx, ch = _control_channel(body)
+    ctx, ch = CHANNELS.for_control(body, 'channelArn')
     if not is_live(ch):
         raise ServiceError('ChannelNotBroadcasting', f'Channel {ch["arn"]} is not currently broadcasting', 404)
     stream_id = ch['_stream']['streamId']
@@ -442,7 +433,7 @@ def control_stop_stream(_state, body):
 
 def control_stream_activity(_state, body):
     """What PutMetadata and viewer-session revocations recorded for a channel."""
-    _, ch = _control_channel(body)
+    _, ch = CHANNELS.for_control(body, 'channelArn')
     return {'channelArn': ch['arn'], 'metadata': list(ch['_metadata']), 'revocations': list(ch['_revocations'])}
 
 

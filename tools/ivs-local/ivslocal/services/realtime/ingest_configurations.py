@@ -5,8 +5,7 @@ A record's '_participantStage' is the stage its publisher is on while ACTIVE.
 """
 from __future__ import annotations
 
-from ...common import (LOCK, arn_id, conflict, control_context, control_not_found, filtered, new_id, not_found,
-                       service_error, validation)
+from ...common import LOCK, arn_id, conflict, filtered, new_id, not_found, service_error, validation
 from ...resources import Resource
 from . import SERVICE, sessions, stages
 
@@ -118,18 +117,10 @@ HANDLERS = {
 # ---------------------------------------------------------------------------------------------
 # control API (/_local/ingest/...)
 
-def _control_ingest(body: dict):
-    ctx = control_context(SERVICE, body, 'arn')
-    i = INGEST_CONFIGURATIONS.table(ctx).find(body['arn'])
-    if i is None:
-        raise control_not_found(ctx, body['arn'])
-    return ctx, i
-
-
 def control_ingest_start(state, body):
     """POST /_local/ingest/start {arn}: an RTMP(S) publisher starts on the ingest configuration:
     it becomes ACTIVE and its participant joins the configured stage, publishing."""
-    ctx, i = _control_ingest(body)
+    ctx, i = INGEST_CONFIGURATIONS.for_control(body, 'arn')
     with LOCK:
         if not i['stageArn'] or i['stageArn'] not in stages.STAGES.table(ctx):
             raise service_error(SERVICE, 'ConflictException', 'The ingest configuration has no stage.', 409)
@@ -147,7 +138,7 @@ def control_ingest_start(state, body):
 
 def control_ingest_stop(state, body):
     """POST /_local/ingest/stop {arn}: the RTMP(S) publisher stops."""
-    ctx, i = _control_ingest(body)
+    ctx, i = INGEST_CONFIGURATIONS.for_control(body, 'arn')
     with LOCK:
         _stop(ctx, i)
         return {'ingestConfiguration': {'arn': i['arn'], 'state': i['state']}}

@@ -48,10 +48,16 @@ def participant_left(ctx, stage_arn: str, session: dict, pid: str) -> None:
             _stop_replica(ctx, r)
 
 
-def start_participant_replication(ctx, params):
-    src_arn, dst_arn, pid = params['sourceStageArn'], params['destinationStageArn'], params['participantId']
+def _replication_of(ctx, params) -> tuple[str, str, str]:
+    """(source stage arn, destination stage arn, participant id) of a request; both stages exist."""
+    src_arn, dst_arn = params['sourceStageArn'], params['destinationStageArn']
     stages.STAGES.table(ctx).get(src_arn)
     stages.STAGES.table(ctx).get(dst_arn)
+    return src_arn, dst_arn, params['participantId']
+
+
+def start_participant_replication(ctx, params):
+    src_arn, dst_arn, pid = _replication_of(ctx, params)
     if src_arn == dst_arn:
         raise validation(ctx, 'The source and destination stages must differ.')
     src = sessions.active_session(ctx, src_arn)
@@ -76,9 +82,7 @@ def start_participant_replication(ctx, params):
 
 
 def stop_participant_replication(ctx, params):
-    src_arn, dst_arn, pid = params['sourceStageArn'], params['destinationStageArn'], params['participantId']
-    stages.STAGES.table(ctx).get(src_arn)
-    stages.STAGES.table(ctx).get(dst_arn)
+    src_arn, dst_arn, pid = _replication_of(ctx, params)
     replica = _active_replica(ctx, src_arn, dst_arn, pid)
     if replica is None:
         raise not_found(ctx, f'{src_arn}/participant/{pid}/replica/{arn_id(dst_arn)}')

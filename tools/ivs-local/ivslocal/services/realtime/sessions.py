@@ -10,9 +10,9 @@ from __future__ import annotations
 import copy
 import datetime
 
-from ...common import (LOCK, ServiceError, arn_id, control_context, control_not_found, filtered, given_filters,
-                       new_id, not_found, page, validation)
-from . import SERVICE, ingest_configurations, participant_tokens, replication, stages, storage_configurations
+from ...common import (LOCK, ServiceError, arn_id, control_not_found, filtered, given_filters, new_id, not_found,
+                       page, validation)
+from . import ingest_configurations, participant_tokens, replication, stages, storage_configurations
 
 EVENT_NAMES = ('JOINED', 'LEFT', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'SUBSCRIBE_STARTED',
                'SUBSCRIBE_STOPPED', 'PUBLISH_ERROR', 'SUBSCRIBE_ERROR', 'JOIN_ERROR',
@@ -239,10 +239,8 @@ def _bad(message: str) -> ServiceError:
 
 def _control_stage(body: dict):
     """(context, stage arn) of a control request naming a stage that exists."""
-    ctx = control_context(SERVICE, body, 'stageArn')
-    if body['stageArn'] not in stages.STAGES.table(ctx):
-        raise control_not_found(ctx, body['stageArn'])
-    return ctx, body['stageArn']
+    ctx, stage = stages.STAGES.for_control(body, 'stageArn')
+    return ctx, stage['arn']
 
 
 def _time(value, name: str):
