@@ -9,8 +9,6 @@ import os
 import re
 from urllib.parse import unquote
 
-SERVICES = ('ivs', 'ivs-realtime', 'ivschat')
-API_VERSION = '2020-07-14'
 
 # The services match a pattern against the whole value (the API reference shows ChannelName as
 # ^[a-zA-Z0-9-_]*$ where the model says [a-zA-Z0-9-_]*), so fullmatch. Python's re lacks \p{..}:
@@ -326,10 +324,13 @@ def format_timestamp(value, fmt: str):
 
 
 def load_models(models_dir: str) -> dict[str, ServiceModel]:
+    """Every service models/services.json lists (the repository's one list of services)."""
+    with open(os.path.join(models_dir, 'services.json'), encoding='utf-8') as f:
+        services = json.load(f)['services']
     out = {}
-    for name in SERVICES:
-        with open(os.path.join(models_dir, name, API_VERSION, 'service-2.json'), encoding='utf-8') as f:
-            out[name] = ServiceModel(name, json.load(f))
+    for svc in services:
+        with open(os.path.join(models_dir, svc['name'], svc['apiVersion'], 'service-2.json'), encoding='utf-8') as f:
+            out[svc['name']] = ServiceModel(svc['name'], json.load(f))
     return out
 
 
