@@ -48,8 +48,15 @@ public struct TransportOptions: Sendable {
 /// What a header value may hold: no control character but tab (a CR or LF would let a value from
 /// outside write header lines of its own). Bytes >= 0x80 are left to the peer.
 public enum HeaderValue {
+    @inline(__always)
+    public static func isAllowedByte(_ c: UInt8) -> Bool { c >= 32 ? c != 127 : c == 9 }
+
     public static func isValid(_ s: String) -> Bool {
-        s.utf8.allSatisfy { $0 >= 32 ? $0 != 127 : $0 == 9 }
+        var s = s
+        return s.withUTF8 { b in
+            for c in b where !isAllowedByte(c) { return false }
+            return true
+        }
     }
 }
 
