@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
 # under valgrind), and the Python suites (ivs-local, differential vs botocore, tokens, configuration,
-# the Python binding). This is the command CI runs (.ci/run).
+# the Python binding, the hostile-server suite). This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -28,7 +28,7 @@ step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
 
 # One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
-for suite in emulator differential tokens config python; do
+for suite in emulator differential tokens config python hostile; do
   step "pytest tests/$suite"
   .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "tests/$suite"
 done
