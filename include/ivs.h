@@ -81,12 +81,23 @@ IVS_API const char *ivs_version(void);
  *   maxAttempts            total attempts per call, including the first (default 3)
  *   connectTimeoutMs, requestTimeoutMs      milliseconds (defaults 10000 and 60000)
  *   caBundle               path to a PEM CA bundle; verifyTls: boolean (default true)
- *   proxy                  proxy URL for all requests
+ *   proxy                  proxy URL for all requests ([scheme://][user:password@]host[:port]; "" for none)
  *   userAgentSuffix        appended to the User-Agent "libivs/<version>"
  *   validation             "on" (default), "strict" (enums and patterns too) or "off"
  *   logLevel               0-5, as ivs_set_log_callback()
+ *   maxResponseBytes       largest response body accepted, 1024 to 2^30 (default 16 MiB); a larger
+ *                          one is IVS_E_SERVICE "ResponseTooLarge" and is not read further
+ *   maxPages               most pages ivs_paginate() fetches, 1 to 10^7 (default 10000)
+ *   maxPaginateBytes       most response bytes ivs_paginate() reads in all, 1024 to 2^34 (default 256 MiB)
+ *   credentialProcessTimeoutMs  how long a profile's credential_process may run before it (and every
+ *                          process it started) is killed, 1 to 3600000 (default 60000)
  * Absent keys follow the AWS conventions (environment variables, then the shared config and
  * credentials files). Credentials are resolved on first use, not here.
+ *
+ * Settings are checked here, not on the first call: an endpoint URL with user info, a bad port, host
+ * or path, a proxy that is not a URL, a CA bundle that is not a readable file of PEM certificates,
+ * and a control character in userAgentSuffix or in credentials are IVS_E_CONFIG, whether they come
+ * from config_json, the environment (AWS_ENDPOINT_URL*, AWS_CA_BUNDLE, HTTPS_PROXY, ...) or a profile.
  *
  * On IVS_OK, *out_client is a new client to release with ivs_client_free() and *out_error_json is
  * NULL. On failure, *out_client is NULL and *out_error_json holds an error JSON (out_error_json may
@@ -113,6 +124,14 @@ IVS_API void ivs_client_free(ivs_client *client);
  * validated against the model before anything is sent (IVS_E_VALIDATION); retryable failures are
  * retried per the client's retry mode before IVS_E_NETWORK or IVS_E_SERVICE is returned.
  *
+ * What the server sends is checked, never trusted: a timestamp that is not a valid instant of the
+ * years 1-9999 or a body that is not JSON is IVS_E_SERVICE "InvalidResponse"; a body over
+ * maxResponseBytes, over 1000 header lines or 256 KB of headers is "ResponseTooLarge"; of an error
+ * response at most 64 KB is read. HTTPHeaders has header names in lowercase, a repeated header once
+ * with its values joined by ", ", and bytes that are not UTF-8 replaced by U+FFFD. Every request on
+ * the wire is a counted attempt: libcurl's own resend on a kept-alive connection that turned out dead
+ * is refused, so with retryMode "off" one call sends one request.
+ *
  * Blocks until the call completes or times out. out_json must not be NULL.
  */
 IVS_API ivs_status ivs_call(ivs_client *client, const char *service, const char *operation,
@@ -123,6 +142,8 @@ IVS_API ivs_status ivs_call(ivs_client *client, const char *service, const char 
  * paginator's result lists holds the items of every page, in order, and the page token is absent.
  * "ResponseMetadata" is that of the last page. maxResults in the input sets the page size. For an
  * operation that is not paginated this behaves as ivs_call(). Same arguments and ownership as ivs_call.
+ * A page token the service repeats is IVS_E_SERVICE "PaginationError"; more than the client's
+ * maxPages pages or maxPaginateBytes bytes of responses is IVS_E_SERVICE "PaginationLimitExceeded".
  */
 IVS_API ivs_status ivs_paginate(ivs_client *client, const char *service, const char *operation,
                                 const char *input_json, char **out_json);

@@ -2,7 +2,7 @@
 # The C test suite against the INSTALLED library, as a user would build it:
 #   1. configure, build and install libivs with CMake into build/prefix (reusing $IVS_LIBRARY, the .so
 #      scripts/build.sh made, when it is set; otherwise CMake runs swift build itself);
-#   2. configure tests/c as its own CMake project with find_package(ivs) from that prefix, and build it;
+#   2. configure Tests/c as its own CMake project with find_package(ivs) from that prefix, and build it;
 #   3. run ctest: every test program against its own ivs-local, then the pkg-config smoke test, then
 #      the same programs under valgrind memcheck (skipped with IVS_SKIP_VALGRIND=1).
 set -euo pipefail
@@ -26,8 +26,8 @@ cmake -S . -B build/cmake "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_I
 cmake --build build/cmake
 cmake --install build/cmake >/dev/null
 
-echo "c-tests: building tests/c against the installed libivs (find_package(ivs))"
-cmake -S tests/c -B build/c-tests "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$prefix" \
+echo "c-tests: building Tests/c against the installed libivs (find_package(ivs))"
+cmake -S Tests/c -B build/c-tests "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$prefix" \
   -DIVS_REPO_ROOT="$root" >/dev/null
 cmake --build build/c-tests
 

@@ -21,4 +21,4 @@ cmake --install build/cmake >/dev/null
 # ivs-local on a free port for the demo's lifetime: the same runner the C tests use (IVS_PYTHON
 # chooses the interpreter); it passes the URL as IVS_LOCAL_URL and stops ivs-local afterwards.
 echo "demo: starting ivs-local"
-tests/c/run-with-ivs-local.sh "$prefix/bin/ivs-demo"
+Tests/c/run-with-ivs-local.sh "$prefix/bin/ivs-demo"

@@ -2,13 +2,15 @@
 
 CURLcode civs_curl_setopt_long(CURL *h, CURLoption opt, long value) { return curl_easy_setopt(h, opt, value); }
 CURLcode civs_curl_setopt_ptr(CURL *h, CURLoption opt, const void *value) { return curl_easy_setopt(h, opt, value); }
+CURLcode civs_curl_setopt_str(CURL *h, CURLoption opt, const char *value) { return curl_easy_setopt(h, opt, value); }
 CURLcode civs_curl_setopt_off(CURL *h, CURLoption opt, curl_off_t value) { return curl_easy_setopt(h, opt, value); }
 CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt, size_t (*fn)(char *, size_t, size_t, void *)) {
     return curl_easy_setopt(h, opt, fn);
 }
+CURLcode civs_curl_setopt_prereq(CURL *h, int (*fn)(void *, char *, char *, int, int)) {
+    return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, fn);
+}
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out) { return curl_easy_getinfo(h, info, out); }
-CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out) { return curl_easy_getinfo(h, info, out); }
-CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out) { return curl_easy_getinfo(h, info, out); }
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@ import XCTest
 @testable import IVSCore
 
 /// The chain's order and its refresh windows, with credential sources standing in for the real ones
-/// (the real sources are exercised end to end by tests/config/test_credentials.py).
+/// (the real sources are exercised end to end by Tests/config/test_credentials.py).
 final class CredentialChainTests: XCTestCase {
     final class Source: CredentialProvider, @unchecked Sendable {
         let name: String

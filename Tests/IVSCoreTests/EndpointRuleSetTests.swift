@@ -2,7 +2,7 @@ import XCTest
 @testable import IVSCore
 
 /// The compiled rule sets (Generated/Endpoints.swift) against botocore's EndpointProvider on the same
-/// rule sets and partitions (Fixtures/endpoints.json, written by tests/config/make_fixtures.py).
+/// rule sets and partitions (Fixtures/endpoints.json, written by Tests/config/make_fixtures.py).
 final class EndpointRuleSetTests: XCTestCase {
     func testEveryRowMatchesBotocore() throws {
         let rows = try Fixtures.load("endpoints")

@@ -79,7 +79,7 @@ final class RetryPolicyTests: XCTestCase {
         var now = 0.0
     }
 
-    /// Fixtures/adaptive.json: botocore's ClientRateLimiter on a fake clock (tests/config/make_fixtures.py).
+    /// Fixtures/adaptive.json: botocore's ClientRateLimiter on a fake clock (Tests/config/make_fixtures.py).
     func testAdaptiveLimiterMatchesBotocore() throws {
         let rows = try Fixtures.load("adaptive")
         let clock = FakeClock()

@@ -5,12 +5,14 @@
 
 CURLcode civs_curl_setopt_long(CURL *h, CURLoption opt, long value);
 CURLcode civs_curl_setopt_ptr(CURL *h, CURLoption opt, const void *value);
+/* String options: curl copies the string, so it need not outlive the call. */
+CURLcode civs_curl_setopt_str(CURL *h, CURLoption opt, const char *value);
 CURLcode civs_curl_setopt_off(CURL *h, CURLoption opt, curl_off_t value);
 CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt,
                                 size_t (*fn)(char *, size_t, size_t, void *));
+/* CURLOPT_PREREQFUNCTION: called once per request curl is about to send on a connection. */
+CURLcode civs_curl_setopt_prereq(CURL *h, int (*fn)(void *, char *, char *, int, int));
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
-CURLcode civs_curl_getinfo_double(CURL *h, CURLINFO info, double *out);
-CURLcode civs_curl_getinfo_offt(CURL *h, CURLINFO info, curl_off_t *out);
 
 /* One client's curl share: the DNS cache and TLS sessions of its pooled easy handles, behind a
  * pthread mutex per kind of data. A handle created while the others are busy then resumes their TLS

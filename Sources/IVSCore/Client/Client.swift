@@ -32,14 +32,19 @@ public final class Client: @unchecked Sendable {
 
     static func lookup(service: String, operation: String) -> Result<(ServiceModel, Operation), IVSError> {
         guard let model = ServiceModel.named(service) else {
-            return .failure(.invalidArgument("unknown service \"\(service)\"; services: ivs, ivs-realtime, ivschat",
+            return .failure(.invalidArgument("unknown service \"\(Self.excerpt(service))\"; services: ivs, ivs-realtime, ivschat",
                                              code: "UnknownService"))
         }
         guard let op = model.operation(named: operation) else {
-            return .failure(.invalidArgument("unknown operation \"\(operation)\" for service \(service)",
+            return .failure(.invalidArgument("unknown operation \"\(Self.excerpt(operation))\" for service \(service)",
                                              code: "UnknownOperation"))
         }
         return .success((model, op))
+    }
+
+    /// A caller's name as a message shows it: at most 100 characters.
+    static func excerpt(_ s: String) -> String {
+        s.unicodeScalars.count <= 100 ? s : String(String.UnicodeScalarView(s.unicodeScalars.prefix(100))) + "..."
     }
 
     /// Parses input JSON text (nil = {}) into an owned object.
@@ -70,6 +75,11 @@ public final class Client: @unchecked Sendable {
     /// Calls one operation with a parsed input object (borrowed; an idempotency token may be added to
     /// it); returns the output as an owned jansson tree.
     public func call(_ model: ServiceModel, _ op: Operation, input: JSONPointer) -> Result<JSONPointer, IVSError> {
+        callMeasured(model, op, input: input).map { $0.output }
+    }
+
+    /// call(_:_:input:) with the size of the response body, for ivs_paginate's byte bound.
+    func callMeasured(_ model: ServiceModel, _ op: Operation, input: JSONPointer) -> Result<(output: JSONPointer, bodyBytes: Int), IVSError> {
         switch prepare(model, op, input).flatMap({ send(model, op, $0.0, endpoint: $0.1) }) {
         case .failure(let e): return .failure(e)
         case .success(let (r, attempts)):
@@ -80,10 +90,10 @@ public final class Client: @unchecked Sendable {
             case .success(let out):
                 var text: [UInt8] = []
                 Self.appendMetadataObject(&text, r, attempts: attempts)
-                if case .success(let meta) = JSON.parse(String(decoding: text, as: UTF8.self)) {
+                if case .success(let meta) = JSON.parse(bytes: text) {
                     out.set("ResponseMetadata", meta)
                 }
-                return .success(out)
+                return .success((out, r.body.count))
             }
         }
     }
@@ -187,7 +197,7 @@ public final class Client: @unchecked Sendable {
                 retry.rateLimiter?.update(throttled: RetryPolicy.isThrottling(failure))
             case .failure(let t):
                 retry.rateLimiter?.update(throttled: false)
-                failure = IVSError(.network, code: Self.networkCode(t.kind), "\(request.method) \(endpoint.url): \(t.message)")
+                failure = Self.transportFailure(t, "\(request.method) \(endpoint.url)")
             }
             failure.attempts = attempt
             failure.retryable = RetryPolicy.isRetryable(failure)
@@ -212,15 +222,20 @@ public final class Client: @unchecked Sendable {
         }
     }
 
-    static func networkCode(_ k: TransportError.Kind) -> String {
-        switch k {
-        case .connect: return "EndpointConnectionError"
-        case .dns: return "EndpointResolutionError"
-        case .tls: return "SSLError"
-        case .timeout: return "Timeout"
-        case .reset: return "ConnectionClosedError"
-        case .other: return "HTTPClientError"
+    /// A transport failure as the caller sees it: network trouble, a response over the bounds (the
+    /// service answered, but with more than libivs accepts), or a header that could not be sent.
+    static func transportFailure(_ t: TransportError, _ what: String) -> IVSError {
+        switch t.kind {
+        case .tooLarge(let status):
+            return IVSError(.service, code: "ResponseTooLarge", "\(what): \(t.message)", httpStatus: status == 0 ? nil : status)
+        case .invalidHeader:
+            return IVSError(.invalidArgument, code: "InvalidHeaderValue", "\(what): \(t.message)")
+        case .connect: return IVSError(.network, code: "EndpointConnectionError", "\(what): \(t.message)")
+        case .dns: return IVSError(.network, code: "EndpointResolutionError", "\(what): \(t.message)")
+        case .tls: return IVSError(.network, code: "SSLError", "\(what): \(t.message)")
+        case .timeout: return IVSError(.network, code: "Timeout", "\(what): \(t.message)")
+        case .reset: return IVSError(.network, code: "ConnectionClosedError", "\(what): \(t.message)")
+        case .other: return IVSError(.network, code: "HTTPClientError", "\(what): \(t.message)")
         }
     }
-
 }

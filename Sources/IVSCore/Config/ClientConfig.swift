@@ -18,6 +18,10 @@ public struct ClientConfig: Sendable {
     public var userAgentSuffix: String?
     public var validation: ValidationMode = .on
     public var logLevel: Int32 = 0
+    public var maxResponseBytes: Int?
+    public var maxPages: Int?
+    public var maxPaginateBytes: Int?
+    public var credentialProcessTimeoutMs: Int?
 
     public enum ValidationMode: String, Sendable { case on, off, strict }
 
@@ -26,7 +30,8 @@ public struct ClientConfig: Sendable {
     static let keys: [String] = ["region", "profile", "credentials", "endpointUrl", "endpointUrls", "useFipsEndpoint",
                                  "useDualstackEndpoint", "retryMode", "maxAttempts", "connectTimeoutMs",
                                  "requestTimeoutMs", "caBundle", "verifyTls", "proxy", "userAgentSuffix",
-                                 "validation", "logLevel"]
+                                 "validation", "logLevel", "maxResponseBytes", "maxPages", "maxPaginateBytes",
+                                 "credentialProcessTimeoutMs"]
 
     /// Parses the config object. Unknown keys and wrongly typed values are IVS_E_CONFIG errors that
     /// name the key; credential values never appear in a message.
@@ -68,8 +73,12 @@ public struct ClientConfig: Sendable {
             }
             let token = c["sessionToken"]
             if let token, token.kind != .null, token.kind != .string { throw .config("credentials.sessionToken must be a string") }
-            credentials = Credentials(accessKeyId: id, secretAccessKey: secret,
-                                      sessionToken: token?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+            let creds = Credentials(accessKeyId: id, secretAccessKey: secret,
+                                    sessionToken: token?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+            if let field = creds.unsendableField {
+                throw .config("credentials.\(field) has a control character; it cannot be sent in a header")
+            }
+            credentials = creds
         }
         endpointUrl = try string("endpointUrl")
         if let e = endpointUrl { _ = try Endpoint.parse(e, key: "endpointUrl") }
@@ -98,12 +107,37 @@ public struct ClientConfig: Sendable {
         caBundle = try string("caBundle")
         verifyTls = try bool("verifyTls")
         proxy = try string("proxy")
+        if let p = proxy { try Self.checkProxy(p) }
         userAgentSuffix = try string("userAgentSuffix")
+        if let u = userAgentSuffix, !HeaderValue.isValid(u) {
+            throw .config("userAgentSuffix has a control character; it cannot be sent in a header")
+        }
         if let v = try string("validation") {
             guard let mode = ValidationMode(rawValue: v) else { throw .config("validation must be on, off or strict") }
             validation = mode
         }
         logLevel = Int32(try int("logLevel", 0...5) ?? 0)
+        maxResponseBytes = try int("maxResponseBytes", 1024...(1 << 30))
+        maxPages = try int("maxPages", 1...10_000_000)
+        maxPaginateBytes = try int("maxPaginateBytes", 1024...(16 << 30))
+        credentialProcessTimeoutMs = try int("credentialProcessTimeoutMs", 1...3_600_000)
+    }
+
+    static let proxySchemes: Set<String> = ["", "http", "https", "socks4", "socks4a", "socks5", "socks5h"]
+
+    /// A proxy as curl takes it: [scheme://][user:password@]host[:port][/]; "" turns proxies off.
+    static func checkProxy(_ p: String) throws(IVSError) {
+        guard !p.isEmpty else { return }
+        switch URLText.parse(p, schemeOptional: true) {
+        case .failure(let why): throw .config("proxy \(why.reason): \"\(URLText.redacted(p))\"")
+        case .success(let parts):
+            guard proxySchemes.contains(parts.scheme) else {
+                throw .config("proxy has the scheme \"\(parts.scheme)\"; use http, https, socks4, socks4a, socks5 or socks5h")
+            }
+            guard parts.path.isEmpty || parts.path == "/" else {
+                throw .config("proxy must not have a path: \"\(URLText.redacted(p))\"")
+            }
+        }
     }
 
     /// Region names as AWS forms them: lowercase letters, digits and dashes.

@@ -16,6 +16,12 @@ public struct ResolvedConfig: Sendable {
     public let credentialProviders: [CredentialProvider]
     /// The profile whose settings applied ("default" unless one was named).
     public let profile: String
+    /// ivs_paginate's bounds: pages, and response-body bytes over all pages.
+    public let maxPages: Int
+    public let maxPaginateBytes: Int
+
+    public static let defaultMaxPages = 10_000
+    public static let defaultMaxPaginateBytes = 256 << 20
 }
 
 public struct ConfigResolver {
@@ -90,18 +96,28 @@ public struct ConfigResolver {
         if let v = config.requestTimeoutMs { t.requestTimeoutMs = v }
         if let v = config.verifyTls { t.verifyTLS = v }
         if let ca = config.caBundle {
-            t.caBundle = try readable(ca, "caBundle")
+            t.caBundle = try caBundle(ca, "caBundle")
         } else if let (ca, source) = pick("AWS_CA_BUNDLE", p, "ca_bundle") {
-            t.caBundle = try readable(SharedConfig.expandHome(ca, env: env), source)
+            t.caBundle = try caBundle(SharedConfig.expandHome(ca, env: env), source)
         }
-        // No proxy key: libcurl reads HTTPS_PROXY / https_proxy / http_proxy and NO_PROXY itself.
+        // No proxy key: libcurl reads HTTPS_PROXY / https_proxy / http_proxy / ALL_PROXY and NO_PROXY
+        // itself; they are checked here as the key is, so a bad one fails now rather than every call.
         t.proxy = config.proxy
+        if config.proxy == nil {
+            for name in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+                guard let v = env.nonEmpty(name) else { continue }
+                do { try ClientConfig.checkProxy(v) } catch { throw .config(name + ": " + error.message) }
+            }
+        }
         t.userAgent = "libivs/\(LibraryInfo.version)" + (config.userAgentSuffix.map { " " + $0 } ?? "")
+        t.maxResponseBytes = config.maxResponseBytes ?? TransportOptions.defaultMaxResponseBytes
 
         return ResolvedConfig(region: region, endpoints: endpoints, retryMode: mode, maxAttempts: attempts,
                               transport: t, validation: config.validation, logLevel: config.logLevel,
                               credentialProviders: credentialProviders(shared: shared, profile: p),
-                              profile: profileName)
+                              profile: profileName,
+                              maxPages: config.maxPages ?? ResolvedConfig.defaultMaxPages,
+                              maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes)
     }
 
     /// A profile's settings with where they came from, for messages.
@@ -132,10 +148,8 @@ public struct ConfigResolver {
         }
     }
 
-    func readable(_ path: String, _ source: String) throws(IVSError) -> String {
-        guard access(path, R_OK) == 0 else {
-            throw .config("\(source) names \(path), which cannot be read: \(String(cString: strerror(errno)))")
-        }
+    func caBundle(_ path: String, _ source: String) throws(IVSError) -> String {
+        if let why = CABundle.problem(path) { throw .config("\(source) names \(path), which \(why)") }
         return path
     }
 
@@ -197,7 +211,8 @@ public struct ConfigResolver {
         } catch { providers.append(FailingCredentialProvider(name: "sso", error: error)) }
         providers.append(ProfileKeysCredentialProvider(name: "shared-credentials-file", profile: p.name,
                                                        values: shared.credentialProfiles[p.name], path: shared.credentialsPath))
-        providers.append(ProcessCredentialProvider(profile: p.name, command: p.values["credential_process"]))
+        providers.append(ProcessCredentialProvider(profile: p.name, command: p.values["credential_process"],
+                                                   timeoutMs: config.credentialProcessTimeoutMs ?? ProcessCredentialProvider.defaultTimeoutMs))
         providers.append(ProfileKeysCredentialProvider(name: "config-file", profile: p.name,
                                                        values: shared.configProfiles[p.name], path: shared.configPath))
         providers.append(ContainerCredentialProvider(env: env))

@@ -8,26 +8,27 @@ public struct Endpoint: Sendable, Equatable {
 
     public var url: String { scheme + "://" + authority + basePath }
 
-    /// Parses http(s)://host[:port][/path] and rejects anything else, naming the config key.
+    /// Parses http(s)://host[:port][/path] and rejects anything else (user info, a port outside
+    /// 1-65535, a host or path a URL cannot carry), naming the config key; the URL is shown without
+    /// any password.
     public static func parse(_ text: String, key: String) throws(IVSError) -> Endpoint {
-        let lower = text.lowercased()
-        let scheme: String
-        if lower.hasPrefix("https://") { scheme = "https" }
-        else if lower.hasPrefix("http://") { scheme = "http" }
-        else { throw .config("\(key) must be an http:// or https:// URL, got \"\(text)\"") }
-        var rest = Substring(text.dropFirst(scheme.count + 3))
-        if let q = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<q] }
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = String(rest[..<slash])
-        var path = String(rest[slash...])
-        while path.hasSuffix("/") { path.removeLast() }
-        guard !authority.isEmpty, !authority.contains("@"), !authority.contains(" ") else {
-            throw .config("\(key) has no valid host: \"\(text)\"")
+        let parts: URLParts
+        switch URLText.parse(text) {
+        case .success(let p): parts = p
+        case .failure(let why): throw .config("\(key) \(why.reason): \"\(URLText.redacted(text))\"")
         }
+        guard parts.scheme == "http" || parts.scheme == "https" else {
+            throw .config("\(key) must be an http:// or https:// URL, got \"\(URLText.redacted(text))\"")
+        }
+        guard !parts.hasUserInfo else {
+            throw .config("\(key) must not carry user info (user:password@): \"\(URLText.redacted(text))\"")
+        }
+        var path = parts.path
+        while path.hasSuffix("/") { path.removeLast() }
         // Drop the default port so the Host header matches what curl and botocore send.
-        var auth = authority
-        if scheme == "https" && auth.hasSuffix(":443") { auth.removeLast(4) }
-        if scheme == "http" && auth.hasSuffix(":80") { auth.removeLast(3) }
-        return Endpoint(scheme: scheme, authority: auth, basePath: path)
+        var auth = parts.authority
+        if parts.scheme == "https" && parts.port == 443 { auth.removeLast(4) }
+        if parts.scheme == "http" && parts.port == 80 { auth.removeLast(3) }
+        return Endpoint(scheme: parts.scheme, authority: auth, basePath: path)
     }
 }

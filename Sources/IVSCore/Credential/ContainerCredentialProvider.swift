@@ -31,7 +31,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
         if lower.hasPrefix("https://") { return full }
         guard lower.hasPrefix("http://"), let host = Self.host(of: full), Self.isAllowed(host: host) else {
             throw .credentials("AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address, "
-                               + "169.254.170.2 or 169.254.170.23; got \"\(full)\"", code: "InvalidConfiguration")
+                               + "169.254.170.2 or 169.254.170.23; got \"\(URLText.redacted(full))\"", code: "InvalidConfiguration")
         }
         return full
     }
@@ -68,8 +68,8 @@ public struct ContainerCredentialProvider: CredentialProvider {
         } else {
             token = env.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN")
         }
-        if let t = token, t.contains("\r") || t.contains("\n") {
-            throw .credentials("the container authorization token contains a line break", code: "CredentialRetrievalError")
+        if let t = token, !HeaderValue.isValid(t) {
+            throw .credentials("the container authorization token has a control character", code: "CredentialRetrievalError")
         }
         return token
     }

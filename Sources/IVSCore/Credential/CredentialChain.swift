@@ -56,6 +56,10 @@ public final class CredentialChain: @unchecked Sendable {
         defer { state.withLock { refreshing = false } }
         do throws(IVSError) {
             let (fresh, from) = try fetch(preferring: src)
+            if let field = fresh.unsendableField {
+                throw IVSError.credentials("\(from.name) returned credentials whose \(field) has a control character; "
+                                           + "they cannot be sent in a header", code: "CredentialRetrievalError")
+            }
             if let exp = fresh.expiration, exp <= Clock.now() {
                 throw IVSError.credentials("\(from.name) returned credentials that are already expired",
                                            code: "CredentialRetrievalError")

@@ -6,13 +6,7 @@ import COpenSSL
 enum CredentialDocument {
     /// Parses a JSON object and hands it to `body`; nil when the bytes are not a JSON object.
     static func withObject<T>(_ bytes: [UInt8], _ body: (JSONPointer) throws(IVSError) -> T) throws(IVSError) -> T? {
-        let parsed: Result<JSONPointer, JSON.ParseError> = bytes.withUnsafeBufferPointer { b in
-            b.withMemoryRebound(to: CChar.self) { c in
-                guard let base = c.baseAddress else { return JSON.parse("", length: 0) }
-                return JSON.parse(base, length: c.count)
-            }
-        }
-        guard case .success(let o) = parsed else { return nil }
+        guard case .success(let o) = JSON.parse(bytes: bytes) else { return nil }
         defer { JSON.release(o) }
         guard o.kind == .object else { return nil }
         return try body(o)
@@ -72,6 +66,7 @@ final class CredentialHTTP: @unchecked Sendable {
         // Link-local metadata endpoints are never reached through a proxy.
         if !useProxy { o.proxy = "" }
         o.userAgent = "libivs/\(LibraryInfo.version)"
+        o.maxResponseBytes = 1 << 20 // a credential document is well under 10 KB
         transport = CurlTransport(options: o)
     }
 

@@ -14,6 +14,14 @@ public struct Credentials: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "Credentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>)" }
+
+    /// The first field that cannot go into a request header (accessKeyId travels in Authorization,
+    /// sessionToken in X-Amz-Security-Token), if any: credentials from outside are checked before use.
+    public var unsendableField: String? {
+        if !HeaderValue.isValid(accessKeyId) { return "accessKeyId" }
+        if let t = sessionToken, !HeaderValue.isValid(t) { return "sessionToken" }
+        return nil
+    }
 }
 
 /// A source of credentials: the client config, the environment, the shared files, a process,

@@ -74,7 +74,13 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         guard !settings.disabled else { return nil }
         var headers: [(String, String)] = []
         switch get("PUT", "/latest/api/token", [("x-aws-ec2-metadata-token-ttl-seconds", "21600")]) {
-        case .ok(let b): headers = [("x-aws-ec2-metadata-token", String(decoding: b, as: UTF8.self))]
+        case .ok(let b):
+            let token = String(decoding: b, as: UTF8.self)
+            guard HeaderValue.isValid(token) else {
+                throw .credentials("instance metadata at \(URLText.redacted(settings.endpoint)) answered the token request with "
+                                   + "a value that has a control character", code: "CredentialRetrievalError")
+            }
+            headers = [("x-aws-ec2-metadata-token", token)]
         case .status(let s) where [403, 404, 405].contains(s) && !settings.v1Disabled: break // IMDSv1
         case .status(let s):
             Log.log(.debug, "instance metadata: token request answered \(s); no instance credentials")

@@ -9,10 +9,16 @@ public struct ProcessCredentialProvider: CredentialProvider {
     public let name = "custom-process"
     let command: String?
     let profile: String
+    /// How long the process may run; past it, its process group is killed.
+    let timeoutMs: Int
+    /// Long enough for a helper that asks an SSO portal or a hardware token; short enough that a hung
+    /// helper does not hold every thread of the client behind the credential refresh.
+    public static let defaultTimeoutMs = 60_000
 
-    public init(profile: String, command: String?) {
+    public init(profile: String, command: String?, timeoutMs: Int = ProcessCredentialProvider.defaultTimeoutMs) {
         self.profile = profile
         self.command = command
+        self.timeoutMs = timeoutMs
     }
 
     public func credentials() throws(IVSError) -> Credentials? {
@@ -23,9 +29,13 @@ public struct ProcessCredentialProvider: CredentialProvider {
                                code: "CredentialRetrievalError")
         }
         let run: ProcessResult
-        switch Self.run(argv) {
+        switch Self.run(argv, timeoutMs: timeoutMs) {
         case .success(let r): run = r
         case .failure(let why): throw .credentials("\(source): cannot run \(argv[0]): \(why)", code: "CredentialRetrievalError")
+        }
+        if run.timedOut {
+            throw .credentials("\(source) did not finish within \(timeoutMs) ms and was stopped "
+                               + "(credentialProcessTimeoutMs sets the limit)", code: "CredentialRetrievalError")
         }
         guard run.status == 0 else {
             let err = CredentialDocument.excerpt(run.stderr)
@@ -47,7 +57,7 @@ public struct ProcessCredentialProvider: CredentialProvider {
                                + (err.isEmpty ? "" : "; its stderr: \(err)"), code: "CredentialRetrievalError")
         }
         if let exp = creds.expiration, exp <= Clock.now() {
-            throw .credentials("\(source) returned credentials that expired at \(Clock.iso8601(exp))",
+            throw .credentials("\(source) returned credentials that expired at \(Clock.text(exp))",
                                code: "CredentialRetrievalError")
         }
         return creds
@@ -62,10 +72,17 @@ public struct ProcessCredentialProvider: CredentialProvider {
         var status: Int32
         var stdout: [UInt8]
         var stderr: [UInt8]
+        var timedOut = false
     }
 
-    /// Runs argv (PATH lookup as execvp), inheriting the environment and stdin; collects stdout and stderr.
-    static func run(_ argv: [String]) -> Result<ProcessResult, SpawnError> {
+    /// Most of a process's output that is kept (a runaway process must not exhaust memory).
+    static let maxStdout = 1 << 20
+    static let maxStderr = 1 << 16
+
+    /// Runs argv (PATH lookup as execvp) in a process group of its own, inheriting the environment
+    /// and stdin; collects stdout and stderr. Past timeoutMs the whole group (the process and anything
+    /// it started) is killed, so a hung helper cannot hold its caller or leave children behind.
+    static func run(_ argv: [String], timeoutMs: Int) -> Result<ProcessResult, SpawnError> {
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0 else { return .failure(SpawnError(errno)) }
@@ -80,32 +97,38 @@ public struct ProcessCredentialProvider: CredentialProvider {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
         cargs.append(nil)
         defer { for p in cargs { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cargs, environ)
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, cargs, environ)
         close(outPipe[1])
         close(errPipe[1])
         guard rc == 0 else {
             close(outPipe[0]); close(errPipe[0])
             return .failure(SpawnError(rc))
         }
-        var out: [UInt8] = []
-        var err: [UInt8] = []
+        var result = ProcessResult(status: 0, stdout: [], stderr: [])
         var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
                    pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
         var open = 2
         var buf = [UInt8](repeating: 0, count: 16384)
+        let deadline = Clock.monotonic() + Double(timeoutMs) / 1000
         while open > 0 {
-            let n = poll(&fds, 2, -1)
+            let left = deadline - Clock.monotonic()
+            if left <= 0 { result.timedOut = true; break }
+            let n = poll(&fds, 2, Int32(min(left * 1000 + 1, 60_000)))
             if n < 0 { if errno == EINTR { continue } else { break } }
             for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let got = buf.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
                 if got > 0 {
-                    // Cap what we keep (a runaway process should not exhaust memory).
-                    if i == 0 { if out.count < 1 << 20 { out.append(contentsOf: buf[0..<got]) } }
-                    else if err.count < 1 << 16 { err.append(contentsOf: buf[0..<got]) }
+                    if i == 0 { if result.stdout.count < maxStdout { result.stdout.append(contentsOf: buf[0..<got]) } }
+                    else if result.stderr.count < maxStderr { result.stderr.append(contentsOf: buf[0..<got]) }
                 } else if got == 0 || (errno != EINTR && errno != EAGAIN) {
                     close(fds[i].fd)
                     fds[i].fd = -1
@@ -114,11 +137,21 @@ public struct ProcessCredentialProvider: CredentialProvider {
             }
         }
         for f in fds where f.fd >= 0 { close(f.fd) }
+        if result.timedOut { kill(-pid, SIGKILL) }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if !result.timedOut {
+            // Output closed; the process should exit now, but a helper that closed its output and
+            // hangs is stopped at the same deadline.
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if Clock.monotonic() >= deadline { result.timedOut = true; kill(-pid, SIGKILL); break }
+                var ts = timespec(tv_sec: 0, tv_nsec: 5_000_000)
+                nanosleep(&ts, nil)
+            }
+        }
+        if result.timedOut { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
         // WIFEXITED / WEXITSTATUS, WTERMSIG (macros Swift cannot import).
-        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return .success(ProcessResult(status: code, stdout: out, stderr: err))
+        result.status = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return .success(result)
     }
 
     /// POSIX shell-like splitting as Python's shlex.split (no comments): quotes, backslash escapes.

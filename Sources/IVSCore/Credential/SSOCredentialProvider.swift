@@ -67,10 +67,10 @@ public struct SSOCredentialProvider: CredentialProvider {
             throw .credentials("no cached SSO token at \(cacheFile). " + loginHint, code: "UnauthorizedSSOTokenError")
         }
         let token: String?? = try CredentialDocument.withObject(b) { o throws(IVSError) -> String? in
-            guard let t = o["accessToken"]?.stringValue, !t.isEmpty,
+            guard let t = o["accessToken"]?.stringValue, !t.isEmpty, HeaderValue.isValid(t),
                   let e = o["expiresAt"]?.stringValue, let exp = Clock.parseISO8601(e) else { return nil }
             if exp <= Clock.now() {
-                throw .credentials("the cached SSO token expired at \(Clock.iso8601(exp)). " + loginHint,
+                throw .credentials("the cached SSO token expired at \(Clock.text(exp)). " + loginHint,
                                    code: "UnauthorizedSSOTokenError")
             }
             return t

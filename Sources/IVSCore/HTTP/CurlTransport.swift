@@ -5,14 +5,27 @@ import Glibc
 #endif
 
 /// HTTP over libcurl. Easy handles are pooled: a call takes one (or makes one), and gives it back,
-/// so connections stay alive across calls and concurrent callers never share a handle.
+/// so connections stay alive across calls and concurrent callers never share a handle. Responses are
+/// bounded (TransportOptions.maxResponseBytes, HTTPResponse's header bounds), and a request goes on
+/// the wire at most once per send (see ResponseCollector.willSend).
 public final class CurlTransport: @unchecked Sendable {
     private let options: TransportOptions
-    private let pool = Locked<[OpaquePointer]>([])
+    private let pool = Locked<[PooledHandle]>([])
     private static let maxPooled = 64
     /// The DNS cache and TLS sessions every handle of this transport shares (nil if curl could not
     /// make one: handles then keep their own).
     private let share: OpaquePointer?
+
+    /// An easy handle and the error buffer curl writes its messages into.
+    private struct PooledHandle {
+        let curl: UnsafeMutableRawPointer
+        let errorBuffer: UnsafeMutablePointer<CChar>
+
+        func cleanup() {
+            curl_easy_cleanup(curl)
+            errorBuffer.deallocate()
+        }
+    }
 
     /// curl_global_init exactly once per process, before the first handle.
     private static let globalInit: Bool = {
@@ -27,140 +40,140 @@ public final class CurlTransport: @unchecked Sendable {
 
     deinit {
         pool.withValue { handles in
-            for h in handles { curl_easy_cleanup(UnsafeMutableRawPointer(h)) }
+            for h in handles { h.cleanup() }
             handles.removeAll()
         }
         // Every handle is back in the pool (or was cleaned up) by now: no call runs on a freed client.
         civs_share_free(share)
     }
 
-    private func checkout() -> UnsafeMutableRawPointer? {
-        if let h = pool.withValue({ $0.popLast() }) { return UnsafeMutableRawPointer(h) }
-        guard let h = curl_easy_init() else { return nil }
-        configure(h)
-        return h
+    private func checkout() -> Result<PooledHandle, TransportError> {
+        if let h = pool.withValue({ $0.popLast() }) { return .success(h) }
+        guard let curl = curl_easy_init() else { return .failure(TransportError(kind: .other, message: "curl_easy_init failed")) }
+        let h = PooledHandle(curl: curl, errorBuffer: .allocate(capacity: Int(CURL_ERROR_SIZE) + 1))
+        h.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        if let failed = configure(h) {
+            h.cleanup()
+            return .failure(TransportError(kind: .other, message: "curl does not accept \(failed)"))
+        }
+        return .success(h)
     }
 
-    private func checkin(_ h: UnsafeMutableRawPointer, reusable: Bool) {
-        let kept = reusable && pool.withValue { p -> Bool in
+    private func checkin(_ h: PooledHandle) {
+        let kept = pool.withValue { p -> Bool in
             guard p.count < Self.maxPooled else { return false }
-            p.append(OpaquePointer(h))
+            p.append(h)
             return true
         }
-        if !kept { curl_easy_cleanup(h) }
+        if !kept { h.cleanup() }
     }
 
-    /// Options that are the same for every request on this client's handles.
-    private func configure(_ h: UnsafeMutableRawPointer) {
-        _ = civs_share_attach(share, h)
-        _ = civs_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        _ = civs_curl_setopt_long(h, CURLOPT_TCP_NODELAY, 1)
-        _ = civs_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = civs_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs)
-        _ = civs_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, options.requestTimeoutMs)
-        _ = civs_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)
-        _ = civs_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
-        _ = civs_curl_setopt_ptr(h, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = options.userAgent.withCString { civs_curl_setopt_ptr(h, CURLOPT_USERAGENT, $0) }
-        if let ca = options.caBundle { _ = ca.withCString { civs_curl_setopt_ptr(h, CURLOPT_CAINFO, $0) } }
-        if let proxy = options.proxy { _ = proxy.withCString { civs_curl_setopt_ptr(h, CURLOPT_PROXY, $0) } }
-        _ = civs_curl_setopt_write(h, CURLOPT_WRITEFUNCTION, curlWriteBody)
-        _ = civs_curl_setopt_write(h, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+    /// Options that are the same for every request on this client's handles; the name of the first
+    /// option curl refused, if any.
+    private func configure(_ h: PooledHandle) -> String? {
+        let c = h.curl
+        if let s = share, civs_share_attach(s, c) != CURLE_OK { return "the connection share" }
+        let settings: [(String, CURLcode)] = [
+            ("NOSIGNAL", civs_curl_setopt_long(c, CURLOPT_NOSIGNAL, 1)),
+            ("TCP_NODELAY", civs_curl_setopt_long(c, CURLOPT_TCP_NODELAY, 1)),
+            ("TCP_KEEPALIVE", civs_curl_setopt_long(c, CURLOPT_TCP_KEEPALIVE, 1)),
+            ("connectTimeoutMs", civs_curl_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs)),
+            ("requestTimeoutMs", civs_curl_setopt_long(c, CURLOPT_TIMEOUT_MS, options.requestTimeoutMs)),
+            ("verifyTls", civs_curl_setopt_long(c, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)),
+            ("verifyTls", civs_curl_setopt_long(c, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)),
+            ("PROTOCOLS_STR", civs_curl_setopt_str(c, CURLOPT_PROTOCOLS_STR, "http,https")),
+            ("userAgentSuffix", civs_curl_setopt_str(c, CURLOPT_USERAGENT, options.userAgent)),
+            ("caBundle", options.caBundle.map { civs_curl_setopt_str(c, CURLOPT_CAINFO, $0) } ?? CURLE_OK),
+            ("proxy", options.proxy.map { civs_curl_setopt_str(c, CURLOPT_PROXY, $0) } ?? CURLE_OK),
+            ("ERRORBUFFER", civs_curl_setopt_ptr(c, CURLOPT_ERRORBUFFER, h.errorBuffer)),
+            ("WRITEFUNCTION", civs_curl_setopt_write(c, CURLOPT_WRITEFUNCTION, curlBody)),
+            ("HEADERFUNCTION", civs_curl_setopt_write(c, CURLOPT_HEADERFUNCTION, curlHeader)),
+            ("PREREQFUNCTION", civs_curl_setopt_prereq(c, curlPrereq)),
+        ]
+        return settings.first { $0.1 != CURLE_OK }?.0
     }
 
     public func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
-        guard let h = checkout() else {
-            return .failure(TransportError(kind: .other, message: "curl_easy_init failed"))
+        let h: PooledHandle
+        switch checkout() {
+        case .success(let handle): h = handle
+        case .failure(let e): return .failure(e)
         }
-        // The response is collected through a pointer that curl's callbacks are given (no class, no
-        // dynamic exclusivity checks per header).
-        let sinkPtr = UnsafeMutablePointer<HTTPResponse>.allocate(capacity: 1)
-        sinkPtr.initialize(to: HTTPResponse(status: 0, headerCapacity: 512))
-        defer { sinkPtr.deinitialize(count: 1); sinkPtr.deallocate() }
-        // The header lines ("Name: value", NUL-terminated) in one buffer, linked by curl_slist nodes
-        // that live on the stack: curl only reads the list during perform, so nothing is strdup'd.
-        var lines: [UInt8] = []
-        lines.reserveCapacity(512)
-        var starts: [Int] = []
-        starts.reserveCapacity(request.headers.count + 2)
-        var hasContentType = false
-        for (k, v) in request.headers {
-            starts.append(lines.count)
-            lines.append(contentsOf: k.utf8)
-            lines.append(58); lines.append(32)
-            lines.append(contentsOf: v.utf8)
-            lines.append(0)
-            if !hasContentType { hasContentType = Self.isContentType(k) }
+        let headers: CurlHeaderList
+        switch CurlHeaderList.make(request.headers) {
+        case .success(let list): headers = list
+        case .failure(let e):
+            checkin(h)
+            return .failure(e)
         }
-        // No "Expect: 100-continue" round trip for larger bodies, and no curl default Content-Type.
-        starts.append(lines.count)
-        lines.append(contentsOf: [69, 120, 112, 101, 99, 116, 58, 0]) // "Expect:"
-        if !hasContentType {
-            starts.append(lines.count)
-            lines.append(contentsOf: [67, 111, 110, 116, 101, 110, 116, 45, 84, 121, 112, 101, 58, 0]) // "Content-Type:"
-        }
+        defer { headers.release() }
+        let collector = UnsafeMutablePointer<ResponseCollector>.allocate(capacity: 1)
+        collector.initialize(to: ResponseCollector(maxBody: options.maxResponseBytes))
+        defer { collector.deinitialize(count: 1); collector.deallocate() }
 
-        var errbuf = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let code: CURLcode = request.url.withCString { url in
-            request.body.withUnsafeBufferPointer { body in
-                errbuf.withUnsafeMutableBufferPointer { eb in
-                lines.withUnsafeMutableBufferPointer { lb in
-                withUnsafeTemporaryAllocation(of: curl_slist.self, capacity: starts.count) { nodes -> CURLcode in
-                    guard let first = nodes.baseAddress,
-                          let text = UnsafeMutableRawPointer(lb.baseAddress)?.assumingMemoryBound(to: CChar.self) else { return CURLE_OUT_OF_MEMORY }
-                    for (i, start) in starts.enumerated() {
-                        (first + i).initialize(to: curl_slist(data: text + start, next: i + 1 < starts.count ? first + i + 1 : nil))
-                    }
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_URL, url)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_HTTPHEADER, first)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_WRITEDATA, sinkPtr)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_HEADERDATA, sinkPtr)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, eb.baseAddress)
-                    if request.body.isEmpty && request.method != "POST" {
-                        // GET, DELETE without a body: no Content-Length, no body.
-                        _ = civs_curl_setopt_long(h, CURLOPT_HTTPGET, 1)
-                        if request.method != "GET" {
-                            _ = request.method.withCString { civs_curl_setopt_ptr(h, CURLOPT_CUSTOMREQUEST, $0) }
-                        }
-                    } else {
-                        _ = civs_curl_setopt_long(h, CURLOPT_POST, 1)
-                        _ = civs_curl_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                        _ = civs_curl_setopt_ptr(h, CURLOPT_POSTFIELDS, body.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody)
-                        if request.method != "POST" {
-                            _ = request.method.withCString { civs_curl_setopt_ptr(h, CURLOPT_CUSTOMREQUEST, $0) }
-                        }
-                    }
-                    let rc = curl_easy_perform(h)
-                    // Detach per-call pointers before the buffers go away.
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_HTTPHEADER, nil)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_POSTFIELDS, nil)
-                    _ = civs_curl_setopt_ptr(h, CURLOPT_CUSTOMREQUEST, nil)
-                    return rc
-                }
-                }
-                }
-            }
+        let code = request.body.withUnsafeBufferPointer { body in
+            perform(h, request, body, headers, collector)
+        }
+        checkin(h)
+        let c = collector.pointee
+        switch c.stop {
+        case .bodyTooLarge:
+            return .failure(TransportError(kind: .tooLarge(status: c.response.status),
+                                           message: "the response body is larger than maxResponseBytes (\(options.maxResponseBytes) bytes)"))
+        case .headersTooLarge:
+            return .failure(TransportError(kind: .tooLarge(status: c.response.status),
+                                           message: "the response headers exceed \(HTTPResponse.maxHeaderCount) lines or \(HTTPResponse.maxHeaderBytes) bytes"))
+        case .resendRefused:
+            return .failure(TransportError(kind: .reset, message: "the connection closed before a response "
+                                           + "(a kept-alive connection had gone; the request was not sent again)"))
+        case .errorBodyTruncated:
+            return .success(c.response) // the error is classified from status and headers as usual
+        case nil:
+            break
         }
         guard code == CURLE_OK else {
-            let detail = errbuf.withUnsafeBufferPointer { b in b.baseAddress.map { String(cString: $0) } ?? "" }
-            let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            checkin(h, reusable: false)
-            return .failure(TransportError(kind: Self.classify(code), message: text))
+            let detail = String(cString: h.errorBuffer)
+            return .failure(TransportError(kind: Self.classify(code),
+                                           message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
-        var status = 0
-        _ = civs_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
-        checkin(h, reusable: true)
-        sinkPtr.pointee.status = status
-        return .success(sinkPtr.pointee)
+        return .success(c.response)
     }
 
-    /// Whether a header name is Content-Type, in any case.
-    static func isContentType(_ name: String) -> Bool {
-        let want: [UInt8] = [99, 111, 110, 116, 101, 110, 116, 45, 116, 121, 112, 101] // "content-type"
-        guard name.utf8.count == want.count else { return false }
-        for (a, b) in zip(name.utf8, want) where ASCII.lower(a) != b { return false }
-        return true
+    /// Sets the per-request options, runs the transfer, and detaches what points into this call's
+    /// memory (headers, body, collector) before returning.
+    private func perform(_ h: PooledHandle, _ request: HTTPRequest, _ body: UnsafeBufferPointer<UInt8>,
+                         _ headers: CurlHeaderList, _ collector: UnsafeMutablePointer<ResponseCollector>) -> CURLcode {
+        let c = h.curl
+        h.errorBuffer[0] = 0
+        var rc = civs_curl_setopt_str(c, CURLOPT_URL, request.url)
+        func set(_ r: CURLcode) { if rc == CURLE_OK { rc = r } }
+        set(civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, headers.head))
+        set(civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, collector))
+        set(civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, collector))
+        set(civs_curl_setopt_ptr(c, CURLOPT_PREREQDATA, collector))
+        if body.isEmpty && request.method != "POST" {
+            set(civs_curl_setopt_long(c, CURLOPT_HTTPGET, 1)) // GET, DELETE: no Content-Length, no body
+        } else {
+            set(civs_curl_setopt_long(c, CURLOPT_POST, 1))
+            set(civs_curl_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+            set(civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, body.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody))
+        }
+        if request.method != "GET" && request.method != "POST" {
+            set(civs_curl_setopt_str(c, CURLOPT_CUSTOMREQUEST, request.method))
+        }
+        if rc == CURLE_OK { rc = curl_easy_perform(c) }
+        var status = 0
+        if civs_curl_getinfo_long(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status != 0 {
+            collector.pointee.response.status = status
+        }
+        // Nothing may point into this call's memory once it returns; these setopts cannot fail.
+        _ = civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, nil)
+        _ = civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, nil)
+        _ = civs_curl_setopt_ptr(c, CURLOPT_CUSTOMREQUEST, nil)
+        _ = civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, nil)
+        _ = civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, nil)
+        _ = civs_curl_setopt_ptr(c, CURLOPT_PREREQDATA, nil)
+        return rc
     }
 
     static func classify(_ code: CURLcode) -> TransportError.Kind {
@@ -178,34 +191,29 @@ public final class CurlTransport: @unchecked Sendable {
 
 private let emptyBody = UnsafeRawPointer(("" as StaticString).utf8Start)
 
-private let curlWriteBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+// curl's callbacks: each gets the transfer's ResponseCollector; returning a count other than the
+// one given (or ABORT from prereq) stops the transfer.
+
+private let curlBody: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     ptr, size, count, ud in
-    let n = size * count
+    let n = size &* count
     guard let ptr, let ud else { return n }
-    let sink = ud.assumingMemoryBound(to: HTTPResponse.self)
-    ptr.withMemoryRebound(to: UInt8.self, capacity: n) { sink.pointee.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
-    return n
+    let c = ud.assumingMemoryBound(to: ResponseCollector.self)
+    return c.pointee.body(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
 }
 
-private let curlWriteHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
     ptr, size, count, ud in
-    let n = size * count
+    let n = size &* count
     guard let ptr, let ud else { return n }
-    let sink = ud.assumingMemoryBound(to: HTTPResponse.self)
-    // Work on bytes: Swift treats "\r\n" as one Character.
-    let bytes = UnsafeRawBufferPointer(start: ptr, count: n)
-    if n >= 5, bytes[0] == 72, bytes[1] == 84, bytes[2] == 84, bytes[3] == 80, bytes[4] == 47 { // "HTTP/"
-        sink.pointee.removeHeaders() // a new response (after 100 Continue or a redirect)
-        return n
-    }
-    guard let colon = bytes.firstIndex(of: 58) else { return n }
-    var start = colon + 1
-    var end = n
-    while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
-    while end > start, bytes[end - 1] == 13 || bytes[end - 1] == 10 || bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
-    ptr.withMemoryRebound(to: UInt8.self, capacity: n) { p in
-        sink.pointee.appendHeader(name: UnsafeBufferPointer(start: p, count: colon),
-                                  value: UnsafeBufferPointer(start: p + start, count: end - start))
-    }
-    return n
+    let c = ud.assumingMemoryBound(to: ResponseCollector.self)
+    return c.pointee.header(UnsafeRawBufferPointer(start: ptr, count: n)) ? n : 0
+}
+
+private let curlPrereq: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?,
+                                        UnsafeMutablePointer<CChar>?, Int32, Int32) -> Int32 = {
+    ud, _, _, _, _ in
+    guard let ud else { return 0 }
+    let c = ud.assumingMemoryBound(to: ResponseCollector.self)
+    return c.pointee.willSend() ? 0 : 1 // CURL_PREREQFUNC_OK / CURL_PREREQFUNC_ABORT
 }

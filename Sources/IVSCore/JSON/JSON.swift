@@ -113,19 +113,36 @@ public enum JSON {
         let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
         let v: JSONPointer? = length.map { json_loadb(text, $0, flags, &err) } ?? json_loads(text, flags, &err)
         guard let v else {
-            let msg = withUnsafeBytes(of: &err.text) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            let full = withUnsafeBytes(of: &err.text) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            return .failure(ParseError(message: msg, line: Int(err.line), column: Int(err.column)))
+            return .failure(ParseError(message: withoutExcerpt(full), line: Int(err.line), column: Int(err.column)))
         }
         return .success(v)
+    }
+
+    /// jansson's message without its "near '...'" excerpt of the text: the text may hold secrets
+    /// (credentials in config_json, a private key in request_json, a stream's metadata). Line and
+    /// column still say where the problem is.
+    static func withoutExcerpt(_ message: String) -> String {
+        let b = Array(message.utf8), near = Array(" near ".utf8)
+        guard b.count >= near.count else { return message }
+        for i in 0...(b.count - near.count) where b[i..<(i + near.count)].elementsEqual(near) {
+            return String(decoding: b[..<i], as: UTF8.self)
+        }
+        return message
     }
 
     /// Parses a C-ABI argument that must be a JSON object (owned result). Malformed JSON and other
     /// values are IVS_E_INVALID_ARGUMENT errors that name the argument.
     public static func parseObject(_ text: UnsafePointer<CChar>, argument: String,
                                    code: String = "MalformedInput") -> Result<JSONPointer, IVSError> {
-        switch parse(text) {
+        parseObject(parse(text), argument: argument, code: code)
+    }
+
+    static func parseObject(_ parsed: Result<JSONPointer, ParseError>, argument: String,
+                            code: String = "MalformedInput") -> Result<JSONPointer, IVSError> {
+        switch parsed {
         case .failure(let e):
             return .failure(.invalidArgument("\(argument) is not valid JSON: \(e.message) (line \(e.line), column \(e.column))",
                                              code: code))
@@ -136,6 +153,18 @@ public enum JSON {
             }
             return .success(p)
         }
+    }
+
+    /// Parses JSON bytes from outside (a response body, a credential document) (owned result).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONPointer, ParseError> {
+        bytes.withMemoryRebound(to: CChar.self) { c in
+            guard let base = c.baseAddress else { return parse("", length: 0) }
+            return parse(base, length: c.count)
+        }
+    }
+
+    public static func parse(bytes: [UInt8]) -> Result<JSONPointer, ParseError> {
+        bytes.withUnsafeBufferPointer { parse(bytes: $0) }
     }
 
     public static func parse(_ text: String) -> Result<JSONPointer, ParseError> {

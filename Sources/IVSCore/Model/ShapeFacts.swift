@@ -38,9 +38,12 @@ final class ShapeFacts: @unchecked Sendable {
         memberShapes = model.shapes.map { $0.members.map { $0.shape } }
         hasHeaderMember = model.shapes.map { $0.members.contains { $0.location != .body } }
         memberNames = model.shapes.map { shape in
-            shape.members.map { m in UnsafePointer(strdup(m.name) ?? strdup("")!) }
+            shape.members.map { m in strdup(m.name).map { UnsafePointer($0) } ?? ShapeFacts.noName }
         }
     }
+
+    /// What a member name reads as if strdup failed (it then matches no key).
+    private static let noName = UnsafeRawPointer(("\u{1}" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 
     func containsTimestamp(_ i: Int) -> Bool { i >= 0 && i < timestamp.count && timestamp[i] }
 

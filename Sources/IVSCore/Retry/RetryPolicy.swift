@@ -92,20 +92,33 @@ public final class RetryPolicy: @unchecked Sendable {
 
     public var availableQuota: Int { Int(civs_atomic_load_long(quota)) }
 
-    /// Delay asked for by the service: x-amz-retry-after (milliseconds) or Retry-After (seconds or an HTTP date).
+    /// Delay asked for by the service: x-amz-retry-after (milliseconds) or Retry-After (seconds or an
+    /// HTTP date), in seconds from now, never negative. A value that is not one of those forms (or is
+    /// not finite) counts as absent; the caller caps the result at maxBackoff.
     static func serverDelay(_ r: HTTPResponse?) -> Double? {
         guard let r else { return nil }
-        if let ms = r.header("x-amz-retry-after").flatMap({ Double($0) }), ms >= 0 { return ms / 1000 }
+        if let ms = r.header("x-amz-retry-after").flatMap(decimal) { return ms / 1000 }
         if let ra = r.header("retry-after") {
-            if let s = Double(ra), s >= 0 { return s }
+            if let s = decimal(ra) { return s }
             if let d = Clock.parseHTTPDate(ra) { return max(0, d - Clock.now()) }
         }
         return nil
     }
 
+    /// A non-negative decimal number of at most 16 characters ("120", "1.5"), as a Double; nil otherwise.
+    static func decimal(_ text: String) -> Double? {
+        let t = SharedConfigFile.trim(text)
+        guard !t.isEmpty, t.utf8.count <= 16, t.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }),
+              let v = Double(t), v.isFinite, v >= 0 else { return nil }
+        return v
+    }
+
+    /// Sleeps for seconds (at most a day: callers pass delays capped far lower).
     public static func sleep(seconds: Double) {
-        guard seconds > 0 else { return }
-        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        guard seconds > 0, seconds.isFinite else { return }
+        let s = min(seconds, 86_400)
+        let whole = s.rounded(.down)
+        var ts = timespec(tv_sec: Int(whole), tv_nsec: Int((s - whole) * 1e9))
         var rem = timespec()
         while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
     }

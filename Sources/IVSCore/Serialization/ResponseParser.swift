@@ -25,27 +25,36 @@ public struct ResponseParser {
             }
         }
         defer { JSON.release(body) }
-        for m in shape.members {
-            switch m.location {
-            case .header:
-                if let v = response.header(m.locationName.lowercased()) { out.set(m.name, JSON.string(v)) }
-            case .body:
-                if let b = body, b.kind == .object, let v = b[m.name], v.kind != .null {
-                    out.set(m.name, outputValue(v, m.shape, depth: 0))
+        do throws(InvalidValue) {
+            for m in shape.members {
+                switch m.location {
+                case .header:
+                    if let v = response.header(m.locationName.lowercased()) { out.set(m.name, JSON.string(v)) }
+                case .body:
+                    if let b = body, b.kind == .object, let v = b[m.name], v.kind != .null {
+                        out.set(m.name, try outputValue(v, m.shape, path: m.name, depth: 0))
+                    }
+                default: break
                 }
-            default: break
             }
+        } catch {
+            JSON.release(out)
+            return .failure(IVSError(.service, code: "InvalidResponse", "the service's response has an invalid value at \(error.path): \(error.problem)",
+                                     httpStatus: response.status, requestId: Self.requestId(response)))
         }
         return .success(out)
+    }
+
+    /// A value in the response that the output cannot carry (a timestamp with no ISO 8601 form).
+    struct InvalidValue: Error {
+        let path: String
+        let problem: String
     }
 
     /// The response body parsed by jansson (owned; nil for an empty body).
     func parseBody(_ response: HTTPResponse) -> Result<JSONPointer?, IVSError> {
         guard !response.body.isEmpty else { return .success(nil) }
-        let parsed = response.body.withUnsafeBufferPointer { b in
-            b.withMemoryRebound(to: CChar.self) { JSON.parse($0.baseAddress!, length: b.count) }
-        }
-        return parsed.map { Optional($0) }.mapError { e in
+        return JSON.parse(bytes: response.body).map { Optional($0) }.mapError { e in
             IVSError(.service, code: "InvalidResponse", "the service's response is not valid JSON: \(e.message)",
                      httpStatus: response.status, requestId: Self.requestId(response))
         }
@@ -158,32 +167,56 @@ public struct ResponseParser {
     }
 
     /// Converts a parsed body value by its shape (owned). Members unknown to the model are dropped,
-    /// as botocore drops them.
-    func outputValue(_ v: JSONPointer, _ shapeIndex: Int, depth: Int) -> JSONPointer? {
+    /// as botocore drops them. A timestamp becomes ISO 8601 UTC or the response is invalid: epoch
+    /// seconds and ISO 8601 or HTTP-date strings are read; anything outside the years 1-9999, any
+    /// impossible date and any other JSON type is refused (the output never carries a value that is
+    /// not a timestamp where the model promises one).
+    func outputValue(_ v: JSONPointer, _ shapeIndex: Int, path: @autoclosure () -> String, depth: Int) throws(InvalidValue) -> JSONPointer? {
         guard shapeIndex >= 0, shapeIndex < model.shapes.count, depth < 64 else { return JSON.retain(v) }
         let shape = model.shapes[shapeIndex]
         switch shape.type {
         case .timestamp:
-            if let d = v.numberValue { return JSON.string(Clock.iso8601(d)) }
-            if let s = v.stringValue, let d = Clock.parseISO8601(s) ?? Clock.parseHTTPDate(s) {
-                return JSON.string(Clock.iso8601(d))
+            let seconds: Double?
+            if let d = v.numberValue { seconds = d }
+            else if let s = v.stringValue { seconds = Clock.parseISO8601(s) ?? Clock.parseHTTPDate(s) }
+            else { seconds = nil }
+            guard let text = seconds.flatMap({ Clock.iso8601($0) }) else {
+                throw InvalidValue(path: path(), problem: "not a timestamp of the years 1 to 9999 (epoch seconds, ISO 8601 or an HTTP date)")
             }
-            return JSON.retain(v)
+            return JSON.string(text)
         case .structure where v.kind == .object:
-            let o = JSON.object()
-            for m in shape.members {
-                if let mv = v[m.name], mv.kind != .null { o?.set(m.name, outputValue(mv, m.shape, depth: depth + 1)) }
-            }
+            guard let o = JSON.object() else { return nil }
+            do {
+                for m in shape.members {
+                    if let mv = v[m.name], mv.kind != .null {
+                        o.set(m.name, try outputValue(mv, m.shape, path: path() + "." + m.name, depth: depth + 1))
+                    }
+                }
+            } catch { JSON.release(o); throw error }
             return o
         case .list where v.kind == .array:
             if reusableAsIs(shapeIndex) { return JSON.retain(v) }
-            let a = JSON.array()
-            for i in 0..<v.count { if let e = v.element(i) { a?.append(outputValue(e, shape.element, depth: depth + 1)) } }
+            guard let a = JSON.array() else { return nil }
+            do {
+                for i in 0..<v.count {
+                    if let e = v.element(i) { a.append(try outputValue(e, shape.element, path: path() + "[\(i)]", depth: depth + 1)) }
+                }
+            } catch { JSON.release(a); throw error }
             return a
         case .map where v.kind == .object:
             if reusableAsIs(shapeIndex) { return JSON.retain(v) }
-            let o = JSON.object()
-            v.forEachMember { k, value in o?.set(k, outputValue(value, shape.element, depth: depth + 1)) }
+            guard let o = JSON.object() else { return nil }
+            var it = json_object_iter(v)
+            do {
+                while let i = it {
+                    if let k = json_object_iter_key(i), let value = json_object_iter_value(i) {
+                        let key = String(cString: k)
+                        o.set(key, try outputValue(value, shape.element,
+                                                   path: path() + "." + (shape.sensitive ? Redactor.mask : key), depth: depth + 1))
+                    }
+                    it = json_object_iter_next(v, i)
+                }
+            } catch { JSON.release(o); throw error }
             return o
         default:
             return JSON.retain(v)

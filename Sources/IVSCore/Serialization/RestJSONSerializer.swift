@@ -116,10 +116,10 @@ public struct RestJSONSerializer {
         switch v.kind {
         case .string:
             let s = v.stringValue ?? ""
-            if type == .timestamp, let t = Clock.parseISO8601(s) { return Clock.iso8601(t) }
+            if type == .timestamp, let t = Clock.parseISO8601(s), let text = Clock.iso8601(t) { return text }
             return s
         case .integer, .real:
-            if type == .timestamp, let d = v.numberValue { return Clock.iso8601(d) }
+            if type == .timestamp, let d = v.numberValue, let text = Clock.iso8601(d) { return text }
             if let i = v.intValue { return String(i) }
             return v.numberValue.map { String($0) } ?? ""
         case .bool: return v.boolValue == true ? "true" : "false"

@@ -176,7 +176,9 @@ public final class ECKey: @unchecked Sendable {
     private static let noPassword: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _, _ in 0 }
 
     private static func readPEM(_ pem: UnsafeRawBufferPointer, _ read: (OpaquePointer) -> OpaquePointer?) -> OpaquePointer? {
-        guard let base = pem.baseAddress, let bio = BIO_new_mem_buf(base, Int32(pem.count)) else { return nil }
+        // A key's PEM is a few hundred bytes; anything past Int32 cannot be one (and cannot be passed).
+        guard let base = pem.baseAddress, let length = Int32(exactly: pem.count),
+              let bio = BIO_new_mem_buf(base, length) else { return nil }
         defer { BIO_free(bio) }
         return read(bio)
     }

@@ -170,7 +170,7 @@ public struct ParticipantToken {
         for c in capabilities { list?.append(JSON.string(c)) }
         pt.set("capabilities", list)
         pt.set("duration", JSON.integer(duration))
-        pt.set("expirationTime", JSON.string(Clock.iso8601(Double(exp))))
+        pt.set("expirationTime", JSON.string(Clock.text(Double(exp))))
         out.set("participantToken", pt)
         return .success(out)
     }

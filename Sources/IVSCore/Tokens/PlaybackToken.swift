@@ -95,9 +95,10 @@ public enum PlaybackToken {
         case .failure(let e): return .failure(e)
         case .success(let t): token = t
         }
+        guard let expiresAt = Clock.iso8601(Double(exp)) else { return .failure(.internal("the expiry is outside the years 1-9999")) }
         guard let out = JSON.object() else { return .failure(.internal("out of memory")) }
         out.set("token", JSON.string(token))
-        out.set("expiresAt", JSON.string(Clock.iso8601(Double(exp))))
+        out.set("expiresAt", JSON.string(expiresAt))
         if let playbackUrl { out.set("playbackUrl", JSON.string(withToken(playbackUrl, token))) }
         return .success(out)
     }

@@ -70,21 +70,11 @@ public enum TokenVerifier {
         return .success(out)
     }
 
-    /// A claim time for a message: ISO 8601 for years 0001-9999, else the number (an untrusted
-    /// value such as 1e308 must not reach integer conversion).
-    private static func time(_ t: Double) -> String {
-        guard t >= -62_135_596_800, t < 253_402_300_800 else { return "\(t) (seconds since the epoch)" }
-        return Clock.iso8601(t.rounded(.down))
-    }
+    /// A claim time for a message, whole seconds.
+    private static func time(_ t: Double) -> String { Clock.text(t.rounded(.down)) }
 
     private static func object(_ bytes: [UInt8]) -> JSONPointer? {
-        let parsed: Result<JSONPointer, JSON.ParseError> = bytes.withUnsafeBufferPointer { b in
-            b.withMemoryRebound(to: CChar.self) { c in
-                guard let base = c.baseAddress else { return .failure(JSON.ParseError(message: "", line: 0, column: 0)) }
-                return JSON.parse(base, length: c.count)
-            }
-        }
-        guard case .success(let v) = parsed else { return nil }
+        guard case .success(let v) = JSON.parse(bytes: bytes) else { return nil }
         guard v.kind == .object else { JSON.release(v); return nil }
         return v
     }

@@ -371,7 +371,7 @@ def _credentials(values: list[str] | None) -> dict[str, tuple[str, str]]:
 
 
 def main(argv=None) -> int:
-    default_models = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'models')
+    default_models = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))), 'models')
     p = argparse.ArgumentParser(prog='ivs-local', description='A local emulator of Amazon IVS, IVS Real-Time and IVS Chat.')
     p.add_argument('--host', default='127.0.0.1')
     p.add_argument('--port', type=int, default=0, help='0 picks a free port')

@@ -13,7 +13,7 @@ import pytest
 from botocore.config import Config as BotoConfig
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
 from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 BINDING = os.path.join(ROOT, "bindings", "python")
 if BINDING not in sys.path:

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-LAUNCHER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'ivs-local')
+LAUNCHER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tools/ivs-local: python runs its __main__.py
 
 
 def start_ivs_local(*args, python=None):

@@ -1,4 +1,4 @@
-"""Runs tests/hostile/driver.c for one case of the hostile-server suite (issue 10) and applies the checks
+"""Runs Tests/hostile/driver.c for one case of the hostile-server suite (issue 10) and applies the checks
 every case shares. The driver runs in a process of its own (a crash is a signal the test reports),
 with a clean environment and a temporary HOME; the checks: not killed, every returned text valid UTF-8
 and valid JSON (duplicate keys and NaN refused), errors of the fixed shape with the kind of their

@@ -183,7 +183,7 @@ def test_fixtures_are_current():
     """The Swift tables (Tests/IVSCoreTests/Fixtures) are what botocore computes today."""
     for name, rows in make_fixtures.tables().items():
         with open(os.path.join(ROOT, 'Tests', 'IVSCoreTests', 'Fixtures', name)) as f:
-            assert json.load(f) == json.loads(json.dumps(rows)), f'{name} is stale: run tests/config/make_fixtures.py'
+            assert json.load(f) == json.loads(json.dumps(rows)), f'{name} is stale: run Tests/config/make_fixtures.py'
 
 
 def test_bad_fips_value_is_named(home):

@@ -9,7 +9,7 @@ botocore alone (test_endpoints.py::test_fixtures_are_current fails when they go 
   token bucket, rate clocker) on a fake clock through a sequence of throttled and successful
   responses: the fill rate, measured rate and capacity after each.
 
-    python3 tests/config/make_fixtures.py
+    python3 Tests/config/make_fixtures.py
 """
 import json
 import os

@@ -6,7 +6,7 @@ import pytest
 
 from cfgutil import PAIRS, ROOT, FakeServer, Home, IvsLocal
 
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
 from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 
 

@@ -14,7 +14,7 @@ from hostile_server import HostileServer  # noqa: E402
 
 @pytest.fixture(scope='session')
 def driver(tmp_path_factory):
-    """tests/hostile/driver.c compiled against include/ivs.h (libivs itself is dlopen'd)."""
+    """Tests/hostile/driver.c compiled against include/ivs.h (libivs itself is dlopen'd)."""
     out = str(tmp_path_factory.mktemp('driver') / 'driver')
     subprocess.run(['cc', '-O1', '-g', '-Wall', '-Werror', '-I', os.path.join(ROOT, 'include'),
                     os.path.join(HERE, 'driver.c'), '-o', out, '-ldl'], check=True)

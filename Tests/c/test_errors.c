@@ -157,6 +157,27 @@ static void bad_configuration(void) {
         {"{}", IVS_E_CONFIG}, /* no region anywhere (the environment was cleared) */
         {"{\"region\": ", IVS_E_INVALID_ARGUMENT},
         {"[1, 2]", IVS_E_INVALID_ARGUMENT},
+        /* settings that would only fail later, on every call, as retried network errors */
+        {"{\"region\": \"us-west-2\", \"endpointUrl\": \"http://127.0.0.1:99999\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"endpointUrl\": \"http://127.0.0.1:abc\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"endpointUrl\": \"http://127.0.0.1:0\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"endpointUrl\": \"http://127.0.0.1/a b\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"endpointUrl\": \"http://ho st:4566\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"endpointUrls\": {\"ivs\": \"https://[::1:4566\"}}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"proxy\": \"::::not a url\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"proxy\": \"ftp://proxy.example:21\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"caBundle\": \"/tmp\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"caBundle\": \"/nonexistent/ca.pem\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"caBundle\": \"/etc/passwd\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"maxResponseBytes\": 10}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"maxPages\": 0}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"credentialProcessTimeoutMs\": -1}", IVS_E_CONFIG},
+        /* values that would write header lines of their own */
+        {"{\"region\": \"us-west-2\", \"userAgentSuffix\": \"app/1\\r\\nX-Injected: 1\"}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"credentials\": {\"accessKeyId\": \"AKID\", \"secretAccessKey\": \"s\", "
+         "\"sessionToken\": \"tok\\nX-Injected: 1\"}}", IVS_E_CONFIG},
+        {"{\"region\": \"us-west-2\", \"credentials\": {\"accessKeyId\": \"AK\\rID\", \"secretAccessKey\": \"s\"}}",
+         IVS_E_CONFIG},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ivs_client *c = (ivs_client *)0x1;
@@ -164,8 +185,74 @@ static void bad_configuration(void) {
         ivs_status st = ivs_client_new(cases[i].config, &c, &err);
         CHECKF(st == cases[i].want, "ivs_client_new(%s) = %d, expected %d", cases[i].config, st, cases[i].want);
         CHECK(c == NULL);
+        if (c && c != (ivs_client *)0x1) ivs_client_free(c);
         CHECK_ERROR_TEXT(err, cases[i].want, NULL);
     }
+
+    /* the same checks for settings from the environment */
+    setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:70000", 1);
+    ivs_client *c = NULL;
+    char *err = NULL;
+    CHECK(ivs_client_new("{\"region\": \"us-west-2\"}", &c, &err) == IVS_E_CONFIG);
+    CHECK(err && strstr(err, "AWS_ENDPOINT_URL"));
+    ivs_free(err);
+    unsetenv("AWS_ENDPOINT_URL");
+    setenv("AWS_CA_BUNDLE", "/tmp", 1);
+    CHECK(ivs_client_new("{\"region\": \"us-west-2\"}", &c, &err) == IVS_E_CONFIG);
+    CHECK(err && strstr(err, "AWS_CA_BUNDLE"));
+    ivs_free(err);
+    unsetenv("AWS_CA_BUNDLE");
+    setenv("HTTPS_PROXY", "http://proxy.example:123456", 1);
+    CHECK(ivs_client_new("{\"region\": \"us-west-2\"}", &c, &err) == IVS_E_CONFIG);
+    CHECK(err && strstr(err, "HTTPS_PROXY"));
+    ivs_free(err);
+    unsetenv("HTTPS_PROXY");
+}
+
+/* A secret in a setting or an input never comes back in an error: not in a URL's user info, not in
+ * the excerpt a JSON parser would quote, not as a key of a sensitive map. */
+static void secrets_in_errors(void) {
+    const char *configs[] = {
+        "{\"region\": \"us-west-2\", \"endpointUrl\": \"http://user:PW-SECRET-1@127.0.0.1:4566\"}",
+        "{\"region\": \"us-west-2\", \"endpointUrl\": \"http://user:PW-SECRET-1@127.0.0.1:99999\"}",
+        "{\"region\": \"us-west-2\", \"proxy\": \"http://user:PW-SECRET-1@proxy.example:99999\"}",
+        "{\"region\": \"us-west-2\", \"proxy\": \"http://user:PW-SECRET-1@proxy.example/path\"}",
+        "{\"credentials\": {\"accessKeyId\": \"AKID\", \"secretAccessKey\": \"PW-SECRET-1 unterminated",
+        "{\"credentials\": {\"accessKeyId\": \"AKID\", \"secretAccessKey\": \"PW-SECRET-1\", }}",
+    };
+    for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++) {
+        ivs_client *c = NULL;
+        char *err = NULL;
+        ivs_status st = ivs_client_new(configs[i], &c, &err);
+        CHECKF(st != IVS_OK, "config %zu refused", i);
+        CHECKF(err && !strstr(err, "PW-SECRET"), "config %zu: the error does not show the secret: %s", i, err ? err : "");
+        ivs_free(err);
+        ivs_client_free(c);
+    }
+
+    ivs_client *c = h_client(NULL);
+    const char *inputs[][3] = {
+        /* PutMetadata's metadata is sensitive; the JSON is cut short after it */
+        {"ivs", "PutMetadata", "{\"channelArn\": \"arn:aws:ivs:us-west-2:123456789012:channel/abc\", \"metadata\": \"META-SECRET-payload"},
+        {"ivs", "PutMetadata", "{\"metadata\": \"META-SECRET-payload\" \"x\"}"},
+        {"ivs", "PutMetadata", "{\"metadata\": \"META-SECRET-payload\", \"metadata\": \"META-SECRET-payload\"}"},
+        /* ChatTokenAttributes is a sensitive map: its keys are as secret as its values */
+        {"ivschat", "CreateChatToken", "{\"roomIdentifier\": \"r\", \"userId\": \"u\", \"attributes\": {\"ATTRK-SECRET\": 5}}"},
+        {"ivschat", "CreateChatToken", "{\"roomIdentifier\": \"r\", \"userId\": \"u\", \"attributes\": {\"ATTRK-SECRET\": \"v\", \"b\": []}}"},
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        char *out = NULL;
+        ivs_status st = ivs_call(c, inputs[i][0], inputs[i][1], inputs[i][2], &out);
+        CHECKF(st == IVS_E_INVALID_ARGUMENT || st == IVS_E_VALIDATION, "input %zu refused (%d)", i, st);
+        CHECKF(out && !strstr(out, "SECRET"), "input %zu: the error does not show the secret: %s", i, out ? out : "");
+        CHECK_ERROR_TEXT(out, st, NULL);
+    }
+    ivs_client_free(c);
+
+    char *out = NULL;
+    CHECK(ivs_playback_token("{\"privateKey\": \"-----BEGIN PRIVATE KEY-----KEY-SECRET", &out) == IVS_E_INVALID_ARGUMENT);
+    CHECKF(out && !strstr(out, "KEY-SECRET"), "the token error does not show the key: %s", out ? out : "");
+    ivs_free(out);
 }
 
 static void unreachable_and_timeouts(void) {
@@ -207,6 +294,48 @@ static void unreachable_and_timeouts(void) {
     long n = 0;
     for (int i = 0; i < 100 && (n = received("ListRooms")) == 0; i++) usleep(50 * 1000);
     CHECKF(n == 1, "ivs-local received ListRooms %ld times", n);
+    ivs_client_free(c);
+}
+
+/* The number of requests for operation, once ivs-local has logged at least want of them. */
+static long received_at_least(const char *operation, long want) {
+    long n = 0;
+    for (int i = 0; i < 100 && (n = received(operation)) < want; i++) usleep(50 * 1000);
+    return n;
+}
+
+/* A kept-alive connection that dies after the request was written: libcurl would send the request
+ * again on a new connection by itself. libivs refuses that resend, so every request on the wire is an
+ * attempt the retry policy decided and counted: with retries off one call is one request. */
+static void dead_kept_alive_connection(void) {
+    h_reset();
+    ivs_client *c = h_client(json_pack("{s:s}", "retryMode", "off"));
+    json_decref(CALL_OK(c, "ivschat", "ListLoggingConfigurations", json_pack("{}"))); /* the connection to reuse */
+    json_decref(h_control_ok("POST", "faults", json_pack("{s:s, s:i, s:s}", "operation", "ListRooms", "count", 1,
+                                                         "action", "drop")));
+    json_t *e = call_error(c, "ivschat", "ListRooms", "{}", IVS_E_NETWORK, NULL);
+    CHECK_STREQ(h_str(e, "error.code"), "ConnectionClosedError");
+    CHECK(h_int(e, "error.attempts") == 1);
+    json_decref(e);
+    long n = received_at_least("ListRooms", 1);
+    usleep(200 * 1000); /* a resend, if there were one, would be logged by now */
+    n = received("ListRooms");
+    CHECKF(n == 1, "retries off: ivs-local received ListRooms %ld times, expected exactly 1", n);
+    /* the client goes on working on a new connection */
+    json_decref(CALL_OK(c, "ivschat", "ListRooms", json_pack("{}")));
+    ivs_client_free(c);
+
+    /* with retries, the second request is a counted retry */
+    h_reset();
+    c = h_client(json_pack("{s:i}", "maxAttempts", 3));
+    json_decref(CALL_OK(c, "ivschat", "ListLoggingConfigurations", json_pack("{}")));
+    json_decref(h_control_ok("POST", "faults", json_pack("{s:s, s:i, s:s}", "operation", "ListRooms", "count", 1,
+                                                         "action", "drop")));
+    json_t *out = CALL_OK(c, "ivschat", "ListRooms", json_pack("{}"));
+    CHECK(h_int(out, "ResponseMetadata.RetryAttempts") == 1);
+    json_decref(out);
+    n = received_at_least("ListRooms", 2);
+    CHECKF(n == 2, "retries on: ivs-local received ListRooms %ld times, expected 2 (RetryAttempts 1)", n);
     ivs_client_free(c);
 }
 
@@ -255,7 +384,9 @@ int main(void) {
     bad_credentials();
     no_credentials();
     bad_configuration();
+    secrets_in_errors();
     unreachable_and_timeouts();
+    dead_kept_alive_connection();
     retries();
     return h_finish();
 }

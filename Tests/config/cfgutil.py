@@ -1,5 +1,5 @@
 """Helpers for the configuration suites: libivs driven through ctypes in a subprocess per case
-(tests/config/probe.py) with a temporary HOME and a clean environment, ivs-local as the service,
+(Tests/config/probe.py) with a temporary HOME and a clean environment, ivs-local as the service,
 and small loopback HTTP servers standing in for the container, instance metadata and SSO endpoints."""
 import hashlib
 import http.server
@@ -16,7 +16,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-LAUNCHER = os.path.join(ROOT, 'tools', 'ivs-local')
+LAUNCHER = os.path.join(ROOT, 'tools', 'ivs-local')  # a folder: python runs its __main__.py
 LIBRARY = os.environ.get('IVS_LIBRARY') or os.path.join(ROOT, '.build', 'release', 'libivs.so')
 REGION = 'us-west-2'
 

@@ -11,7 +11,7 @@ import pytest
 from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
 from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 REGION = 'us-west-2'
 ACCOUNT = '123456789012'

@@ -1,6 +1,6 @@
 """Fixtures for the token tests: libivs loaded through ctypes (IVS_LIBRARY, default the release build),
 a small caller for its JSON-in/JSON-out functions, and one ivs-local process per session for the
-round trips (started as tests/emulator/conftest.py does; nothing is imported from there)."""
+round trips (started as Tests/emulator/conftest.py does; nothing is imported from there)."""
 import ctypes
 import json
 import os
@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'tools'))
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
 from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
 LIBRARY = os.environ.get('IVS_LIBRARY', os.path.join(ROOT, '.build', 'release', 'libivs.so'))
 REGION = 'us-west-2'

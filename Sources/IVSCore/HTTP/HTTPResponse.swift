@@ -1,0 +1,175 @@
+/// Where one header sits in `HTTPResponse.headerBytes`.
+struct HeaderSpan {
+    var nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32
+}
+
+/// A response as received: status, headers as bytes (names lowercased) and the body. Header values
+/// are bytes from outside: they become text only through `header(_:)` (String repairs invalid UTF-8)
+/// or JSONText (which repairs the same way), and a name received twice reads as one header whose
+/// values are joined with ", ", as botocore (urllib3) joins them.
+public struct HTTPResponse {
+    public var status: Int
+    public var body: [UInt8]
+    /// The headers as received, each name lowercased and followed by its value (trimmed), located by
+    /// `headerSpans`: the transport stores bytes, and Strings are made only when someone asks.
+    var headerBytes: [UInt8]
+    var headerSpans: [HeaderSpan]
+    /// Whether some name was received more than once (readers then join its values).
+    var hasRepeatedNames = false
+
+    /// Bounds on what a response's headers may take (far above any AWS response: ~20 headers, <2 KB).
+    public static let maxHeaderBytes = 256 << 10
+    public static let maxHeaderCount = 1000
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.body = body
+        headerBytes = []
+        headerSpans = []
+        for (k, v) in headers { _ = appendHeader(name: Array(k.utf8), value: Array(v.utf8)) }
+    }
+
+    /// An empty response for the transport to fill, with room for headerCapacity bytes of headers.
+    init(status: Int, headerCapacity: Int) {
+        self.status = status
+        body = []
+        headerBytes = []
+        headerBytes.reserveCapacity(headerCapacity)
+        headerSpans = []
+        headerSpans.reserveCapacity(16)
+    }
+
+    /// Appends one header; the name is lowercased (ASCII). false, and nothing appended, when the
+    /// headers would exceed maxHeaderBytes or maxHeaderCount.
+    mutating func appendHeader<N: Collection, V: Collection>(name: N, value: V) -> Bool
+        where N.Element == UInt8, V.Element == UInt8 {
+        guard headerSpans.count < Self.maxHeaderCount,
+              headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
+        let ns = headerBytes.count
+        for c in name { headerBytes.append(ASCII.lower(c)) }
+        let vs = headerBytes.count
+        headerBytes.append(contentsOf: value)
+        let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
+                              valueEnd: Int32(headerBytes.count))
+        if !hasRepeatedNames {
+            hasRepeatedNames = headerSpans.contains { sameName($0, span) }
+        }
+        headerSpans.append(span)
+        return true
+    }
+
+    /// What one header line did (see receiveHeaderLine).
+    enum HeaderLine: Equatable {
+        /// A status line: a new response begins (after 1xx, or a proxy's CONNECT answer).
+        case status(Int)
+        /// A header was kept.
+        case header
+        /// The blank line, or a line with no colon (ignored, as curl and browsers do).
+        case ignored
+        /// The headers exceed the bounds.
+        case overflow
+    }
+
+    /// One raw header line as curl delivers it: a status line ("HTTP/1.1 200 OK\r\n"), a header
+    /// ("Name: value\r\n") or the blank line. The value is trimmed of spaces, tabs, CR and LF.
+    mutating func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> HeaderLine {
+        let n = bytes.count
+        if n >= 5, bytes[0] == 72, bytes[1] == 84, bytes[2] == 84, bytes[3] == 80, bytes[4] == 47 { // "HTTP/"
+            removeHeaders()
+            status = Self.statusCode(bytes) ?? 0
+            return .status(status)
+        }
+        guard let colon = bytes.firstIndex(of: 58) else { return .ignored }
+        var start = colon + 1
+        var end = n
+        while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+        while end > start, bytes[end - 1] == 13 || bytes[end - 1] == 10 || bytes[end - 1] == 32 || bytes[end - 1] == 9 {
+            end -= 1
+        }
+        return appendHeader(name: UnsafeRawBufferPointer(rebasing: bytes[0..<colon]),
+                            value: UnsafeRawBufferPointer(rebasing: bytes[start..<end])) ? .header : .overflow
+    }
+
+    /// The three-digit code of a status line "HTTP/x[.y] NNN reason".
+    static func statusCode(_ line: UnsafeRawBufferPointer) -> Int? {
+        guard let space = line.firstIndex(of: 32), space + 3 < line.count else { return nil }
+        var code = 0
+        for i in space + 1..<space + 4 {
+            let c = line[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            code = code * 10 + Int(c - 48)
+        }
+        return code
+    }
+
+    /// Forgets the headers collected so far (a new response follows: after 100 Continue, a redirect).
+    mutating func removeHeaders() {
+        headerBytes.removeAll(keepingCapacity: true)
+        headerSpans.removeAll(keepingCapacity: true)
+        hasRepeatedNames = false
+    }
+
+    private func sameName(_ a: HeaderSpan, _ b: HeaderSpan) -> Bool {
+        let n = Int(a.nameEnd - a.nameStart)
+        guard n == Int(b.nameEnd - b.nameStart) else { return false }
+        let x = Int(a.nameStart), y = Int(b.nameStart)
+        for i in 0..<n where headerBytes[x + i] != headerBytes[y + i] { return false }
+        return true
+    }
+
+    /// Header names lowercased, each once (repeated ones joined), in the order first received.
+    public var headers: [(String, String)] {
+        var out: [(String, String)] = []
+        forEachHeader { k, v in
+            out.append((String(decoding: k, as: UTF8.self), String(decoding: v, as: UTF8.self)))
+        }
+        return out
+    }
+
+    /// The value of the header called name (lowercase), if any (repeated ones joined with ", ").
+    public func header(_ name: String) -> String? {
+        var found: String? = nil
+        var name = name
+        name.withUTF8 { n in
+            headerBytes.withUnsafeBufferPointer { b in
+                for s in headerSpans where Int(s.nameEnd - s.nameStart) == n.count {
+                    let start = Int(s.nameStart)
+                    var same = true
+                    for i in 0..<n.count where b[start + i] != n[i] { same = false; break }
+                    guard same else { continue }
+                    let value = String(decoding: UnsafeBufferPointer(rebasing: b[Int(s.valueStart)..<Int(s.valueEnd)]),
+                                       as: UTF8.self)
+                    guard hasRepeatedNames else { found = value; return }
+                    found = found.map { $0 + ", " + value } ?? value
+                }
+            }
+        }
+        return found
+    }
+
+    /// Calls body with each header's name (lowercased) and value bytes, each name once in the order
+    /// first received; a repeated name's values come joined with ", ".
+    func forEachHeader(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+        headerBytes.withUnsafeBufferPointer { b in
+            func name(_ s: HeaderSpan) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: b[Int(s.nameStart)..<Int(s.nameEnd)])
+            }
+            func value(_ s: HeaderSpan) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: b[Int(s.valueStart)..<Int(s.valueEnd)])
+            }
+            guard hasRepeatedNames else {
+                for s in headerSpans { body(name(s), value(s)) }
+                return
+            }
+            for (i, s) in headerSpans.enumerated() {
+                if headerSpans[..<i].contains(where: { sameName($0, s) }) { continue } // joined at its first
+                var joined = Array(value(s))
+                for later in headerSpans[(i + 1)...] where sameName(later, s) {
+                    joined.append(44); joined.append(32)
+                    joined.append(contentsOf: value(later))
+                }
+                joined.withUnsafeBufferPointer { body(name(s), $0) }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import XCTest
+@testable import IVSCore
+
+final class HTTPResponseTests: XCTestCase {
+    private func received(_ lines: [[UInt8]]) -> HTTPResponse {
+        var r = HTTPResponse(status: 0, headerCapacity: 64)
+        for l in lines { _ = l.withUnsafeBytes { r.receiveHeaderLine($0) } }
+        return r
+    }
+
+    private func metadata(_ r: HTTPResponse) -> String {
+        var out: [UInt8] = []
+        Client.appendMetadataObject(&out, r, attempts: 1)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testRepeatedHeadersAreJoinedAsBotocoreJoinsThem() {
+        let r = received([Array("HTTP/1.1 200 OK\r\n".utf8), Array("Set-Cookie: a=1\r\n".utf8),
+                          Array("X-Other: x\r\n".utf8), Array("set-cookie: b=2\r\n".utf8), Array("\r\n".utf8)])
+        XCTAssertEqual(r.status, 200)
+        XCTAssertEqual(r.header("set-cookie"), "a=1, b=2")
+        XCTAssertEqual(r.headers.map { $0.0 }, ["set-cookie", "x-other"])
+        let text = metadata(r)
+        XCTAssertTrue(text.contains("\"set-cookie\":\"a=1, b=2\""), text)
+        // the metadata parses with duplicate keys refused
+        guard case .success(let j) = JSON.parse(text) else { return XCTFail(text) }
+        JSON.release(j)
+    }
+
+    func testInvalidUTF8InHeadersBecomesReplacementCharacters() {
+        let r = received([Array("HTTP/1.1 200 OK\r\n".utf8), [88, 45, 87, 58, 32, 0xff, 0xfe, 0x61, 0xe2, 0x82, 13, 10]])
+        let text = metadata(r)
+        XCTAssertNotNil(String(validating: Array(text.utf8), as: UTF8.self))
+        XCTAssertTrue(text.contains("\"x-w\":\"\u{FFFD}\u{FFFD}a\u{FFFD}\""), text)
+        // the same text the String path (header(_:)) gives
+        XCTAssertEqual(r.header("x-w"), "\u{FFFD}\u{FFFD}a\u{FFFD}")
+    }
+
+    func testUTF8Check() {
+        func valid(_ b: [UInt8]) -> Bool { b.withUnsafeBufferPointer { UTF8Check.isValid($0) } }
+        XCTAssertTrue(valid(Array("héllo € 𝄞".utf8)))
+        for bad: [UInt8] in [[0xff], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80],
+                             [0xe2, 0x82], [0x80], [0xf5, 0x80, 0x80, 0x80]] {
+            XCTAssertFalse(valid(bad), "\(bad)")
+        }
+        // agrees with Swift's own validation on random bytes
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let b = (0..<Int.random(in: 0...6, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            XCTAssertEqual(valid(b), String(validating: b, as: UTF8.self) != nil, "\(b)")
+        }
+    }
+
+    func testHeaderBounds() {
+        var r = HTTPResponse(status: 200, headerCapacity: 64)
+        var overflowed = false
+        for i in 0...HTTPResponse.maxHeaderCount {
+            let line = Array("X-\(i): v\r\n".utf8)
+            if line.withUnsafeBytes({ r.receiveHeaderLine($0) }) == .overflow { overflowed = true; break }
+        }
+        XCTAssertTrue(overflowed)
+        var big = HTTPResponse(status: 200, headerCapacity: 64)
+        let line = Array("X-Big: ".utf8) + [UInt8](repeating: 97, count: HTTPResponse.maxHeaderBytes) + [13, 10]
+        XCTAssertEqual(line.withUnsafeBytes { big.receiveHeaderLine($0) }, .overflow)
+    }
+
+    func testBodyBounds() {
+        var c = ResponseCollector(maxBody: 10)
+        _ = Array("HTTP/1.1 200 OK\r\n".utf8).withUnsafeBytes { c.header($0) }
+        XCTAssertTrue(Array("12345".utf8).withUnsafeBytes { c.body($0) })
+        XCTAssertFalse(Array("123456".utf8).withUnsafeBytes { c.body($0) })
+        XCTAssertEqual(c.stop, .bodyTooLarge)
+        // an announced length over the bound stops before the body
+        var d = ResponseCollector(maxBody: 10)
+        _ = Array("HTTP/1.1 200 OK\r\n".utf8).withUnsafeBytes { d.header($0) }
+        XCTAssertFalse(Array("Content-Length: 11\r\n".utf8).withUnsafeBytes { d.header($0) })
+        XCTAssertEqual(d.stop, .bodyTooLarge)
+        // an error body is cut at errorBodyBytes and kept
+        var e = ResponseCollector(maxBody: 1 << 20)
+        _ = Array("HTTP/1.1 503 Slow Down\r\n".utf8).withUnsafeBytes { e.header($0) }
+        let chunk = [UInt8](repeating: 60, count: 50_000)
+        XCTAssertTrue(chunk.withUnsafeBytes { e.body($0) })
+        XCTAssertFalse(chunk.withUnsafeBytes { e.body($0) })
+        XCTAssertEqual(e.stop, .errorBodyTruncated)
+        XCTAssertEqual(e.response.body.count, TransportOptions.errorBodyBytes)
+        XCTAssertEqual(e.response.status, 503)
+        // a second request in one transfer is refused
+        var f = ResponseCollector(maxBody: 10)
+        XCTAssertTrue(f.willSend())
+        XCTAssertFalse(f.willSend())
+        XCTAssertEqual(f.stop, .resendRefused)
+    }
+}
