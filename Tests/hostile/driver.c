@@ -10,8 +10,10 @@
  *   {"new": STATUS, "newText": HEX, "steps": [{"op": "call", "status": N, "text": HEX, "ms": N}, ...],
  *    "maxRssKb": N}
  * Texts are hex-encoded bytes exactly as libivs returned them (the test checks that they are valid
- * UTF-8 and valid JSON; embedding them raw would hide exactly that). maxRssKb is getrusage's
- * ru_maxrss at the end. With IVS_DRIVER_LOG=N (1-5) libivs's log lines go to stderr, so the test can
+ * UTF-8 and valid JSON; embedding them raw would hide exactly that). maxRssKb is this program's peak
+ * RSS: VmHWM of /proc/self/status, not getrusage's ru_maxrss, which on Linux keeps the peak of the
+ * process image before exec (the test runner's RSS, forked or vforked) and so says nothing about
+ * libivs. With IVS_DRIVER_LOG=N (1-5) libivs's log lines go to stderr, so the test can
  * check that no secret reaches them either. libivs is loaded with dlopen from $IVS_LIBRARY.
  */
 #include <dlfcn.h>
@@ -59,6 +61,26 @@ static void *need(void *lib, const char *name) {
         exit(2);
     }
     return f;
+}
+
+/* Peak resident set size in KiB of this process image (VmHWM), or ru_maxrss where /proc is missing. */
+static long peak_rss_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kb = strtol(line + 6, NULL, 10);
+            break;
+        }
+    }
+    if (f) fclose(f);
+    if (kb < 0) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        kb = ru.ru_maxrss;
+    }
+    return kb;
 }
 
 int main(int argc, char **argv) {
@@ -120,8 +142,6 @@ int main(int argc, char **argv) {
         i += 4;
     }
     client_free(client);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    printf("], \"maxRssKb\": %ld}\n", ru.ru_maxrss);
+    printf("], \"maxRssKb\": %ld}\n", peak_rss_kb());
     return 0;
 }

@@ -161,6 +161,10 @@ def run(driver, home, config, steps, rss_mb, env=None, timeout=60, expect_new=0)
     for c in CANARIES:
         assert c not in everything, f'{case}: the secret {c} appears in what libivs returned or logged'
     rss = raw['maxRssKb'] / 1024
+    if os.environ.get('HOSTILE_REPORT'):  # a line per case (status, code, RSS, time) for measurements
+        with open(os.environ['HOSTILE_REPORT'], 'a') as f:
+            f.write(json.dumps({'case': case, 'rssMb': round(rss, 1), 'boundMb': rss_mb, 'seconds': round(elapsed, 2),
+                                'steps': [[s.status, (s.code or '')[:80]] for s in steps_out]}) + '\n')
     assert rss < rss_mb, f'{case}: peak RSS {rss:.0f} MB over the bound of {rss_mb} MB'
     return Outcome(raw['new'], new_json, steps_out, rss, elapsed, stderr)
 
