@@ -10,7 +10,7 @@ final class HTTPResponseTests: XCTestCase {
 
     private func metadata(_ r: HTTPResponse) -> String {
         var out: [UInt8] = []
-        Client.appendMetadataObject(&out, r, attempts: 1)
+        ResponseMetadata(r, attempts: 1).appendObject(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 

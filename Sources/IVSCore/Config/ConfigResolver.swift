@@ -33,10 +33,6 @@ public struct ConfigResolver {
         self.env = env
     }
 
-    /// Service name -> the part of AWS_ENDPOINT_URL_<X> and of the `[services]` key that names it
-    /// (botocore: the client name with "-" as "_").
-    static let serviceIds: [String: String] = ["ivs": "ivs", "ivs-realtime": "ivs_realtime", "ivschat": "ivschat"]
-
     public func resolve() throws(IVSError) -> ResolvedConfig {
         let shared = try SharedConfig.load(env: env)
         // botocore: an explicit profile, else AWS_DEFAULT_PROFILE, else AWS_PROFILE, else "default".
@@ -57,7 +53,7 @@ public struct ConfigResolver {
         let ignoreConfigured = try bool(nil, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", p, "ignore_configured_endpoint_urls") ?? false
         var endpoints: [String: Endpoint] = [:]
         for m in ServiceModel.all {
-            let configured = try configuredEndpoint(for: m.name, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
+            let configured = try configuredEndpoint(for: m, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
             // botocore: a configured endpoint is used as is; FIPS and dual-stack apply to AWS endpoints only.
             let params = EndpointParams(region: region, useFIPS: configured == nil && fips,
                                         useDualStack: configured == nil && dualstack, endpoint: configured?.url)
@@ -169,13 +165,13 @@ public struct ConfigResolver {
     /// An endpoint URL configured for the service, highest first: the client config's endpointUrls
     /// and endpointUrl, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's services section,
     /// the profile's endpoint_url. All but the client config's are off when ignoreConfigured.
-    func configuredEndpoint(for service: String, profile p: ProfileSettings, shared: SharedConfig,
+    func configuredEndpoint(for service: ServiceModel, profile p: ProfileSettings, shared: SharedConfig,
                             ignoreConfigured: Bool) throws(IVSError) -> (url: String, source: String)? {
         var found: (String, String)?
-        if let u = config.endpointUrls[service] { found = (u, "endpointUrls.\(service)") }
+        if let u = config.endpointUrls[service.name] { found = (u, "endpointUrls.\(service.name)") }
         else if let u = config.endpointUrl { found = (u, "endpointUrl") }
         else if !ignoreConfigured {
-            let id = Self.serviceIds[service] ?? service
+            let id = service.configKey
             let variable = "AWS_ENDPOINT_URL_" + id.uppercased()
             if let u = env.nonEmpty(variable) { found = (u, variable) }
             else if let u = env.nonEmpty("AWS_ENDPOINT_URL") { found = (u, "AWS_ENDPOINT_URL") }
@@ -230,9 +226,4 @@ struct FailingCredentialProvider: CredentialProvider {
     let error: IVSError
 
     func credentials() throws(IVSError) -> Credentials? { throw error }
-}
-
-public enum LibraryInfo {
-    public static let version = "0.1.0"
-    public static let abiVersion = 1
 }

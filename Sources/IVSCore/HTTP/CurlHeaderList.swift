@@ -44,10 +44,10 @@ struct CurlHeaderList {
             for c in bytes { text[at] = c; at += 1 }
         }
         for (k, v) in headers {
-            guard isToken(k), HeaderValue.isValid(v) else {
+            guard HeaderName.isValid(k), HeaderValue.isValid(v) else {
                 free(storage)
                 return .failure(TransportError(kind: .invalidHeader,
-                                               message: "the \(isToken(k) ? k : "request") header has a control character or an invalid name"))
+                                               message: "the \(HeaderName.isValid(k) ? k : "request") header has a control character or an invalid name"))
             }
             if !hasContentType { hasContentType = isContentType(k) }
             line { put(k.utf8); put([58, 32]); put(v.utf8) }
@@ -60,17 +60,6 @@ struct CurlHeaderList {
     }
 
     func release() { free(storage) }
-
-    /// RFC 9110 token characters (what a header name may be).
-    static func isToken(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.allSatisfy { c in
-            switch c {
-            case 48...57, 65...90, 97...122: return true
-            case 33, 35, 36, 37, 38, 39, 42, 43, 45, 46, 94, 95, 96, 124, 126: return true // !#$%&'*+-.^_`|~
-            default: return false
-            }
-        }
-    }
 
     /// Whether a header name is Content-Type, in any case.
     static func isContentType(_ name: String) -> Bool {

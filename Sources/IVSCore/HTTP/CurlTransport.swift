@@ -114,8 +114,13 @@ public final class CurlTransport: @unchecked Sendable {
         let code = request.body.withUnsafeBufferPointer { body in
             perform(h, request, body, headers, collector)
         }
-        checkin(h)
-        let c = collector.pointee
+        let result = outcome(code, h, collector.pointee)
+        checkin(h) // only after everything is read from the handle: another thread may take it next
+        return result
+    }
+
+    /// The transfer's result: the response, or why there is none.
+    private func outcome(_ code: CURLcode, _ h: PooledHandle, _ c: ResponseCollector) -> Result<HTTPResponse, TransportError> {
         switch c.stop {
         case .bodyTooLarge:
             return .failure(TransportError(kind: .tooLarge(status: c.response.status),
@@ -133,8 +138,14 @@ public final class CurlTransport: @unchecked Sendable {
         }
         guard code == CURLE_OK else {
             let detail = String(cString: h.errorBuffer)
-            return .failure(TransportError(kind: Self.classify(code),
-                                           message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            var kind = Self.classify(code)
+            if code == CURLE_OPERATION_TIMEDOUT {
+                // A timeout before any connection was made is a connect timeout (botocore tells the two apart).
+                var connected: curl_off_t = 0
+                let known = civs_curl_getinfo_off(h.curl, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK
+                kind = known && connected == 0 ? .connectTimeout : .readTimeout
+            }
+            return .failure(TransportError(kind: kind, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
         return .success(c.response)
     }
@@ -180,7 +191,7 @@ public final class CurlTransport: @unchecked Sendable {
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
         case CURLE_COULDNT_CONNECT: return .connect
-        case CURLE_OPERATION_TIMEDOUT: return .timeout
+        case CURLE_OPERATION_TIMEDOUT: return .readTimeout
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
              CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE: return .tls
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: return .reset

@@ -79,7 +79,10 @@ public struct HTTPResponse {
             status = Self.statusCode(bytes) ?? 0
             return .status(status)
         }
-        guard let colon = bytes.firstIndex(of: 58) else { return .ignored }
+        // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
+        // as curl and browsers ignore it.
+        guard let colon = bytes.firstIndex(of: 58), colon > 0,
+              bytes[0..<colon].allSatisfy(HeaderName.isTokenByte) else { return .ignored }
         var start = colon + 1
         var end = n
         while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }

@@ -15,7 +15,9 @@ public struct HTTPRequest {
 /// Transport failures, classified the way retry logic needs them.
 public struct TransportError: Error {
     public enum Kind: Sendable, Equatable {
-        case connect, dns, tls, timeout, reset, other
+        case connect, dns, tls, reset, other
+        /// No connection within connectTimeoutMs; the request timed out after connecting.
+        case connectTimeout, readTimeout
         /// The response's body or headers exceeded the bounds (TransportOptions.maxResponseBytes,
         /// HTTPResponse.maxHeaderBytes / maxHeaderCount); status is the response's, when known.
         case tooLarge(status: Int)
@@ -49,4 +51,18 @@ public enum HeaderValue {
     public static func isValid(_ s: String) -> Bool {
         s.utf8.allSatisfy { $0 >= 32 ? $0 != 127 : $0 == 9 }
     }
+}
+
+/// What a header name may be: an RFC 9110 token.
+public enum HeaderName {
+    @inline(__always)
+    public static func isTokenByte(_ c: UInt8) -> Bool {
+        switch c {
+        case 48...57, 65...90, 97...122: return true
+        case 33, 35, 36, 37, 38, 39, 42, 43, 45, 46, 94, 95, 96, 124, 126: return true // !#$%&'*+-.^_`|~
+        default: return false
+        }
+    }
+
+    public static func isValid(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy(isTokenByte) }
 }

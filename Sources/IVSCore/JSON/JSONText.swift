@@ -6,7 +6,7 @@ import Glibc
 /// only to dump it again would cost more than the call itself (ResponseMetadata on every response).
 /// Parsing always goes through jansson.
 public enum JSONText {
-    private static let hex = Array("0123456789abcdef".utf8)
+    private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Appends s as a JSON string literal (quotes included), escaping what JSON requires.
     public static func appendString(_ out: inout [UInt8], _ s: String) {
@@ -35,9 +35,12 @@ public enum JSONText {
             if c >= 32 && c != 34 && c != 92 { continue }
             if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i])) }
             run = i + 1
+            // Escaped as jansson's dump escapes, so text written here and a tree dumped by jansson agree.
             switch c {
             case 34: out.append(92); out.append(34)
             case 92: out.append(92); out.append(92)
+            case 8: out.append(92); out.append(98)
+            case 12: out.append(92); out.append(102)
             case 10: out.append(92); out.append(110)
             case 13: out.append(92); out.append(114)
             case 9: out.append(92); out.append(116)

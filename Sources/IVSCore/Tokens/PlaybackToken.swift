@@ -18,18 +18,9 @@ public enum PlaybackToken {
     static let members = ["privateKey", "channelArn", "expiresIn", "accessControlAllowOrigin", "strictOriginEnforcement",
                           "singleUseUuid", "viewerId", "viewerSessionVersion", "maximumResolution", "playbackUrl"]
 
-    /// ivs_playback_token: request JSON text in, {"token", "expiresAt", "playbackUrl"?} out (owned).
-    public static func make(requestJSON: UnsafePointer<CChar>?, now: Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
-        switch TokenRequest.parse(requestJSON) {
-        case .failure(let e): return .failure(e)
-        case .success(let root):
-            defer { JSON.release(root) }
-            return make(request: root, now: now)
-        }
-    }
-
-    /// The same from a parsed request object (borrowed; its privateKey string is cleared).
-    public static func make(request root: JSONPointer, now: Int64) -> Result<JSONPointer, IVSError> {
+    /// ivs_playback_token: {"token", "expiresAt", "playbackUrl"?} (owned) from a request object
+    /// (borrowed; its privateKey string is cleared).
+    public static func make(request root: JSONPointer, now: Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
         var r = TokenRequest(root, members: members)
         let key = r.privateKey()
         let channelArn = r.arn("channelArn", type: "channel")
