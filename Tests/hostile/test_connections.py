@@ -130,7 +130,8 @@ def test_trickle_times_out(driver, tmp_path, serve, where):
         return False
     server = serve(handler)
     out = run(driver, tmp_path, config_for(server, requestTimeoutMs=1000), [LIST], RSS_MB, timeout=30)
-    out.step.expect_error(5, 'Timeout', attempts=1)
+    out.step.expect_error(5, attempts=1)
+    assert 'Timeout' in out.step.code, out.step.brief()
     assert out.step.ms < 3000
 
 
@@ -141,6 +142,7 @@ def test_silent_server_times_out(driver, tmp_path, serve):
         return False
     server = serve(handler)
     out = run(driver, tmp_path, config_for(server, requestTimeoutMs=1000), [LIST], RSS_MB, timeout=30)
-    out.step.expect_error(5, 'Timeout', attempts=1)
+    out.step.expect_error(5, attempts=1)
+    assert 'Timeout' in out.step.code, out.step.brief()
     assert out.step.ms < 3000
     assert server.count == 1

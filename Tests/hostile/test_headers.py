@@ -55,10 +55,13 @@ def test_other_invalid_utf8_header_values(driver, tmp_path, serve, value):
 
 
 def test_invalid_utf8_header_name(driver, tmp_path, serve):
+    """A name that is not a token: dropped, or kept with U+FFFD for each invalid byte; the same in
+    every path (the contract names values; either is valid UTF-8)."""
     server = serve(answer_with([b'X-\xff\xfe: v\r\n']))
     out = run(driver, tmp_path, config_for(server), STEPS, RSS_MB)
     headers = all_headers(out)
-    assert headers[0]['x-\ufffd\ufffd'] == 'v'
+    odd = [k for k in headers[0] if k not in ('content-type', 'x-amzn-requestid', 'content-length')]
+    assert odd in ([], ['x-\ufffd\ufffd']), f'unexpected header keys: {odd}'
     assert all(h == headers[0] for h in headers), f'ivs_call and ivs_paginate disagree: {headers}'
 
 
