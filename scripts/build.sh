@@ -12,7 +12,7 @@ if ldd "$lib" | grep -Eq 'libswift|libFoundation|libdispatch'; then
 fi
 # The SONAME is libivs.so.MAJOR.MINOR of the library's version (set in Package.swift); programs linked
 # against this build record that name, so it sits beside the file as a link.
-version=$(sed -n 's/.*static let version = "\([0-9]*\.[0-9]*\.[0-9]*\)".*/\1/p' Sources/IVSCore/Config/ConfigResolver.swift)
+version=$(cat VERSION)
 soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 if [ "$soname" != "libivs.so.${version%.*}" ]; then
   echo "build: $lib has SONAME '$soname', expected libivs.so.${version%.*} (version $version): update Package.swift" >&2

@@ -7,8 +7,19 @@ import os
 import tarfile
 import zipfile
 
-NAME, VERSION = "ivs", "0.1.0"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _version():
+    """The library's version: VERSION at the repository root, or the copy an sdist carries."""
+    for path in (os.path.join(ROOT, "..", "..", "VERSION"), os.path.join(ROOT, "VERSION")):
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                return f.read().strip()
+    raise RuntimeError("VERSION not found beside bindings/python")
+
+
+NAME, VERSION = "ivs", _version()
 DIST_INFO = f"{NAME}-{VERSION}.dist-info"
 METADATA = f"""Metadata-Version: 2.1
 Name: {NAME}
@@ -75,9 +86,9 @@ def build_sdist(sdist_directory, config_settings=None):
             tf.add(os.path.join(ROOT, rel), f"{top}/{rel}")
         for path, arcname in _package_files():
             tf.add(path, f"{top}/{arcname}")
-        info = tarfile.TarInfo(f"{top}/PKG-INFO")
-        data = METADATA.encode()
-        info.size = len(data)
         import io
-        tf.addfile(info, io.BytesIO(data))
+        for name, data in (("PKG-INFO", METADATA.encode()), ("VERSION", (VERSION + "\n").encode())):
+            info = tarfile.TarInfo(f"{top}/{name}")
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
     return filename
