@@ -108,7 +108,7 @@ public final class CurlTransport: @unchecked Sendable {
         }
         defer { headers.release() }
         let collector = UnsafeMutablePointer<ResponseCollector>.allocate(capacity: 1)
-        collector.initialize(to: ResponseCollector(maxBody: options.maxResponseBytes))
+        collector.initialize(to: ResponseCollector(maxBody: options.maxResponseBytes, curl: h.curl))
         defer { collector.deinitialize(count: 1); collector.deallocate() }
 
         let code = request.body.withUnsafeBufferPointer { body in
@@ -144,6 +144,12 @@ public final class CurlTransport: @unchecked Sendable {
                 var connected: curl_off_t = 0
                 let known = civs_curl_getinfo_off(h.curl, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK
                 kind = known && connected == 0 ? .connectTimeout : .readTimeout
+            }
+            if case .tooLarge = kind {
+                var status = 0
+                _ = civs_curl_getinfo_long(h.curl, CURLINFO_RESPONSE_CODE, &status)
+                return .failure(TransportError(kind: .tooLarge(status: status), message: "the response headers are larger than "
+                                               + "libcurl accepts (a line over 100 KB or 300 KB in all): \(detail.isEmpty ? "out of memory" : detail)"))
             }
             return .failure(TransportError(kind: kind, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
@@ -189,6 +195,9 @@ public final class CurlTransport: @unchecked Sendable {
 
     static func classify(_ code: CURLcode) -> TransportError.Kind {
         switch code {
+        // curl's own header limits (a line over 100 KB, 300 KB in all) end a transfer this way: the
+        // response is what is too large. (Memory running out for real is no more worth a retry.)
+        case CURLE_OUT_OF_MEMORY: return .tooLarge(status: 0)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns
         case CURLE_COULDNT_CONNECT: return .connect
         case CURLE_OPERATION_TIMEDOUT: return .readTimeout
@@ -226,5 +235,7 @@ private let curlPrereq: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableP
     ud, _, _, _, _ in
     guard let ud else { return 0 }
     let c = ud.assumingMemoryBound(to: ResponseCollector.self)
-    return c.pointee.willSend() ? 0 : 1 // CURL_PREREQFUNC_OK / CURL_PREREQFUNC_ABORT
+    var sent = 0 // request bytes written so far in this transfer
+    if c.pointee.requestsSent > 0, let h = c.pointee.curl { _ = civs_curl_getinfo_long(h, CURLINFO_REQUEST_SIZE, &sent) }
+    return c.pointee.willSend(requestBytesSent: sent) ? 0 : 1 // CURL_PREREQFUNC_OK / CURL_PREREQFUNC_ABORT
 }

@@ -290,7 +290,7 @@ public struct ResponseParser {
         var s = Substring(raw)
         if let colon = s.firstIndex(of: ":") { s = s[..<colon] }
         if let hash = s.lastIndex(of: "#") { s = s[s.index(after: hash)...] }
-        return Text.trimmed(s)
+        return Text.excerpt(Text.trimmed(s), limit: 128) // a code is a word; a header can be 256 KB
     }
 
     static func codeForStatus(_ status: Int) -> String {
