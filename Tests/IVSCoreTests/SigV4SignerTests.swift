@@ -82,7 +82,7 @@ final class SigV4SignerTests: XCTestCase {
         return (cr, sts, auth)
     }
 
-    /// gmtime_r and zero padding, as Clock.amzDate was written before it wrote digits itself.
+    /// gmtime_r and zero padding: an independent reference for Clock.amzDate.
     private func referenceAmzDate(_ seconds: Int) -> String {
         var t = time_t(seconds), tm = tm()
         gmtime_r(&t, &tm)

@@ -4,26 +4,6 @@ import Glibc
 
 /// Resolves every setting the way the AWS SDKs do: the client config first, then environment
 /// variables, then the shared config file's profile (docs/configuration.md has the full table).
-/// The result is fixed for the client's life.
-public struct ResolvedConfig: Sendable {
-    public let region: String
-    public let endpoints: [String: Endpoint]   // by service name
-    public let retryMode: RetryMode
-    public let maxAttempts: Int
-    public let transport: TransportOptions
-    public let validation: ClientConfig.ValidationMode
-    public let logLevel: Int32
-    public let credentialProviders: [CredentialProvider]
-    /// The profile whose settings applied ("default" unless one was named).
-    public let profile: String
-    /// ivs_paginate's bounds: pages, and response-body bytes over all pages.
-    public let maxPages: Int
-    public let maxPaginateBytes: Int
-
-    public static let defaultMaxPages = 10_000
-    public static let defaultMaxPaginateBytes = 256 << 20
-}
-
 public struct ConfigResolver {
     let config: ClientConfig
     let env: Environment
@@ -218,12 +198,4 @@ public struct ConfigResolver {
         } catch { providers.append(FailingCredentialProvider(name: "iam-role", error: error)) }
         return providers
     }
-}
-
-/// A source whose settings are wrong: reports that when the chain reaches it.
-struct FailingCredentialProvider: CredentialProvider {
-    let name: String
-    let error: IVSError
-
-    func credentials() throws(IVSError) -> Credentials? { throw error }
 }

@@ -3,23 +3,6 @@ import Glibc
 #endif
 import CJansson
 
-/// One operation's request as restJson1 puts it on the wire, before signing.
-public struct SerializedRequest {
-    public var method: String
-    /// The path with labels percent-encoded (A-Za-z0-9-._~ kept).
-    public var path: String
-    /// Query parameters, unencoded, in member order.
-    public var query: [(String, String)]
-    public var headers: [(String, String)]
-    public var body: [UInt8]
-
-    /// path?query as sent, with the query encoded.
-    public var target: String {
-        query.isEmpty ? path : path + "?" + query.map { URIEncoding.encode($0.0) + "=" + URIEncoding.encode($0.1) }
-            .joined(separator: "&")
-    }
-}
-
 /// restJson1 from the model: the HTTP method and URI template of the operation, members bound to
 /// the URI, query string and headers, and a JSON body of the remaining members (as botocore's
 /// RestJSONSerializer does, including "{}" for an empty body of an operation that has body members).

@@ -101,11 +101,11 @@ public enum PlaybackToken {
         guard let v = r.value(key) else { return nil }
         var origins: [String] = []
         if let s = v.stringValue {
-            origins = s.split(separator: ",", omittingEmptySubsequences: false).map { trim($0) }
+            origins = s.split(separator: ",", omittingEmptySubsequences: false).map { Text.trimmed($0) }
         } else if v.kind == .array {
             for i in 0..<v.count {
                 guard let s = v.element(i)?.stringValue else { r.problem("\(key)[\(i)]", "must be a string"); return nil }
-                origins.append(trim(Substring(s)))
+                origins.append(Text.trimmed(Substring(s)))
             }
         } else {
             r.problem(key, "must be a string of comma-separated origins or an array of origins")
@@ -116,13 +116,6 @@ public enum PlaybackToken {
             return nil
         }
         return origins
-    }
-
-    private static func trim(_ s: Substring) -> String {
-        var t = s
-        while let f = t.first, f == " " || f == "\t" { t.removeFirst() }
-        while let l = t.last, l == " " || l == "\t" { t.removeLast() }
-        return String(t)
     }
 
     /// 8-4-4-4-12 hexadecimal digits.
