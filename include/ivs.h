@@ -110,6 +110,22 @@ IVS_API ivs_status ivs_client_new(const char *config_json, ivs_client **out_clie
 IVS_API void ivs_client_free(ivs_client *client);
 
 /*
+ * The configuration client resolved, as JSON, for bindings and diagnostics; never a secret:
+ *   {"region", "profile", "endpoints": {"ivs": URL, "ivs-realtime": URL, "ivschat": URL},
+ *    "endpointSources": {SERVICE: the setting it came from, or "the SERVICE endpoint rule set"},
+ *    "useFipsEndpoint", "useDualstackEndpoint", "retryMode", "maxAttempts", "connectTimeoutMs",
+ *    "requestTimeoutMs", "verifyTls", "caBundle" (path or null), "proxy" (password masked, or null),
+ *    "userAgent", "validation", "logLevel", "maxResponseBytes", "maxPages", "maxPaginateBytes",
+ *    "credentials": {"providers": [names in the order they are tried], "source": the name of the one
+ *                    that served the current credentials, or null until a call resolved them}}
+ * Provider names: config, environment, sso, shared-credentials-file, custom-process, config-file,
+ * container-role, iam-role (and assume-role / assume-role-with-web-identity where a profile needs STS).
+ * On IVS_OK *out_json is the object; IVS_E_INVALID_ARGUMENT for a NULL client or out_json.
+ * Thread-safe; does no I/O.
+ */
+IVS_API ivs_status ivs_client_config(ivs_client *client, char **out_json);
+
+/*
  * Calls one operation.
  *
  * service is "ivs", "ivs-realtime" or "ivschat"; operation is an API name ("CreateChannel") or its

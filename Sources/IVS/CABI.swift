@@ -100,3 +100,12 @@ public func ivs_set_log_callback(_ level: Int32,
     }
     Log.configure(level: level, sink: sink)
 }
+
+@_cdecl("ivs_client_config")
+public func ivs_client_config(_ clientPtr: OpaquePointer?, _ out: CStringOut?) -> Int32 {
+    guard let out else { return invalidArgumentStatus }
+    out.pointee = nil
+    return deliver(client(from: clientPtr).flatMap { c in
+        c.describeConfiguration().map { .success($0) } ?? .failure(.internal("out of memory"))
+    }, out)
+}

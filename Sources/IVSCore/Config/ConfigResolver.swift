@@ -32,6 +32,7 @@ public struct ConfigResolver {
         let dualstack = try bool(config.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", p, "use_dualstack_endpoint") ?? false
         let ignoreConfigured = try bool(nil, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", p, "ignore_configured_endpoint_urls") ?? false
         var endpoints: [String: Endpoint] = [:]
+        var endpointSources: [String: String] = [:]
         for m in ServiceModel.all {
             let configured = try configuredEndpoint(for: m, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
             // botocore: a configured endpoint is used as is; FIPS and dual-stack apply to AWS endpoints only.
@@ -39,7 +40,9 @@ public struct ConfigResolver {
                                         useDualStack: configured == nil && dualstack, endpoint: configured?.url)
             switch EndpointPartitions.resolve(service: m.name, params) {
             case .endpoint(let url):
-                endpoints[m.name] = try Endpoint.parse(url, key: configured?.source ?? "the \(m.name) endpoint rule set")
+                let source = configured?.source ?? "the \(m.name) endpoint rule set"
+                endpoints[m.name] = try Endpoint.parse(url, key: source)
+                endpointSources[m.name] = source
             case .error(let why):
                 let fromRegion = configured == nil ? " (region \(region), FIPS \(fips), dual-stack \(dualstack))" : ""
                 throw .config("\(m.name): \(why)\(fromRegion)", code: "EndpointResolutionError")
@@ -88,7 +91,8 @@ public struct ConfigResolver {
         t.userAgent = "libivs/\(LibraryInfo.version)" + (config.userAgentSuffix.map { " " + $0 } ?? "")
         t.maxResponseBytes = config.maxResponseBytes ?? TransportOptions.defaultMaxResponseBytes
 
-        return ResolvedConfig(region: region, endpoints: endpoints, retryMode: mode, maxAttempts: attempts,
+        return ResolvedConfig(region: region, endpoints: endpoints, endpointSources: endpointSources, useFIPS: fips,
+                              useDualStack: dualstack, retryMode: mode, maxAttempts: attempts,
                               transport: t, validation: config.validation, logLevel: config.logLevel,
                               credentialProviders: credentialProviders(shared: shared, profile: p),
                               profile: profileName,

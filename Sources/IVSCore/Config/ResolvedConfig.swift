@@ -2,6 +2,11 @@
 public struct ResolvedConfig: Sendable {
     public let region: String
     public let endpoints: [String: Endpoint]   // by service name
+    /// Where each service's endpoint came from: a configuration key, variable or profile setting,
+    /// or the service's endpoint rule set.
+    public let endpointSources: [String: String]
+    public let useFIPS: Bool
+    public let useDualStack: Bool
     public let retryMode: RetryMode
     public let maxAttempts: Int
     public let transport: TransportOptions
