@@ -31,7 +31,9 @@ let package = Package(
                 path: "Sources/IVSCore"),
         // The C ABI: marshalling between C strings and IVSCore, nothing else.
         .target(name: "IVS", dependencies: ["IVSCore"], path: "Sources/IVS",
-                linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=" + soname])]),
+                exclude: ["exports.map"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=" + soname,
+                                               "-Xlinker", "--version-script=" + Context.packageDirectory + "/Sources/IVS/exports.map"])]),
         .testTarget(name: "IVSCoreTests", dependencies: ["IVSCore"], path: "Tests/IVSCoreTests",
                     resources: [.copy("Fixtures")]),
     ],

@@ -19,4 +19,13 @@ if [ "$soname" != "libivs.so.${version%.*}" ]; then
   exit 1
 fi
 ln -sfn libivs.so ".build/release/$soname"
-echo "build: $lib ($soname)"
+# The library exports the C ABI and nothing else (Sources/IVS/exports.map): exactly the functions
+# include/ivs.h declares.
+exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[A-Z]$/ {print $3}' | sort)
+declared=$(sed -n 's/^IVS_API [^(]*[ *]\(ivs_[a-z0-9_]*\)(.*/\1/p' include/ivs.h | sort)
+if [ "$exported" != "$declared" ]; then
+  echo "build: $lib exports other symbols than include/ivs.h declares:" >&2
+  diff <(echo "$declared") <(echo "$exported") >&2 || true
+  exit 1
+fi
+echo "build: $lib ($soname, $(echo "$exported" | wc -l) exported functions)"
