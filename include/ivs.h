@@ -21,7 +21,9 @@
  *                 "fields": {}}}
  *    kind is one of invalid_argument, validation, config, credentials, network, service, internal and
  *    matches the returned status. For validation errors code is "ParamValidationError" and
- *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}.
+ *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}. When the service
+ *    answered (an error response), the error JSON also has "ResponseMetadata" beside "error", as a
+ *    successful output has it: {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}.
  *  - No input can crash the process: NULL, malformed or deeply nested JSON, wrong types and invalid
  *    UTF-8 are reported as a status and an error JSON.
  *  - Secrets (secret access keys, session tokens, the Authorization header, stream keys, chat and

@@ -49,6 +49,7 @@ extension IVSError {
         }
         e.set("fields", f)
         root.set("error", e)
+        if let m = metadata { root.set("ResponseMetadata", m.tree()) }
         return root
     }
 

@@ -15,7 +15,7 @@ final class SerializerTests: XCTestCase {
             let op = try XCTUnwrap(model.operation(named: opName), label)
             let input = try Fixtures.parse(try Fixtures.text(v["input"]!))
             defer { JSON.release(input) }
-            let problems = Validator(model: model, strict: false).validate(input, shape: op.input)
+            let problems = Validator(model: model, level: .on).validate(input, shape: op.input)
             XCTAssertTrue(problems.isEmpty, "\(label): \(problems)")
             let req = try RestJSONSerializer(model: model).serialize(op, input: input).get()
             XCTAssertEqual(req.method, v["method"] as? String, label)

@@ -39,8 +39,15 @@ extension Client {
     /// prepare: validation and serialization, everything before the first byte is sent. The input is
     /// borrowed; an absent idempotency token is added to it.
     public func prepare(_ model: ServiceModel, _ op: Operation, _ input: JSONPointer) -> Result<PreparedCall, IVSError> {
-        if config.validation != .off {
-            let problems = Validator(model: model, strict: config.validation == .strict).validate(input, shape: op.input)
+        let level: Validator.Level?
+        switch config.validation {
+        case .off: level = nil
+        case .botocore: level = .botocore
+        case .on: level = .on
+        case .strict: level = .strict
+        }
+        if let level {
+            let problems = Validator(model: model, level: level).validate(input, shape: op.input)
             if !problems.isEmpty { return .failure(.validation(problems)) }
         }
         guard let endpoint = config.endpoints[model.name] else {
@@ -54,9 +61,12 @@ extension Client {
         }
     }
 
-    /// sign: the HTTP request of one attempt, signed with SigV4 now.
-    func sign(_ call: PreparedCall, _ credentials: Credentials) -> HTTPRequest {
+    /// sign: the HTTP request of one attempt, signed with SigV4 now (nil credentials: unsigned).
+    func sign(_ call: PreparedCall, _ credentials: Credentials?) -> HTTPRequest {
         let r = call.request
+        guard let credentials else {
+            return HTTPRequest(method: r.method, url: call.url, headers: r.headers + [("Host", call.endpoint.authority)], body: r.body)
+        }
         let sig = signer.sign(SigV4Signer.Request(method: r.method, path: call.path, query: r.query, headers: r.headers,
                                                   host: call.endpoint.authority, body: r.body),
                               credentials: credentials, region: config.region, service: call.model.signingName,
@@ -117,8 +127,8 @@ extension Client {
         while true {
             var wait = retry.sendingDelay()
             while wait > 0 { RetryPolicy.sleep(seconds: wait); wait = retry.sendingDelay() }
-            let creds: Credentials
-            do { creds = try credentials.resolve() } catch {
+            let creds: Credentials?
+            do { creds = config.signRequests ? try credentials.resolve() : nil } catch {
                 var e = error
                 e.attempts = state.attempts
                 return .failure(e)
@@ -132,6 +142,7 @@ extension Client {
                 return .success(CompletedCall(response: response, attempts: state.attempts))
             case .failure(var failure, let response):
                 failure.attempts = state.attempts
+                failure.metadata = response.map { ResponseMetadata($0, attempts: state.attempts) }
                 let decision = retry.decide(failure, response: response, &state)
                 logAttempt(call, state.attempts, (response.map { "\($0.status) " } ?? "") + failure.code, started, decision.text)
                 guard case .retry(let delay) = decision else { return .failure(failure) }

@@ -26,6 +26,7 @@ extension Client {
         o.set("proxy", c.transport.proxy.map { JSON.string(URLText.redacted($0)) } ?? JSON.null())
         o.set("userAgent", JSON.string(c.transport.userAgent))
         o.set("validation", JSON.string(c.validation.rawValue))
+        o.set("signatureVersion", JSON.string(c.signRequests ? "v4" : "unsigned"))
         o.set("logLevel", JSON.integer(Int64(c.logLevel)))
         o.set("maxResponseBytes", JSON.integer(Int64(c.transport.maxResponseBytes)))
         o.set("maxPages", JSON.integer(Int64(c.maxPages)))

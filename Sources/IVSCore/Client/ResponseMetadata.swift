@@ -3,7 +3,7 @@ import CJansson
 /// ResponseMetadata as boto3 reports it: {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}.
 /// Written as text where the output is text (ivs_call splices it in) and built as a tree where the
 /// output is a tree (ivs_paginate); both give the same JSON for the same response.
-public struct ResponseMetadata {
+public struct ResponseMetadata: Sendable {
     let response: HTTPResponse
     /// Attempts the call made (at least 1); RetryAttempts is one less.
     let attempts: Int
@@ -41,7 +41,7 @@ public struct ResponseMetadata {
     }
 
     /// The object as a tree (owned). Header bytes become strings by the same repair JSONText applies.
-    func tree() -> JSONPointer? {
+    public func tree() -> JSONPointer? {
         guard let o = JSON.object(), let headers = JSON.object() else { return nil }
         o.set("RequestId", JSON.string(ResponseParser.requestId(response) ?? ""))
         o.set("HTTPStatusCode", JSON.integer(Int64(response.status)))

@@ -97,7 +97,8 @@ public struct ConfigResolver {
                               credentialProviders: credentialProviders(shared: shared, profile: p),
                               profile: profileName,
                               maxPages: config.maxPages ?? ResolvedConfig.defaultMaxPages,
-                              maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes)
+                              maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes,
+                              signRequests: config.signRequests)
     }
 
     /// A profile's settings with where they came from, for messages.

@@ -18,6 +18,8 @@ public struct ResolvedConfig: Sendable {
     /// ivs_paginate's bounds: pages, and response-body bytes over all pages.
     public let maxPages: Int
     public let maxPaginateBytes: Int
+    /// false: requests are sent unsigned (signatureVersion "unsigned").
+    public let signRequests: Bool
 
     public static let defaultMaxPages = 10_000
     public static let defaultMaxPaginateBytes = 256 << 20

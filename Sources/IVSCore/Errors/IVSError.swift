@@ -20,6 +20,9 @@ public struct IVSError: Error, Sendable {
     public var attempts: Int
     /// Extra members, as compact JSON text per key (e.g. the service error's exceptionMessage).
     public var fields: [(String, FieldValue)]
+    /// The response's metadata when the service answered (an error response), as boto3 puts it
+    /// beside the error.
+    public var metadata: ResponseMetadata? = nil
 
     public enum FieldValue: Sendable {
         case string(String)

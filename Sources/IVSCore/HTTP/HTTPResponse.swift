@@ -1,5 +1,5 @@
 /// Where one header sits in `HTTPResponse.headerBytes`.
-struct HeaderSpan {
+struct HeaderSpan: Sendable {
     var nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32
 }
 
@@ -7,7 +7,7 @@ struct HeaderSpan {
 /// are bytes from outside: they become text only through `header(_:)` (String repairs invalid UTF-8)
 /// or JSONText (which repairs the same way), and a name received twice reads as one header whose
 /// values are joined with ", ", as botocore (urllib3) joins them.
-public struct HTTPResponse {
+public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
     /// The headers as received, each name lowercased and followed by its value (trimmed), located by

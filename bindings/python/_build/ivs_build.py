@@ -11,12 +11,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _version():
-    """The library's version: VERSION at the repository root, or the copy an sdist carries."""
-    for path in (os.path.join(ROOT, "..", "..", "VERSION"), os.path.join(ROOT, "VERSION")):
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                return f.read().strip()
-    raise RuntimeError("VERSION not found beside bindings/python")
+    """The library's version, from ivs/_version.py (generated from VERSION at the repository root)."""
+    with open(os.path.join(ROOT, "ivs", "_version.py"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("__version__"):
+                return line.split("=", 1)[1].strip().strip("'\"")
+    raise RuntimeError("ivs/_version.py has no __version__")
 
 
 NAME, VERSION = "ivs", _version()
@@ -87,7 +87,7 @@ def build_sdist(sdist_directory, config_settings=None):
         for path, arcname in _package_files():
             tf.add(path, f"{top}/{arcname}")
         import io
-        for name, data in (("PKG-INFO", METADATA.encode()), ("VERSION", (VERSION + "\n").encode())):
+        for name, data in (("PKG-INFO", METADATA.encode()),):
             info = tarfile.TarInfo(f"{top}/{name}")
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
