@@ -128,6 +128,17 @@ IVS_API void ivs_client_free(ivs_client *client);
 IVS_API ivs_status ivs_client_config(ivs_client *client, char **out_json);
 
 /*
+ * The client's current credentials, resolved (or refreshed) as a call would resolve them:
+ *   {"accessKeyId", "secretAccessKey", "sessionToken" (or null), "expiration" (ISO 8601, or null),
+ *    "source" (the provider's name, as ivs_client_config lists them)}
+ * The one function that returns secrets, for bindings that hand a caller its own credentials
+ * (boto3's Session.get_credentials); never log its output. IVS_E_CREDENTIALS with the chain's error
+ * when there are none. Thread-safe; may block while a credential source is asked (a process, the
+ * instance metadata service).
+ */
+IVS_API ivs_status ivs_client_credentials(ivs_client *client, char **out_json);
+
+/*
  * Calls one operation.
  *
  * service is "ivs", "ivs-realtime" or "ivschat"; operation is an API name ("CreateChannel") or its
@@ -173,7 +184,8 @@ IVS_API ivs_status ivs_paginate(ivs_client *client, const char *service, const c
  *    "requestUri"}, "input": SHAPE_NAME, "output": SHAPE_NAME, "errors": [...], "paginator":
  *    {"inputToken", "outputToken", "limitKey", "resultKeys"} or absent}}, "shapes": {SHAPE_NAME:
  *    {"type", "members": {NAME: {"shape", "required", "location"}}, "member", "key", "value",
- *    "enum", "min", "max", "pattern", "sensitive", "error": {"httpStatus"}}}}}}
+ *    "enum", "min", "max", "pattern", "sensitive", "error": {"httpStatus"}}}}},
+ *    "partitions": {NAME: {"regions": [...], "dnsSuffix"}}}   (partitions only with service NULL)
  * service is one service name, or NULL for all. Returns NULL for an unknown service. The caller frees
  * the result with ivs_free().
  */

@@ -109,3 +109,23 @@ public func ivs_client_config(_ clientPtr: OpaquePointer?, _ out: CStringOut?) -
         c.describeConfiguration().map { .success($0) } ?? .failure(.internal("out of memory"))
     }, out)
 }
+
+@_cdecl("ivs_client_credentials")
+public func ivs_client_credentials(_ clientPtr: OpaquePointer?, _ out: CStringOut?) -> Int32 {
+    guard let out else { return invalidArgumentStatus }
+    out.pointee = nil
+    return deliver(client(from: clientPtr).flatMap { c -> Result<JSONPointer, IVSError> in
+        do throws(IVSError) {
+            let (creds, source) = try c.credentials.current()
+            guard let o = JSON.object() else { return .failure(.internal("out of memory")) }
+            o.set("accessKeyId", JSON.string(creds.accessKeyId))
+            o.set("secretAccessKey", JSON.string(creds.secretAccessKey))
+            o.set("sessionToken", creds.sessionToken.map { JSON.string($0) } ?? JSON.null())
+            o.set("expiration", creds.expiration.flatMap { Clock.iso8601($0) }.map { JSON.string($0) } ?? JSON.null())
+            o.set("source", JSON.string(source))
+            return .success(o)
+        } catch {
+            return .failure(error)
+        }
+    }, out)
+}

@@ -89,6 +89,47 @@ static void credential_source_after_a_call(void) {
     ivs_client_free(c);
 }
 
+static void credentials_of_a_client(void) {
+    ivs_client *c = make("{\"region\": \"us-west-2\", \"credentials\": {\"accessKeyId\": \"AKIDCRED\", "
+                         "\"secretAccessKey\": \"the-secret\", \"sessionToken\": \"the-token\"}}");
+    char *out = NULL;
+    CHECK(ivs_client_credentials(c, &out) == IVS_OK);
+    json_t *d = json_loads(out ? out : "", 0, NULL);
+    CHECK_STREQ(h_str(d, "accessKeyId"), "AKIDCRED");
+    CHECK_STREQ(h_str(d, "secretAccessKey"), "the-secret");
+    CHECK_STREQ(h_str(d, "sessionToken"), "the-token");
+    CHECK(json_is_null(h_get(d, "expiration")));
+    CHECK_STREQ(h_str(d, "source"), "config");
+    json_decref(d);
+    ivs_free(out);
+    ivs_client_free(c);
+
+    /* no credentials anywhere: the chain's error, with no secret in it */
+    c = make("{\"region\": \"us-west-2\"}");
+    CHECK(ivs_client_credentials(c, &out) == IVS_E_CREDENTIALS);
+    CHECK_ERROR_TEXT(out, IVS_E_CREDENTIALS, NULL);
+    out = (char *)"unchanged";
+    CHECK(ivs_client_credentials(NULL, &out) == IVS_E_INVALID_ARGUMENT);
+    CHECK_ERROR_TEXT(out, IVS_E_INVALID_ARGUMENT, NULL);
+    CHECK(ivs_client_credentials(c, NULL) == IVS_E_INVALID_ARGUMENT);
+    ivs_client_free(c);
+}
+
+static void partitions_in_the_description(void) {
+    char *d = ivs_describe(NULL);
+    json_t *j = json_loads(d ? d : "", 0, NULL);
+    CHECK(h_len(j, "partitions.aws.regions") > 10);
+    CHECK(h_len(j, "partitions.aws-cn.regions") >= 2);
+    CHECK_STREQ(h_str(j, "partitions.aws.dnsSuffix"), "amazonaws.com");
+    json_decref(j);
+    ivs_free(d);
+    d = ivs_describe("ivs");
+    j = json_loads(d ? d : "", 0, NULL);
+    CHECK(h_get(j, "partitions") == NULL);
+    json_decref(j);
+    ivs_free(d);
+}
+
 static void null_arguments(void) {
     char *out = (char *)"unchanged";
     CHECK(ivs_client_config(NULL, &out) == IVS_E_INVALID_ARGUMENT);
@@ -110,6 +151,8 @@ int main(void) {
     explicit_settings();
     resolved_from_the_environment();
     credential_source_after_a_call();
+    credentials_of_a_client();
+    partitions_in_the_description();
     null_arguments();
     return h_finish();
 }
