@@ -1,7 +1,14 @@
 // swift-tools-version:6.0
 // libivs: a client library for Amazon IVS, IVS Real-Time and IVS Chat with a stable C ABI.
 // Build the shared library with:  swift build -c release -Xswiftc -static-stdlib
+import Foundation
 import PackageDescription
+
+// The library version lives once, in VERSION; the SONAME is libivs.so.MAJOR.MINOR of it (0.x: a minor
+// release may change the ABI). scripts/build.sh checks that the built library carries it.
+let version = (try? String(contentsOfFile: Context.packageDirectory + "/VERSION", encoding: .utf8))?
+    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "0.0.0"
+let soname = "libivs.so." + version.split(separator: ".").prefix(2).joined(separator: ".")
 
 let package = Package(
     name: "libivs",
@@ -22,11 +29,11 @@ let package = Package(
         // The engine: models, validation, serialization, signing, transport, client.
         .target(name: "IVSCore", dependencies: ["CCurl", "COpenSSL", "CJansson", "CIVSShims"],
                 path: "Sources/IVSCore"),
-        // The C ABI: marshalling between C strings and IVSCore, nothing else. The shared library's
-        // SONAME is libivs.so.MAJOR.MINOR of LibraryInfo.version (0.x: a minor release may change
-        // the ABI); scripts/build.sh checks that the two agree.
+        // The C ABI: marshalling between C strings and IVSCore, nothing else.
         .target(name: "IVS", dependencies: ["IVSCore"], path: "Sources/IVS",
-                linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libivs.so.0.1"])]),
+                exclude: ["exports.map"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=" + soname,
+                                               "-Xlinker", "--version-script=" + Context.packageDirectory + "/Sources/IVS/exports.map"])]),
         .testTarget(name: "IVSCoreTests", dependencies: ["IVSCore"], path: "Tests/IVSCoreTests",
                     resources: [.copy("Fixtures")]),
     ],

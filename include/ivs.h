@@ -21,7 +21,9 @@
  *                 "fields": {}}}
  *    kind is one of invalid_argument, validation, config, credentials, network, service, internal and
  *    matches the returned status. For validation errors code is "ParamValidationError" and
- *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}.
+ *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}. When the service
+ *    answered (an error response), the error JSON also has "ResponseMetadata" beside "error", as a
+ *    successful output has it: {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}.
  *  - No input can crash the process: NULL, malformed or deeply nested JSON, wrong types and invalid
  *    UTF-8 are reported as a status and an error JSON.
  *  - Secrets (secret access keys, session tokens, the Authorization header, stream keys, chat and
@@ -110,6 +112,33 @@ IVS_API ivs_status ivs_client_new(const char *config_json, ivs_client **out_clie
 IVS_API void ivs_client_free(ivs_client *client);
 
 /*
+ * The configuration client resolved, as JSON, for bindings and diagnostics; never a secret:
+ *   {"region", "profile", "endpoints": {"ivs": URL, "ivs-realtime": URL, "ivschat": URL},
+ *    "endpointSources": {SERVICE: the setting it came from, or "the SERVICE endpoint rule set"},
+ *    "useFipsEndpoint", "useDualstackEndpoint", "retryMode", "maxAttempts", "connectTimeoutMs",
+ *    "requestTimeoutMs", "verifyTls", "caBundle" (path or null), "proxy" (password masked, or null),
+ *    "userAgent", "validation", "logLevel", "maxResponseBytes", "maxPages", "maxPaginateBytes",
+ *    "credentials": {"providers": [names in the order they are tried], "source": the name of the one
+ *                    that served the current credentials, or null until a call resolved them}}
+ * Provider names: config, environment, sso, shared-credentials-file, custom-process, config-file,
+ * container-role, iam-role (and assume-role / assume-role-with-web-identity where a profile needs STS).
+ * On IVS_OK *out_json is the object; IVS_E_INVALID_ARGUMENT for a NULL client or out_json.
+ * Thread-safe; does no I/O.
+ */
+IVS_API ivs_status ivs_client_config(ivs_client *client, char **out_json);
+
+/*
+ * The client's current credentials, resolved (or refreshed) as a call would resolve them:
+ *   {"accessKeyId", "secretAccessKey", "sessionToken" (or null), "expiration" (ISO 8601, or null),
+ *    "source" (the provider's name, as ivs_client_config lists them)}
+ * The one function that returns secrets, for bindings that hand a caller its own credentials
+ * (boto3's Session.get_credentials); never log its output. IVS_E_CREDENTIALS with the chain's error
+ * when there are none. Thread-safe; may block while a credential source is asked (a process, the
+ * instance metadata service).
+ */
+IVS_API ivs_status ivs_client_credentials(ivs_client *client, char **out_json);
+
+/*
  * Calls one operation.
  *
  * service is "ivs", "ivs-realtime" or "ivschat"; operation is an API name ("CreateChannel") or its
@@ -155,7 +184,8 @@ IVS_API ivs_status ivs_paginate(ivs_client *client, const char *service, const c
  *    "requestUri"}, "input": SHAPE_NAME, "output": SHAPE_NAME, "errors": [...], "paginator":
  *    {"inputToken", "outputToken", "limitKey", "resultKeys"} or absent}}, "shapes": {SHAPE_NAME:
  *    {"type", "members": {NAME: {"shape", "required", "location"}}, "member", "key", "value",
- *    "enum", "min", "max", "pattern", "sensitive", "error": {"httpStatus"}}}}}}
+ *    "enum", "min", "max", "pattern", "sensitive", "error": {"httpStatus"}}}}},
+ *    "partitions": {NAME: {"regions": [...], "dnsSuffix"}}}   (partitions only with service NULL)
  * service is one service name, or NULL for all. Returns NULL for an unknown service. The caller frees
  * the result with ivs_free().
  */

@@ -12,11 +12,20 @@ if ldd "$lib" | grep -Eq 'libswift|libFoundation|libdispatch'; then
 fi
 # The SONAME is libivs.so.MAJOR.MINOR of the library's version (set in Package.swift); programs linked
 # against this build record that name, so it sits beside the file as a link.
-version=$(sed -n 's/.*static let version = "\([0-9]*\.[0-9]*\.[0-9]*\)".*/\1/p' Sources/IVSCore/Config/ConfigResolver.swift)
+version=$(cat VERSION)
 soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 if [ "$soname" != "libivs.so.${version%.*}" ]; then
   echo "build: $lib has SONAME '$soname', expected libivs.so.${version%.*} (version $version): update Package.swift" >&2
   exit 1
 fi
 ln -sfn libivs.so ".build/release/$soname"
-echo "build: $lib ($soname)"
+# The library exports the C ABI and nothing else (Sources/IVS/exports.map): exactly the functions
+# include/ivs.h declares.
+exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[A-Z]$/ {print $3}' | sort)
+declared=$(sed -n 's/^IVS_API [^(]*[ *]\(ivs_[a-z0-9_]*\)(.*/\1/p' include/ivs.h | sort)
+if [ "$exported" != "$declared" ]; then
+  echo "build: $lib exports other symbols than include/ivs.h declares:" >&2
+  diff <(echo "$declared") <(echo "$exported") >&2 || true
+  exit 1
+fi
+echo "build: $lib ($soname, $(echo "$exported" | wc -l) exported functions)"

@@ -4,7 +4,7 @@
 #   scripts/sanitize.sh tsan   ThreadSanitizer
 #
 # 1. builds libivs.so with the sanitizer in its own scratch path (.build-asan / .build-tsan);
-# 2. builds tests/c against it through the top-level CMake project (IVS_PREBUILT_LIBRARY), with the
+# 2. builds Tests/c against it through the top-level CMake project (IVS_PREBUILT_LIBRARY), with the
 #    toolchain's clang and the same -fsanitize flags, so the one sanitizer runtime linked into each test
 #    program serves libivs.so too (the .so leaves the runtime's symbols undefined: see below);
 # 3. runs the tests under ctest, each against its own ivs-local (run-with-ivs-local.sh), without the
@@ -17,7 +17,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 root="$PWD"
 kind="${1:-}"
 jobs="${IVS_TEST_JOBS:-$(nproc)}"
-supp="$root/tests/c/sanitizers"
+supp="$root/Tests/c/sanitizers"
 
 case "$kind" in
   asan)
@@ -83,7 +83,7 @@ echo "sanitize($kind): swift build ${swift_flags[*]} (scratch $scratch)"
 "${swift_cmd[@]}"
 echo "${swift_cmd[*]}" > "$scratch/sanitize-command"
 
-echo "sanitize($kind): building tests/c with clang $c_flags"
+echo "sanitize($kind): building Tests/c with clang $c_flags"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 cmake -S . -B "build/$kind" "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug \
@@ -99,7 +99,7 @@ if ! nm -D --undefined-only "$lib" | grep -w "$instrumented" >/dev/null; then
 fi
 canary="build/$kind/sanitizer-canary"
 # shellcheck disable=SC2086  # the flags are lists of words
-/opt/swift/usr/bin/clang $c_flags -g -fuse-ld=lld -Iinclude tests/c/sanitizers/canary.c -o "$canary" \
+/opt/swift/usr/bin/clang $c_flags -g -fuse-ld=lld -Iinclude Tests/c/sanitizers/canary.c -o "$canary" \
   -L"build/$kind/lib" -Wl,-rpath,"$root/build/$kind/lib" -livs -lpthread $c_libs
 for entry in "${canaries[@]}"; do
   mode="${entry%%:*}" want="${entry#*:}" status=0

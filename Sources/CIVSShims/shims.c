@@ -11,6 +11,7 @@ CURLcode civs_curl_setopt_prereq(CURL *h, int (*fn)(void *, char *, char *, int,
     return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, fn);
 }
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out) { return curl_easy_getinfo(h, info, out); }
+CURLcode civs_curl_getinfo_off(CURL *h, CURLINFO info, curl_off_t *out) { return curl_easy_getinfo(h, info, out); }
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,37 +1,10 @@
-// The C ABI of include/ivs.h: marshalling between C strings and IVSCore, nothing else.
-// Every entry point is NULL-safe and sets each out-pointer it is given.
+// The C ABI of include/ivs.h: clients, calls, description, memory and logging.
 import IVSCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-public typealias CStringOut = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-
 private let versionCString: UnsafeMutablePointer<CChar>? = strdup(LibraryInfo.version)
-
-/// Hands an error to the caller: the error JSON into *out (when out is given) and the status back.
-@inline(__always)
-func fail(_ e: IVSError, _ out: CStringOut?) -> Int32 {
-    out?.pointee = e.toCString()
-    return e.kind.status
-}
-
-/// Hands a result object to the caller, releasing it.
-func deliver(_ r: Result<JSONPointer, IVSError>, _ out: CStringOut) -> Int32 {
-    switch r {
-    case .failure(let e): return fail(e, out)
-    case .success(let j):
-        defer { JSON.release(j) }
-        guard let text = JSON.dumpC(j) else { return fail(.internal("out of memory"), out) }
-        out.pointee = text
-        return 0
-    }
-}
-
-func client(from p: OpaquePointer?) -> Client? {
-    guard let p else { return nil }
-    return Unmanaged<Client>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-}
 
 @_cdecl("ivs_version")
 public func ivs_version() -> UnsafePointer<CChar>? {
@@ -44,12 +17,14 @@ public func ivs_client_new(_ config: UnsafePointer<CChar>?, _ outClient: UnsafeM
     outError?.pointee = nil
     guard let outClient else { return fail(.invalidArgument("out_client must not be NULL"), outError) }
     outClient.pointee = nil
-    do {
-        let c = try Client(configJSON: config)
+    let made: Result<Client, IVSError> = withJSONObject(config, "config_json", nullIsEmpty: true) { j in
+        Result { () throws(IVSError) -> Client in try Client(config: ClientConfig(json: j)) }
+    }
+    switch made {
+    case .failure(let e): return fail(e, outError)
+    case .success(let c):
         outClient.pointee = OpaquePointer(Unmanaged.passRetained(c).toOpaque())
         return 0
-    } catch {
-        return fail(error, outError)
     }
 }
 
@@ -62,35 +37,28 @@ public func ivs_client_free(_ p: OpaquePointer?) {
 /// The shared body of ivs_call, ivs_paginate and the generated per-operation functions.
 func callOperation(_ clientPtr: OpaquePointer?, _ service: UnsafePointer<CChar>?, _ operation: UnsafePointer<CChar>?,
                    _ input: UnsafePointer<CChar>?, _ out: CStringOut?, paginate: Bool = false) -> Int32 {
-    guard let out else { return IVSError.Kind.invalidArgument.status }
+    guard let out else { return invalidArgumentStatus }
     out.pointee = nil
-    guard let c = client(from: clientPtr) else { return fail(.invalidArgument("client must not be NULL"), out) }
+    let c: Client
+    switch client(from: clientPtr) {
+    case .success(let found): c = found
+    case .failure(let e): return fail(e, out)
+    }
     guard let service else { return fail(.invalidArgument("service must not be NULL"), out) }
     guard let operation else { return fail(.invalidArgument("operation must not be NULL"), out) }
     let s = String(cString: service), o = String(cString: operation)
-    if paginate { return deliver(c.paginate(service: s, operation: o, input: input), out) }
-    switch c.callText(service: s, operation: o, input: input) {
-    case .success(let text):
-        out.pointee = text
-        return 0
-    case .failure(let e):
-        return fail(e, out)
+    if paginate {
+        return deliver(withJSONObject(input, "input_json", nullIsEmpty: true) { c.paginate(service: s, operation: o, input: $0) }, out)
     }
+    return deliver(withJSONObject(input, "input_json", nullIsEmpty: true) { c.callText(service: s, operation: o, input: $0) }, out)
 }
 
 /// The generated per-operation functions call this with static names.
 func callOperation(_ clientPtr: OpaquePointer?, _ service: StaticString, _ operation: StaticString,
                    _ input: UnsafePointer<CChar>?, _ out: CStringOut?) -> Int32 {
-    service.withUTF8Buffer { s in
-        operation.withUTF8Buffer { o in
-            s.withMemoryRebound(to: CChar.self) { sp in
-                o.withMemoryRebound(to: CChar.self) { op in
-                    // StaticString literals are NUL-terminated.
-                    callOperation(clientPtr, sp.baseAddress, op.baseAddress, input, out)
-                }
-            }
-        }
-    }
+    // StaticString literals are NUL-terminated.
+    callOperation(clientPtr, UnsafeRawPointer(service.utf8Start).assumingMemoryBound(to: CChar.self),
+                  UnsafeRawPointer(operation.utf8Start).assumingMemoryBound(to: CChar.self), input, out)
 }
 
 @_cdecl("ivs_call")
@@ -116,7 +84,48 @@ public func ivs_free(_ p: UnsafeMutableRawPointer?) {
     free(p)
 }
 
+/// The caller's log function and userdata, called from any thread (the caller promised that is safe).
+private struct CLogSink: @unchecked Sendable {
+    let fn: @convention(c) (Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void
+    let userdata: UnsafeMutableRawPointer?
+}
+
 @_cdecl("ivs_set_log_callback")
-public func ivs_set_log_callback(_ level: Int32, _ fn: Log.Sink?, _ userdata: UnsafeMutableRawPointer?) {
-    Log.configure(level: level, sink: fn, userdata: userdata)
+public func ivs_set_log_callback(_ level: Int32,
+                                 _ fn: (@convention(c) (Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void)?,
+                                 _ userdata: UnsafeMutableRawPointer?) {
+    let sink: Log.Sink? = fn.map { fn in
+        let c = CLogSink(fn: fn, userdata: userdata)
+        return { level, message in message.withCString { c.fn(level.rawValue, $0, c.userdata) } }
+    }
+    Log.configure(level: level, sink: sink)
+}
+
+@_cdecl("ivs_client_config")
+public func ivs_client_config(_ clientPtr: OpaquePointer?, _ out: CStringOut?) -> Int32 {
+    guard let out else { return invalidArgumentStatus }
+    out.pointee = nil
+    return deliver(client(from: clientPtr).flatMap { c in
+        c.describeConfiguration().map { .success($0) } ?? .failure(.internal("out of memory"))
+    }, out)
+}
+
+@_cdecl("ivs_client_credentials")
+public func ivs_client_credentials(_ clientPtr: OpaquePointer?, _ out: CStringOut?) -> Int32 {
+    guard let out else { return invalidArgumentStatus }
+    out.pointee = nil
+    return deliver(client(from: clientPtr).flatMap { c -> Result<JSONPointer, IVSError> in
+        do throws(IVSError) {
+            let (creds, source) = try c.credentials.current()
+            guard let o = JSON.object() else { return .failure(.internal("out of memory")) }
+            o.set("accessKeyId", JSON.string(creds.accessKeyId))
+            o.set("secretAccessKey", JSON.string(creds.secretAccessKey))
+            o.set("sessionToken", creds.sessionToken.map { JSON.string($0) } ?? JSON.null())
+            o.set("expiration", creds.expiration.flatMap { Clock.iso8601($0) }.map { JSON.string($0) } ?? JSON.null())
+            o.set("source", JSON.string(source))
+            return .success(o)
+        } catch {
+            return .failure(error)
+        }
+    }, out)
 }

@@ -10,7 +10,7 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertTrue(RetryPolicy.isRetryable(service("TooManyRequestsException", 400)))
         XCTAssertTrue(RetryPolicy.isRetryable(service("Anything", 503)))
         XCTAssertTrue(RetryPolicy.isRetryable(service("RequestTimeout", 400)))
-        XCTAssertTrue(RetryPolicy.isRetryable(IVSError(.network, code: "Timeout", "")))
+        XCTAssertTrue(RetryPolicy.isRetryable(IVSError(.network, code: ErrorCode.readTimeout, "")))
         XCTAssertFalse(RetryPolicy.isRetryable(service("ResourceNotFoundException", 404)))
         XCTAssertFalse(RetryPolicy.isRetryable(service("ValidationException", 400)))
         XCTAssertFalse(RetryPolicy.isRetryable(service("NotImplemented", 501)))

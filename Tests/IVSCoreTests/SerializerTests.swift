@@ -15,7 +15,7 @@ final class SerializerTests: XCTestCase {
             let op = try XCTUnwrap(model.operation(named: opName), label)
             let input = try Fixtures.parse(try Fixtures.text(v["input"]!))
             defer { JSON.release(input) }
-            let problems = Validator(model: model, strict: false).validate(input, shape: op.input)
+            let problems = Validator(model: model, level: .on).validate(input, shape: op.input)
             XCTAssertTrue(problems.isEmpty, "\(label): \(problems)")
             let req = try RestJSONSerializer(model: model).serialize(op, input: input).get()
             XCTAssertEqual(req.method, v["method"] as? String, label)
@@ -54,17 +54,22 @@ final class SerializerTests: XCTestCase {
         XCTAssertNotEqual((try Fixtures.object(again.body) as? [String: Any])?["idempotencyToken"] as? String, token)
     }
 
+    /// Timestamps in a request body take their shape's timestampFormat as botocore writes it (the IVS
+    /// models give iso8601); the input may be ISO 8601 with any offset or epoch seconds.
     func testTimestampInputsAcceptISO8601AndEpochSeconds() throws {
         let model = ServiceModel.ivsRealtime
         let s = RestJSONSerializer(model: model)
         let tsShape = try XCTUnwrap(model.shapes.firstIndex { $0.type == .timestamp })
+        XCTAssertEqual(model.shapes[tsShape].timestampFormat, .iso8601)
         let iso = try Fixtures.parse(#""2026-11-21T09:30:00Z""#), epoch = try Fixtures.parse("1795253400"),
             frac = try Fixtures.parse(#""2026-11-21T10:30:00.250+01:00""#)
         defer { [iso, epoch, frac].forEach(JSON.release) }
-        for (v, want) in [(iso, 1795253400.0), (epoch, 1795253400.0), (frac, 1795253400.25)] {
+        for (v, want) in [(iso, "2026-11-21T09:30:00Z"), (epoch, "2026-11-21T09:30:00Z"), (frac, "2026-11-21T09:30:00.250000Z")] {
             let out = try XCTUnwrap(s.bodyValue(v, tsShape))
-            XCTAssertEqual(out.numberValue, want)
+            XCTAssertEqual(out.stringValue, want)
             JSON.release(out)
         }
+        XCTAssertEqual(RestJSONSerializer.timestampText(1795253400.75, .unixTimestamp), "1795253400")
+        XCTAssertEqual(RestJSONSerializer.timestampText(1795253400, .rfc822), "Sat, 21 Nov 2026 09:30:00 GMT")
     }
 }

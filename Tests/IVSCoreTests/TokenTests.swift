@@ -6,8 +6,8 @@ import XCTest
 final class TokenTests: XCTestCase {
     static let keyPair: (privatePEM: String, publicPEM: String) = {
         guard case .success(let key) = ECKey.generate(), case .success(let text) = key.keyPairJSON(),
-              case .success(let j) = JSON.parse(String(cString: text)) else { fatalError("key generation failed") }
-        free(text)
+              case .success(let j) = JSON.parse(text.string) else { fatalError("key generation failed") }
+        text.free()
         defer { JSON.release(j) }
         return (j["privateKey"]!.stringValue!, j["publicKey"]!.stringValue!)
     }()
@@ -24,10 +24,17 @@ final class TokenTests: XCTestCase {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// body with the request parsed (as the C ABI parses it before the token layer sees it).
+    func parsed<T>(_ text: String, _ body: (JSONPointer) -> Result<T, IVSError>) -> Result<T, IVSError> {
+        guard case .success(let j) = JSON.parse(text) else { fatalError("test request is not JSON: \(text)") }
+        defer { JSON.release(j) }
+        return body(j)
+    }
+
     func playback(_ extra: [String: Any], key: String? = nil) -> Result<[String: Any], IVSError> {
         var m: [String: Any] = ["privateKey": key ?? Self.keyPair.privatePEM, "channelArn": Self.channelArn]
         for (k, v) in extra { m[k] = v }
-        return request(m).withCString { PlaybackToken.make(requestJSON: $0, now: Self.now) }.map(toFoundation)
+        return parsed(request(m)) { PlaybackToken.make(request: $0, now: Self.now) }.map(toFoundation)
     }
 
     func participant(_ extra: [String: Any], key: String? = nil) -> Result<[String: Any], IVSError> {
@@ -35,7 +42,7 @@ final class TokenTests: XCTestCase {
                                 "stageArn": Self.stageArn, "eventsUrl": "wss://global.events.live-video.net",
                                 "whipUrl": "https://abc.global-bm.whip.live-video.net"]
         for (k, v) in extra { m[k] = v }
-        return request(m).withCString { ParticipantToken.make(requestJSON: $0, now: Self.now) }.map(toFoundation)
+        return parsed(request(m)) { ParticipantToken.make(request: $0, now: Self.now) }.map(toFoundation)
     }
 
     func toFoundation(_ j: JSONPointer) -> [String: Any] {
@@ -269,19 +276,9 @@ final class TokenTests: XCTestCase {
         assertRefused(playback(["playbackUrl": "ftp://x"]), path: "playbackUrl")
         assertRefused(playback(["channelARN": Self.channelArn]), path: "channelARN", contains: "unknown member")
         assertRefused(playback([:], key: TokenKeyFixtures.p256), path: "privateKey", contains: "P-384")
-        let missing = "{}".withCString { PlaybackToken.make(requestJSON: $0) }
+        let missing = parsed("{}") { PlaybackToken.make(request: $0) }
         assertRefused(missing, path: "privateKey", contains: "required")
         assertRefused(missing, path: "channelArn", contains: "required")
-    }
-
-    func testMalformedRequestsAreInvalidArguments() {
-        for text in ["", "[]", "{", "\"x\"", "{\"a\":1,\"a\":2}"] {
-            let r = text.withCString { PlaybackToken.make(requestJSON: $0) }
-            guard case .failure(let e) = r else { XCTFail(text); continue }
-            XCTAssertEqual(e.kind, .invalidArgument, text)
-        }
-        guard case .failure(let e) = PlaybackToken.make(requestJSON: nil) else { return XCTFail() }
-        XCTAssertEqual(e.kind, .invalidArgument)
     }
 
     // MARK: participant tokens

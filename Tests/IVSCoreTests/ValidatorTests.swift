@@ -5,10 +5,26 @@ import XCTest
 /// The validator, for every operation: missing required members, wrong JSON types, unknown members,
 /// lengths and ranges accepted at the limit and refused past it, and every problem reported at once.
 final class ValidatorTests: XCTestCase {
-    private func problems(_ model: ServiceModel, _ op: IVSCore.Operation, _ text: String, strict: Bool = false) throws -> [Validator.Problem] {
+    private func problems(_ model: ServiceModel, _ op: IVSCore.Operation, _ text: String, strict: Bool = false,
+                          level: Validator.Level? = nil) throws -> [Validator.Problem] {
         let input = try Fixtures.parse(text)
         defer { JSON.release(input) }
-        return Validator(model: model, strict: strict).validate(input, shape: op.input)
+        return Validator(model: model, level: level ?? (strict ? .strict : .on)).validate(input, shape: op.input)
+    }
+
+    /// The botocore level leaves maximums to the service (which answers ValidationException, as
+    /// boto3 users expect) and keeps types, required members and minimums.
+    func testBotocoreLevelChecksWhatBotocoreChecks() throws {
+        let model = ServiceModel.ivs
+        let op = try XCTUnwrap(model.operation(named: "CreateChannel"))
+        let long = String(repeating: "a", count: 129) // name: max 128
+        XCTAssertEqual(try problems(model, op, #"{"name": "\#(long)"}"#).map(\.path), ["name"])
+        XCTAssertEqual(try problems(model, op, #"{"name": "\#(long)"}"#, level: .botocore).count, 0)
+        XCTAssertEqual(try problems(model, op, #"{"name": 5}"#, level: .botocore).map(\.path), ["name"])
+        XCTAssertEqual(try problems(model, op, #"{"bogus": 5}"#, level: .botocore).map(\.path), ["bogus"])
+        let get = try XCTUnwrap(model.operation(named: "GetChannel"))
+        XCTAssertEqual(try problems(model, get, #"{}"#, level: .botocore).map(\.path), ["arn"])
+        XCTAssertEqual(try problems(model, get, #"{"arn": ""}"#, level: .botocore).map(\.path), ["arn"]) // min 1
     }
 
     /// Every operation's sample input from the botocore vectors, keyed by service.operation.

@@ -155,7 +155,9 @@ const char *h_kind(ivs_status st) {
 }
 
 void h_check_error_json(const json_t *doc, ivs_status st, const char *code, const char *file, int line) {
-    h_check(json_is_object(doc) && json_object_size(doc) == 1, file, line, "error JSON is {\"error\": {...}}");
+    json_t *meta = json_object_get(doc, "ResponseMetadata");
+    h_check(json_is_object(doc) && json_object_size(doc) == (meta ? 2u : 1u), file, line,
+            "error JSON is {\"error\": {...}} (and \"ResponseMetadata\" when the service answered)");
     json_t *e = json_object_get(doc, "error");
     if (!json_is_object(e)) {
         h_check(false, file, line, "no \"error\" object");
@@ -178,6 +180,13 @@ void h_check_error_json(const json_t *doc, ivs_status st, const char *code, cons
     h_check(json_is_object(json_object_get(e, "fields")), file, line, "fields is an object");
     h_check(json_object_size(e) == 8, file, line, "the error object has exactly 8 members (has %zu)",
             json_object_size(e));
+    if (meta) {
+        h_check(json_is_integer(http) && json_integer_value(json_object_get(meta, "HTTPStatusCode")) == json_integer_value(http),
+                file, line, "ResponseMetadata.HTTPStatusCode is the error's httpStatus");
+        h_check(json_is_object(json_object_get(meta, "HTTPHeaders")), file, line, "ResponseMetadata.HTTPHeaders is an object");
+        h_check(json_integer_value(json_object_get(meta, "RetryAttempts")) == json_integer_value(json_object_get(e, "attempts")) - 1,
+                file, line, "ResponseMetadata.RetryAttempts is attempts - 1");
+    }
     if (st == IVS_E_SERVICE) {
         h_check(json_is_integer(http) && json_integer_value(http) >= 400, file, line, "service error has an HTTP status");
         h_check(json_is_string(rid) && *json_string_value(rid), file, line, "service error has a request id");

@@ -10,13 +10,14 @@ import socketserver
 import subprocess
 import sys
 import threading
-import urllib.request
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-LAUNCHER = os.path.join(ROOT, 'tools', 'ivs-local')  # a folder: python runs its __main__.py
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
+from ivslocal.testing import Control  # noqa: E402
+
 LIBRARY = os.environ.get('IVS_LIBRARY') or os.path.join(ROOT, '.build', 'release', 'libivs.so')
 REGION = 'us-west-2'
 
@@ -30,26 +31,8 @@ PAIRS = {'config': ('AKIDCONFIG', 'configsecret'), 'env': ('AKIDENV', 'envsecret
          'planted': ('AKIDPLANTED', 'PLANTED-SECRET-KEY-9f8e7d')}
 
 
-class IvsLocal:
-    def __init__(self, url):
-        self.url = url
-
-    def control(self, method, path, body=None):
-        req = urllib.request.Request(self.url + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode())
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read().decode()
-            return json.loads(text) if text else None
-
-    def reset(self):
-        self.control('POST', '/_local/reset')
-
-    def fault(self, **fault):
-        return self.control('POST', '/_local/faults', fault)
-
-    def requests(self, **query):
-        q = '&'.join(f'{k}={v}' for k, v in query.items())
-        return self.control('GET', '/_local/requests' + ('?' + q if q else ''))['requests']
+class IvsLocal(Control):
+    """ivs-local's control API, and which key pair signed each request."""
 
     def access_keys(self, **query):
         """The access key ID of each logged request, oldest first."""
@@ -58,8 +41,6 @@ class IvsLocal:
             auth = {k.lower(): v for k, v in r['headers'].items()}.get('authorization', '')
             out.append(auth.split('Credential=')[1].split('/')[0] if 'Credential=' in auth else None)
         return out
-
-
 
 
 class Home:

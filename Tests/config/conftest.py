@@ -1,23 +1,21 @@
-"""Fixtures for the configuration suites (helpers in cfgutil.py)."""
-import os
-import sys
-
+"""Fixtures for the configuration suites (helpers in cfgutil.py; ivs-local from ivslocal.testing)."""
 import pytest
 
-from cfgutil import PAIRS, ROOT, FakeServer, Home, IvsLocal
-
-sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
-from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
+from cfgutil import PAIRS, FakeServer, Home, IvsLocal
+from ivslocal.testing import *  # noqa: F401,F403 (the shared fixtures; cfgutil put it on sys.path)
 
 
 @pytest.fixture(scope='session')
-def ivs_local():
+def ivs_local_args():
     args = ['--credentials', 'test:test']
     for akid, secret in PAIRS.values():
         args += ['--credentials', f'{akid}:{secret}']
-    proc, url = start_ivs_local(*args)
-    yield IvsLocal(url)
-    stop_ivs_local(proc, timeout=10)
+    return args
+
+
+@pytest.fixture(scope='session')
+def ivs_local(ivs_local_url):
+    return IvsLocal(ivs_local_url)
 
 
 @pytest.fixture()

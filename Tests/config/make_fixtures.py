@@ -22,7 +22,8 @@ from botocore.retries import adaptive, bucket, throttling
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'Tests', 'IVSCoreTests', 'Fixtures')
-SERVICES = ['ivs', 'ivs-realtime', 'ivschat']
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'codegen'))
+from services import NAMES as SERVICES  # noqa: E402  (models/services.json)
 EXTRA_REGIONS = ['us-east-99', 'eu-central-7', 'cn-east-7', 'us-gov-east-9', 'eusc-de-west-3', 'us-iso-west-8',
                  'us-isob-west-8', 'eu-isoe-west-3', 'us-isof-east-4', 'xx-unknown-1', 'local']
 

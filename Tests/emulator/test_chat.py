@@ -2,17 +2,16 @@
 the messaging actions recorded for the control API, and the errors AWS answers (each checked
 against the operation's error list in the model)."""
 import datetime
-import json
-import os
 import re
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-with open(os.path.join(ROOT, 'models', 'ivschat', '2020-07-14', 'service-2.json')) as f:
-    MODEL = json.load(f)
+import conftest
+from conftest import all_pages, load_model
+
+MODEL = load_model('ivschat')
 
 ROOM_RE = r'^arn:aws:ivschat:us-west-2:123456789012:room/([A-Za-z0-9]{12})$'
 LOGGING_RE = r'^arn:aws:ivschat:us-west-2:123456789012:logging-configuration/([A-Za-z0-9]{12})$'
@@ -36,40 +35,12 @@ def unchecked(make_client, fresh):
 
 
 def expect_error(client, method, code, status=None, *, injected=False, **kwargs):
-    """Calls client.method(**kwargs), expects a service error `code` that the model lists for the
-    operation, and returns the parsed error response. injected: the error comes from the fault
-    injection of the control API, which sets only the message."""
-    with pytest.raises(ClientError) as ei:
-        getattr(client, method)(**kwargs)
-    resp = ei.value.response
-    op = client.meta.method_to_api_mapping[method]
-    assert resp['Error']['Code'] == code, resp
-    listed = [e['shape'] for e in MODEL['operations'][op].get('errors', [])]
-    assert code in listed, f'{code} is not in the model errors of {op}: {listed}'
-    if status is not None:
-        assert resp['ResponseMetadata']['HTTPStatusCode'] == status
-    assert resp['ResponseMetadata']['HTTPHeaders']['x-amzn-errortype'].startswith(code)
-    assert resp['ResponseMetadata']['RequestId']
-    assert resp['Error']['Message']
-    # every required member of the error shape is present
+    """conftest.expect_error, and every required member of the error shape is present. injected:
+    the error comes from the fault injection of the control API, which sets only the message."""
+    resp = conftest.expect_error(client, method, code, status, **kwargs)
     for member in MODEL['shapes'][code].get('required', []) if not injected else ():
         assert member in resp or member == 'message', (member, resp)
     return resp
-
-
-def all_pages(client, method, key, page_size, **kwargs):
-    items, token, pages = [], None, 0
-    while True:
-        args = dict(kwargs, maxResults=page_size)
-        if token:
-            args['nextToken'] = token
-        resp = getattr(client, method)(**args)
-        pages += 1
-        assert len(resp[key]) <= page_size
-        items += resp[key]
-        token = resp.get('nextToken')
-        if not token:
-            return items, pages
 
 
 def s3_logging(chat, name='log', bucket='chat-logs'):

@@ -4,16 +4,15 @@ answers (each checked against the operation's error list in the model)."""
 import base64
 import datetime
 import json
-import os
 import re
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, ParamValidationError
+from botocore.exceptions import ParamValidationError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-with open(os.path.join(ROOT, 'models', 'ivs-realtime', '2020-07-14', 'service-2.json')) as f:
-    MODEL = json.load(f)
+from conftest import all_pages, expect_error, load_model
+
+MODEL = load_model('ivs-realtime')
 
 ARN_RE = r'arn:aws:ivs:us-west-2:123456789012:{}/[A-Za-z0-9]{{12}}$'
 
@@ -26,43 +25,6 @@ def rt(make_client, fresh):
 @pytest.fixture
 def ctl(fresh):
     return fresh
-
-
-def op_name(client, method):
-    return client.meta.method_to_api_mapping[method]
-
-
-def expect_error(client, method, code, status=None, **kwargs):
-    """Calls client.method(**kwargs), expects a service error `code` that the model lists for the
-    operation, and returns the parsed error response."""
-    with pytest.raises(ClientError) as ei:
-        getattr(client, method)(**kwargs)
-    resp = ei.value.response
-    op = op_name(client, method)
-    assert resp['Error']['Code'] == code, resp
-    listed = [e['shape'] for e in MODEL['operations'][op].get('errors', [])]
-    assert code in listed, f'{code} is not in the model errors of {op}: {listed}'
-    if status is not None:
-        assert resp['ResponseMetadata']['HTTPStatusCode'] == status
-    assert resp['ResponseMetadata']['HTTPHeaders']['x-amzn-errortype'].startswith(code)
-    assert resp['ResponseMetadata']['RequestId']
-    assert resp['Error']['Message']
-    return resp
-
-
-def all_pages(client, method, key, page_size, **kwargs):
-    items, token, pages = [], None, 0
-    while True:
-        args = dict(kwargs, maxResults=page_size)
-        if token:
-            args['nextToken'] = token
-        resp = getattr(client, method)(**args)
-        pages += 1
-        assert len(resp[key]) <= page_size
-        items += resp[key]
-        token = resp.get('nextToken')
-        if not token:
-            return items, pages
 
 
 def p384_pem():

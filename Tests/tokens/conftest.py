@@ -1,19 +1,18 @@
 """Fixtures for the token tests: libivs loaded through ctypes (IVS_LIBRARY, default the release build),
 a small caller for its JSON-in/JSON-out functions, and one ivs-local process per session for the
-round trips (started as Tests/emulator/conftest.py does; nothing is imported from there)."""
+round trips (ivslocal.testing's fixtures)."""
 import ctypes
 import json
 import os
 import sys
-import urllib.request
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
-from ivslocal.testing import start_ivs_local, stop_ivs_local  # noqa: E402
+from ivslocal.testing import *  # noqa: E402,F401,F403 (the shared fixtures)
+from ivslocal.testing import REGION  # noqa: E402
 LIBRARY = os.environ.get('IVS_LIBRARY', os.path.join(ROOT, '.build', 'release', 'libivs.so'))
-REGION = 'us-west-2'
 
 IVS_OK, IVS_E_INVALID_ARGUMENT, IVS_E_VALIDATION, IVS_E_SERVICE = 0, 1, 2, 6
 
@@ -90,13 +89,6 @@ def keypair(lib):
 
 
 @pytest.fixture(scope='session')
-def ivs_local_url():
-    proc, url = start_ivs_local('--credentials', 'test:test')
-    yield url
-    stop_ivs_local(proc)
-
-
-@pytest.fixture(scope='session')
 def client(lib, ivs_local_url):
     handle = lib.client({'region': REGION, 'endpointUrl': ivs_local_url, 'maxAttempts': 1,
                          'credentials': {'accessKeyId': 'test', 'secretAccessKey': 'test'}})
@@ -105,15 +97,7 @@ def client(lib, ivs_local_url):
 
 
 @pytest.fixture
-def fresh(ivs_local_url):
+def fresh(control):
     """A clean emulator (no resources, no logged requests); returns a getter for the request log."""
-    req = urllib.request.Request(f'{ivs_local_url}/_local/reset', data=b'{}', method='POST',
-                                 headers={'Content-Type': 'application/json'})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200
-
-    def requests(**query):
-        qs = '&'.join(f'{k}={v}' for k, v in query.items())
-        with urllib.request.urlopen(f'{ivs_local_url}/_local/requests?{qs}', timeout=10) as resp:
-            return json.loads(resp.read())['requests']
-    return requests
+    control.reset()
+    return control.requests

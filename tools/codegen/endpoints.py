@@ -15,7 +15,8 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SERVICES = [("ivs", "ivs"), ("ivs-realtime", "ivsRealtime"), ("ivschat", "ivschat")]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from services import SERVICES, model_path  # noqa: E402
 OUT = os.path.join("Sources", "IVSCore", "Generated", "Endpoints.swift")
 
 # Parameter name -> (Swift expression, type). Types: "s?" optional string, "b" bool, "p" partition.
@@ -169,11 +170,11 @@ def generate():
             "    /// The rule set of `service` evaluated for `p`; nil for an unknown service.",
             "    static func evaluate(service: String, _ p: EndpointParams) -> EndpointRuleResult? {",
             "        switch service {"]
-    for service, ident in SERVICES:
+    for service, ident in ((s["name"], s["ident"]) for s in SERVICES):
         out.append(f"        case {swift_string(service)}: return {ident}(p)")
     out += ["        default: return nil", "        }", "    }"]
-    for service, ident in SERVICES:
-        with open(os.path.join(ROOT, "models", service, "2020-07-14", "endpoint-rule-set-1.json"), encoding="utf-8") as f:
+    for service, ident in ((s["name"], s["ident"]) for s in SERVICES):
+        with open(model_path(service, "endpoint-rule-set-1.json"), encoding="utf-8") as f:
             rs = json.load(f)
         c = Compiler(rs)
         out += ["", f"    /// {service}: endpoint-rule-set-1.json version {rs['version']}.",

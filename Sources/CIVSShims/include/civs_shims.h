@@ -13,6 +13,7 @@ CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt,
 /* CURLOPT_PREREQFUNCTION: called once per request curl is about to send on a connection. */
 CURLcode civs_curl_setopt_prereq(CURL *h, int (*fn)(void *, char *, char *, int, int));
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
+CURLcode civs_curl_getinfo_off(CURL *h, CURLINFO info, curl_off_t *out);
 
 /* One client's curl share: the DNS cache and TLS sessions of its pooled easy handles, behind a
  * pthread mutex per kind of data. A handle created while the others are busy then resumes their TLS

@@ -19,9 +19,23 @@ public enum ServiceDescription {
         let services = JSON.object()
         for m in models { services?.set(m.name, describe(m)) }
         root.set("services", services)
+        // The partitions and the regions each lists (botocore's partitions.json), for bindings.
+        if service == nil { root.set("partitions", partitions()) }
         let text = JSON.dump(root)
         cache.withValue { $0[key] = text }
         return text
+    }
+
+    static func partitions() -> JSONPointer? {
+        let partitions = JSON.object()
+        for p in EndpointPartitions.table {
+            let o = JSON.object(), regions = JSON.array()
+            for r in p.regions.sorted() { regions?.append(JSON.string(r)) }
+            o?.set("regions", regions)
+            o?.set("dnsSuffix", JSON.string(p.outputs.dnsSuffix))
+            partitions?.set(p.outputs.name, o)
+        }
+        return partitions
     }
 
     static func describe(_ m: ServiceModel) -> JSONPointer? {

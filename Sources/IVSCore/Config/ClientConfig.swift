@@ -22,8 +22,12 @@ public struct ClientConfig: Sendable {
     public var maxPages: Int?
     public var maxPaginateBytes: Int?
     public var credentialProcessTimeoutMs: Int?
+    /// false: requests go unsigned, with no credentials looked up (botocore's signature_version=UNSIGNED).
+    public var signRequests = true
 
-    public enum ValidationMode: String, Sendable { case on, off, strict }
+    /// off; botocore (what botocore checks: types, required, minimums); on (also maximums; the
+    /// default); strict (also enums and patterns).
+    public enum ValidationMode: String, Sendable { case on, off, strict, botocore }
 
     public init() {}
 
@@ -31,7 +35,7 @@ public struct ClientConfig: Sendable {
                                  "useDualstackEndpoint", "retryMode", "maxAttempts", "connectTimeoutMs",
                                  "requestTimeoutMs", "caBundle", "verifyTls", "proxy", "userAgentSuffix",
                                  "validation", "logLevel", "maxResponseBytes", "maxPages", "maxPaginateBytes",
-                                 "credentialProcessTimeoutMs"]
+                                 "credentialProcessTimeoutMs", "signatureVersion"]
 
     /// Parses the config object. Unknown keys and wrongly typed values are IVS_E_CONFIG errors that
     /// name the key; credential values never appear in a message.
@@ -113,7 +117,7 @@ public struct ClientConfig: Sendable {
             throw .config("userAgentSuffix has a control character; it cannot be sent in a header")
         }
         if let v = try string("validation") {
-            guard let mode = ValidationMode(rawValue: v) else { throw .config("validation must be on, off or strict") }
+            guard let mode = ValidationMode(rawValue: v) else { throw .config("validation must be on, off, strict or botocore") }
             validation = mode
         }
         logLevel = Int32(try int("logLevel", 0...5) ?? 0)
@@ -121,6 +125,11 @@ public struct ClientConfig: Sendable {
         maxPages = try int("maxPages", 1...10_000_000)
         maxPaginateBytes = try int("maxPaginateBytes", 1024...(16 << 30))
         credentialProcessTimeoutMs = try int("credentialProcessTimeoutMs", 1...3_600_000)
+        switch try string("signatureVersion") {
+        case nil, "v4": signRequests = true
+        case "unsigned": signRequests = false
+        default: throw .config("signatureVersion must be v4 or unsigned")
+        }
     }
 
     static let proxySchemes: Set<String> = ["", "http", "https", "socks4", "socks4a", "socks5", "socks5h"]

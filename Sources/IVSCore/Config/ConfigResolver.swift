@@ -4,26 +4,6 @@ import Glibc
 
 /// Resolves every setting the way the AWS SDKs do: the client config first, then environment
 /// variables, then the shared config file's profile (docs/configuration.md has the full table).
-/// The result is fixed for the client's life.
-public struct ResolvedConfig: Sendable {
-    public let region: String
-    public let endpoints: [String: Endpoint]   // by service name
-    public let retryMode: RetryMode
-    public let maxAttempts: Int
-    public let transport: TransportOptions
-    public let validation: ClientConfig.ValidationMode
-    public let logLevel: Int32
-    public let credentialProviders: [CredentialProvider]
-    /// The profile whose settings applied ("default" unless one was named).
-    public let profile: String
-    /// ivs_paginate's bounds: pages, and response-body bytes over all pages.
-    public let maxPages: Int
-    public let maxPaginateBytes: Int
-
-    public static let defaultMaxPages = 10_000
-    public static let defaultMaxPaginateBytes = 256 << 20
-}
-
 public struct ConfigResolver {
     let config: ClientConfig
     let env: Environment
@@ -32,10 +12,6 @@ public struct ConfigResolver {
         self.config = config
         self.env = env
     }
-
-    /// Service name -> the part of AWS_ENDPOINT_URL_<X> and of the `[services]` key that names it
-    /// (botocore: the client name with "-" as "_").
-    static let serviceIds: [String: String] = ["ivs": "ivs", "ivs-realtime": "ivs_realtime", "ivschat": "ivschat"]
 
     public func resolve() throws(IVSError) -> ResolvedConfig {
         let shared = try SharedConfig.load(env: env)
@@ -56,14 +32,17 @@ public struct ConfigResolver {
         let dualstack = try bool(config.useDualstackEndpoint, "AWS_USE_DUALSTACK_ENDPOINT", p, "use_dualstack_endpoint") ?? false
         let ignoreConfigured = try bool(nil, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", p, "ignore_configured_endpoint_urls") ?? false
         var endpoints: [String: Endpoint] = [:]
+        var endpointSources: [String: String] = [:]
         for m in ServiceModel.all {
-            let configured = try configuredEndpoint(for: m.name, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
+            let configured = try configuredEndpoint(for: m, profile: p, shared: shared, ignoreConfigured: ignoreConfigured)
             // botocore: a configured endpoint is used as is; FIPS and dual-stack apply to AWS endpoints only.
             let params = EndpointParams(region: region, useFIPS: configured == nil && fips,
                                         useDualStack: configured == nil && dualstack, endpoint: configured?.url)
             switch EndpointPartitions.resolve(service: m.name, params) {
             case .endpoint(let url):
-                endpoints[m.name] = try Endpoint.parse(url, key: configured?.source ?? "the \(m.name) endpoint rule set")
+                let source = configured?.source ?? "the \(m.name) endpoint rule set"
+                endpoints[m.name] = try Endpoint.parse(url, key: source)
+                endpointSources[m.name] = source
             case .error(let why):
                 let fromRegion = configured == nil ? " (region \(region), FIPS \(fips), dual-stack \(dualstack))" : ""
                 throw .config("\(m.name): \(why)\(fromRegion)", code: "EndpointResolutionError")
@@ -112,12 +91,14 @@ public struct ConfigResolver {
         t.userAgent = "libivs/\(LibraryInfo.version)" + (config.userAgentSuffix.map { " " + $0 } ?? "")
         t.maxResponseBytes = config.maxResponseBytes ?? TransportOptions.defaultMaxResponseBytes
 
-        return ResolvedConfig(region: region, endpoints: endpoints, retryMode: mode, maxAttempts: attempts,
+        return ResolvedConfig(region: region, endpoints: endpoints, endpointSources: endpointSources, useFIPS: fips,
+                              useDualStack: dualstack, retryMode: mode, maxAttempts: attempts,
                               transport: t, validation: config.validation, logLevel: config.logLevel,
                               credentialProviders: credentialProviders(shared: shared, profile: p),
                               profile: profileName,
                               maxPages: config.maxPages ?? ResolvedConfig.defaultMaxPages,
-                              maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes)
+                              maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes,
+                              signRequests: config.signRequests)
     }
 
     /// A profile's settings with where they came from, for messages.
@@ -169,13 +150,13 @@ public struct ConfigResolver {
     /// An endpoint URL configured for the service, highest first: the client config's endpointUrls
     /// and endpointUrl, AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's services section,
     /// the profile's endpoint_url. All but the client config's are off when ignoreConfigured.
-    func configuredEndpoint(for service: String, profile p: ProfileSettings, shared: SharedConfig,
+    func configuredEndpoint(for service: ServiceModel, profile p: ProfileSettings, shared: SharedConfig,
                             ignoreConfigured: Bool) throws(IVSError) -> (url: String, source: String)? {
         var found: (String, String)?
-        if let u = config.endpointUrls[service] { found = (u, "endpointUrls.\(service)") }
+        if let u = config.endpointUrls[service.name] { found = (u, "endpointUrls.\(service.name)") }
         else if let u = config.endpointUrl { found = (u, "endpointUrl") }
         else if !ignoreConfigured {
-            let id = Self.serviceIds[service] ?? service
+            let id = service.configKey
             let variable = "AWS_ENDPOINT_URL_" + id.uppercased()
             if let u = env.nonEmpty(variable) { found = (u, variable) }
             else if let u = env.nonEmpty("AWS_ENDPOINT_URL") { found = (u, "AWS_ENDPOINT_URL") }
@@ -222,17 +203,4 @@ public struct ConfigResolver {
         } catch { providers.append(FailingCredentialProvider(name: "iam-role", error: error)) }
         return providers
     }
-}
-
-/// A source whose settings are wrong: reports that when the chain reaches it.
-struct FailingCredentialProvider: CredentialProvider {
-    let name: String
-    let error: IVSError
-
-    func credentials() throws(IVSError) -> Credentials? { throw error }
-}
-
-public enum LibraryInfo {
-    public static let version = "0.1.0"
-    public static let abiVersion = 1
 }

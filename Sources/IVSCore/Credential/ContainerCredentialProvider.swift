@@ -58,8 +58,8 @@ public struct ContainerCredentialProvider: CredentialProvider {
     func authorization() throws(IVSError) -> String? {
         var token: String?
         if let file = env.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
-            switch SharedConfigFile.readFile(file) {
-            case .bytes(let b): token = SharedConfigFile.trim(String(decoding: b, as: UTF8.self))
+            switch SmallFile.read(file) {
+            case .bytes(let b): token = Text.trimmed(String(decoding: b, as: UTF8.self))
             case .missing: throw .credentials("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file) does not exist",
                                               code: "CredentialRetrievalError")
             case .failed(let why): throw .credentials("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file): \(why)",
@@ -78,27 +78,21 @@ public struct ContainerCredentialProvider: CredentialProvider {
         guard let url = try url() else { return nil }
         var headers = [("Accept", "application/json")]
         if let auth = try authorization() { headers.append(("Authorization", auth)) }
-        var lastProblem = ""
-        for _ in 0..<Self.attempts {
-            switch http.send("GET", url, headers: headers) {
-            case .failure(let e):
-                lastProblem = e.message
-                continue
-            case .success(let r) where r.status == 200:
-                let creds = try CredentialDocument.withObject(r.body) { o throws(IVSError) in
-                    try CredentialDocument.credentials(o, source: "container credentials endpoint \(url)")
-                }
-                guard let creds else {
-                    throw .credentials("container credentials endpoint \(url) did not answer with a JSON object",
-                                       code: "CredentialRetrievalError")
-                }
-                return creds
-            case .success(let r):
-                lastProblem = "HTTP \(r.status)"
-                if r.status < 500 { break }
+        let problem: String
+        switch http.fetch("GET", url, headers: headers, attempts: Self.attempts) {
+        case .ok(let r):
+            let creds = try CredentialDocument.withObject(r.body) { o throws(IVSError) in
+                try CredentialDocument.credentials(o, source: "container credentials endpoint \(URLText.redacted(url))")
             }
+            guard let creds else {
+                throw .credentials("container credentials endpoint \(URLText.redacted(url)) did not answer with a JSON object",
+                                   code: ErrorCode.credentialRetrieval)
+            }
+            return creds
+        case .status(let s): problem = "HTTP \(s)"
+        case .unreachable(let why): problem = why
         }
-        throw .credentials("cannot get credentials from the container credentials endpoint \(url): \(lastProblem)",
+        throw .credentials("cannot get credentials from the container credentials endpoint \(URLText.redacted(url)): \(problem)",
                            code: "CredentialRetrievalError")
     }
 }

@@ -18,6 +18,12 @@ public final class CredentialChain: @unchecked Sendable {
 
     public var providerNames: [String] { providers.map(\.name) }
 
+    /// The current credentials (resolved, or refreshed, if needed) and the provider that served them.
+    public func current() throws(IVSError) -> (Credentials, String) {
+        let c = try resolve()
+        return (c, sourceName ?? "")
+    }
+
     /// The name of the provider that served the current credentials, if any.
     public var sourceName: String? { state.withLock { source?.name } }
 

@@ -46,31 +46,4 @@ enum CredentialDocument {
         }
         return Hex.encode(out)
     }
-
-    /// Short text for messages: at most `limit` characters, trimmed.
-    static func excerpt(_ bytes: [UInt8], limit: Int = 500) -> String {
-        let s = SharedConfigFile.trim(String(decoding: bytes, as: UTF8.self))
-        return s.count > limit ? String(s.prefix(limit)) + "..." : s
-    }
-}
-
-/// HTTP for credential endpoints (instance metadata, container, SSO portal): its own connections
-/// and short timeouts, separate from the client's.
-final class CredentialHTTP: @unchecked Sendable {
-    let transport: CurlTransport
-
-    init(timeoutMs: Int, useProxy: Bool) {
-        var o = TransportOptions()
-        o.connectTimeoutMs = timeoutMs
-        o.requestTimeoutMs = timeoutMs
-        // Link-local metadata endpoints are never reached through a proxy.
-        if !useProxy { o.proxy = "" }
-        o.userAgent = "libivs/\(LibraryInfo.version)"
-        o.maxResponseBytes = 1 << 20 // a credential document is well under 10 KB
-        transport = CurlTransport(options: o)
-    }
-
-    func send(_ method: String, _ url: String, headers: [(String, String)] = []) -> Result<HTTPResponse, TransportError> {
-        transport.send(HTTPRequest(method: method, url: url, headers: headers, body: []))
-    }
 }

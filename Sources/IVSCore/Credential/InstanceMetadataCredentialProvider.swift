@@ -54,28 +54,16 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         return s
     }
 
-    enum Fetch { case ok([UInt8]), status(Int), unreachable(String) }
-
-    func get(_ method: String, _ path: String, _ headers: [(String, String)]) -> Fetch {
-        var last = Fetch.unreachable("no attempt")
-        for _ in 0..<settings.attempts {
-            switch http.send(method, settings.endpoint + path, headers: headers) {
-            case .failure(let e): last = .unreachable(e.message)
-            case .success(let r) where r.status == 200: return .ok(r.body)
-            case .success(let r):
-                last = .status(r.status)
-                if r.status < 500 { return last }
-            }
-        }
-        return last
+    func get(_ method: String, _ path: String, _ headers: [(String, String)]) -> CredentialHTTP.Fetch {
+        http.fetch(method, settings.endpoint + path, headers: headers, attempts: settings.attempts)
     }
 
     public func credentials() throws(IVSError) -> Credentials? {
         guard !settings.disabled else { return nil }
         var headers: [(String, String)] = []
         switch get("PUT", "/latest/api/token", [("x-aws-ec2-metadata-token-ttl-seconds", "21600")]) {
-        case .ok(let b):
-            let token = String(decoding: b, as: UTF8.self)
+        case .ok(let r):
+            let token = String(decoding: r.body, as: UTF8.self)
             guard HeaderValue.isValid(token) else {
                 throw .credentials("instance metadata at \(URLText.redacted(settings.endpoint)) answered the token request with "
                                    + "a value that has a control character", code: "CredentialRetrievalError")
@@ -90,13 +78,13 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
             return nil
         }
         let base = "/latest/meta-data/iam/security-credentials/"
-        guard case .ok(let roleBytes) = get("GET", base, headers) else { return nil }
-        let role = String(decoding: roleBytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first
-            .map { SharedConfigFile.trim($0) } ?? ""
+        guard case .ok(let roleResponse) = get("GET", base, headers) else { return nil }
+        let role = String(decoding: roleResponse.body, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first
+            .map { Text.trimmed($0) } ?? ""
         guard !role.isEmpty, !role.contains("/") else { return nil }
         switch get("GET", base + role, headers) {
-        case .ok(let body):
-            let creds = try CredentialDocument.withObject(body) { o throws(IVSError) in
+        case .ok(let r):
+            let creds = try CredentialDocument.withObject(r.body) { o throws(IVSError) in
                 try CredentialDocument.credentials(o, source: "instance metadata role \(role)")
             }
             guard let creds else {

@@ -38,7 +38,7 @@ public struct ProcessCredentialProvider: CredentialProvider {
                                + "(credentialProcessTimeoutMs sets the limit)", code: "CredentialRetrievalError")
         }
         guard run.status == 0 else {
-            let err = CredentialDocument.excerpt(run.stderr)
+            let err = Text.excerpt(Text.trimmed(String(decoding: run.stderr, as: UTF8.self)), limit: 500)
             throw .credentials("\(source) exited with status \(run.status)" + (err.isEmpty ? "" : ": \(err)"),
                                code: "CredentialRetrievalError")
         }
@@ -52,7 +52,7 @@ public struct ProcessCredentialProvider: CredentialProvider {
             return try CredentialDocument.credentials(o, source: source, token: "SessionToken")
         }
         guard let creds else {
-            let err = CredentialDocument.excerpt(run.stderr)
+            let err = Text.excerpt(Text.trimmed(String(decoding: run.stderr, as: UTF8.self)), limit: 500)
             throw .credentials("\(source) did not print a JSON object on stdout"
                                + (err.isEmpty ? "" : "; its stderr: \(err)"), code: "CredentialRetrievalError")
         }

@@ -63,7 +63,7 @@ public struct SSOCredentialProvider: CredentialProvider {
     }
 
     func cachedToken() throws(IVSError) -> String {
-        guard case .bytes(let b) = SharedConfigFile.readFile(cacheFile) else {
+        guard case .bytes(let b) = SmallFile.read(cacheFile) else {
             throw .credentials("no cached SSO token at \(cacheFile). " + loginHint, code: "UnauthorizedSSOTokenError")
         }
         let token: String?? = try CredentialDocument.withObject(b) { o throws(IVSError) -> String? in

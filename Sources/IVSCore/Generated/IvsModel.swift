@@ -18,7 +18,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 403),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 403),
     /* 1 */ Shape("AdBreakId", .string, min: 12, max: 12, pattern: "[a-zA-Z0-9]+"),
     /* 2 */ Shape("AdConfiguration", .structure, members: [
             Member("arn", 3, required: true),
@@ -57,7 +57,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("channels", 35),
-            Member("errors", 11)]),
+            Member("errors", 11)], hasBoundMembers: true),
     /* 14 */ Shape("BatchGetStreamKeyRequest", .structure, members: [
             Member("arns", 169, required: true)]),
     /* 15 */ Shape("BatchGetStreamKeyResponse", .structure, members: [
@@ -69,7 +69,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("streamKeys", 173),
-            Member("errors", 11)]),
+            Member("errors", 11)], hasBoundMembers: true),
     /* 16 */ Shape("BatchStartViewerSessionRevocationError", .structure, members: [
             Member("channelArn", 25, required: true),
             Member("viewerId", 208, required: true),
@@ -86,7 +86,7 @@ private let ivsShapes: [Shape] = [
             Member("strictTransportSecurity", 184, location: .header, locationName: "Strict-Transport-Security"),
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
-            Member("errors", 17)]),
+            Member("errors", 17)], hasBoundMembers: true),
     /* 20 */ Shape("BatchStartViewerSessionRevocationViewerSession", .structure, members: [
             Member("channelArn", 25, required: true),
             Member("viewerId", 208, required: true),
@@ -125,7 +125,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 404),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 404),
     /* 31 */ Shape("ChannelPlaybackRestrictionPolicyArn", .string, min: 0, max: 128, pattern: "^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:playback-restriction-policy/[a-zA-Z0-9-]+$"),
     /* 32 */ Shape("ChannelRecordingConfigurationArn", .string, min: 0, max: 128, pattern: "^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$"),
     /* 33 */ Shape("ChannelSummary", .structure, members: [
@@ -151,7 +151,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 409),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 409),
     /* 37 */ Shape("ContainerFormat", .string, enumValues: ["TS", "FRAGMENTED_MP4"]),
     /* 38 */ Shape("CreateAdConfigurationRequest", .structure, members: [
             Member("name", 5),
@@ -239,12 +239,12 @@ private let ivsShapes: [Shape] = [
     /* 68 */ Shape("GetStreamRequest", .structure, members: [
             Member("channelArn", 25, required: true)]),
     /* 69 */ Shape("GetStreamResponse", .structure, members: [
-            Member("stream", 161)]),
+            Member("stream", 161)], containsTimestamp: true),
     /* 70 */ Shape("GetStreamSessionRequest", .structure, members: [
             Member("channelArn", 25, required: true),
             Member("streamId", 166)]),
     /* 71 */ Shape("GetStreamSessionResponse", .structure, members: [
-            Member("streamSession", 176)]),
+            Member("streamSession", 176)], containsTimestamp: true),
     /* 72 */ Shape("ImportPlaybackKeyPairRequest", .structure, members: [
             Member("publicKeyMaterial", 123, required: true),
             Member("name", 121),
@@ -274,7 +274,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 500),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 500),
     /* 82 */ Shape("IsAuthorized", .boolean),
     /* 83 */ Shape("IsMultitrackInputEnabled", .boolean),
     /* 84 */ Shape("ListAdConfigurationsRequest", .structure, members: [
@@ -324,16 +324,16 @@ private let ivsShapes: [Shape] = [
             Member("maxResults", 108)]),
     /* 97 */ Shape("ListStreamSessionsResponse", .structure, members: [
             Member("streamSessions", 177, required: true),
-            Member("nextToken", 115)]),
+            Member("nextToken", 115)], containsTimestamp: true),
     /* 98 */ Shape("ListStreamsRequest", .structure, members: [
             Member("filterBy", 164),
             Member("nextToken", 115),
             Member("maxResults", 108)]),
     /* 99 */ Shape("ListStreamsResponse", .structure, members: [
             Member("streams", 174, required: true),
-            Member("nextToken", 115)]),
+            Member("nextToken", 115)], containsTimestamp: true),
     /* 100 */ Shape("ListTagsForResourceRequest", .structure, members: [
-            Member("resourceArn", 148, required: true, location: .uri)]),
+            Member("resourceArn", 148, required: true, location: .uri)], hasBoundMembers: true),
     /* 101 */ Shape("ListTagsForResourceResponse", .structure, members: [
             Member("tags", 190, required: true)]),
     /* 102 */ Shape("MaxAdConfigurationResults", .integer, min: 1, max: 100),
@@ -363,7 +363,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 403),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 403),
     /* 117 */ Shape("PlaybackKeyPair", .structure, members: [
             Member("arn", 118),
             Member("name", 121),
@@ -441,7 +441,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 404),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 404),
     /* 150 */ Shape("S3DestinationBucketName", .string, min: 3, max: 63, pattern: "[a-z0-9-.]+"),
     /* 151 */ Shape("S3DestinationConfiguration", .structure, members: [
             Member("bucketName", 150, required: true)]),
@@ -454,7 +454,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 402),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 402),
     /* 153 */ Shape("ServiceUnavailable", .structure, members: [
             Member("accessControlAllowOrigin", 184, location: .header, locationName: "Access-Control-Allow-Origin"),
             Member("accessControlExposeHeaders", 184, location: .header, locationName: "Access-Control-Expose-Headers"),
@@ -464,7 +464,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 503),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 503),
     /* 154 */ Shape("Srt", .structure, members: [
             Member("endpoint", 155),
             Member("passphrase", 156)]),
@@ -485,13 +485,13 @@ private let ivsShapes: [Shape] = [
             Member("startTime", 179),
             Member("state", 180),
             Member("health", 165),
-            Member("viewerCount", 183)]),
+            Member("viewerCount", 183)], containsTimestamp: true),
     /* 162 */ Shape("StreamEvent", .structure, members: [
             Member("name", 184),
             Member("type", 184),
             Member("eventTime", 197),
-            Member("code", 184)]),
-    /* 163 */ Shape("StreamEvents", .list, min: 0, max: 500, element: 162),
+            Member("code", 184)], containsTimestamp: true),
+    /* 163 */ Shape("StreamEvents", .list, min: 0, max: 500, element: 162, containsTimestamp: true),
     /* 164 */ Shape("StreamFilters", .structure, members: [
             Member("health", 165)]),
     /* 165 */ Shape("StreamHealth", .string, enumValues: ["HEALTHY", "STARVING", "UNKNOWN"]),
@@ -510,7 +510,7 @@ private let ivsShapes: [Shape] = [
             Member("tags", 190)]),
     /* 172 */ Shape("StreamKeyValue", .string, sensitive: true),
     /* 173 */ Shape("StreamKeys", .list, element: 167),
-    /* 174 */ Shape("StreamList", .list, element: 181),
+    /* 174 */ Shape("StreamList", .list, element: 181, containsTimestamp: true),
     /* 175 */ Shape("StreamMetadata", .string, min: 1, sensitive: true),
     /* 176 */ Shape("StreamSession", .structure, members: [
             Member("streamId", 166),
@@ -520,13 +520,13 @@ private let ivsShapes: [Shape] = [
             Member("ingestConfiguration", 74),
             Member("ingestConfigurations", 75),
             Member("recordingConfiguration", 136),
-            Member("truncatedEvents", 163)]),
-    /* 177 */ Shape("StreamSessionList", .list, element: 178),
+            Member("truncatedEvents", 163)], containsTimestamp: true),
+    /* 177 */ Shape("StreamSessionList", .list, element: 178, containsTimestamp: true),
     /* 178 */ Shape("StreamSessionSummary", .structure, members: [
             Member("streamId", 166),
             Member("startTime", 197),
             Member("endTime", 197),
-            Member("hasErrorEvent", 22)]),
+            Member("hasErrorEvent", 22)], containsTimestamp: true),
     /* 179 */ Shape("StreamStartTime", .timestamp, timestampFormat: .iso8601),
     /* 180 */ Shape("StreamState", .string, enumValues: ["LIVE", "OFFLINE"]),
     /* 181 */ Shape("StreamSummary", .structure, members: [
@@ -535,7 +535,7 @@ private let ivsShapes: [Shape] = [
             Member("state", 180),
             Member("health", 165),
             Member("viewerCount", 183),
-            Member("startTime", 179)]),
+            Member("startTime", 179)], containsTimestamp: true),
     /* 182 */ Shape("StreamUnavailable", .structure, members: [
             Member("accessControlAllowOrigin", 184, location: .header, locationName: "Access-Control-Allow-Origin"),
             Member("accessControlExposeHeaders", 184, location: .header, locationName: "Access-Control-Expose-Headers"),
@@ -545,14 +545,14 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 503),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 503),
     /* 183 */ Shape("StreamViewerCount", .long),
     /* 184 */ Shape("String", .string),
     /* 185 */ Shape("TagKey", .string, min: 1, max: 128, pattern: "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)"),
     /* 186 */ Shape("TagKeyList", .list, min: 0, max: 50, element: 185),
     /* 187 */ Shape("TagResourceRequest", .structure, members: [
             Member("resourceArn", 148, required: true, location: .uri),
-            Member("tags", 190, required: true)]),
+            Member("tags", 190, required: true)], hasBoundMembers: true),
     /* 188 */ Shape("TagResourceResponse", .structure),
     /* 189 */ Shape("TagValue", .string, min: 0, max: 256, pattern: "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)"),
     /* 190 */ Shape("Tags", .map, min: 0, max: 50, element: 189, key: 185),
@@ -566,7 +566,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 429),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 429),
     /* 193 */ Shape("ThumbnailConfiguration", .structure, members: [
             Member("recordingMode", 142),
             Member("targetIntervalSeconds", 191),
@@ -579,7 +579,7 @@ private let ivsShapes: [Shape] = [
     /* 198 */ Shape("TranscodePreset", .string, enumValues: ["HIGHER_BANDWIDTH_DELIVERY", "CONSTRAINED_BANDWIDTH_DELIVERY"]),
     /* 199 */ Shape("UntagResourceRequest", .structure, members: [
             Member("resourceArn", 148, required: true, location: .uri),
-            Member("tagKeys", 186, required: true, location: .querystring)]),
+            Member("tagKeys", 186, required: true, location: .querystring)], hasBoundMembers: true),
     /* 200 */ Shape("UntagResourceResponse", .structure),
     /* 201 */ Shape("UpdateChannelRequest", .structure, members: [
             Member("arn", 25, required: true),
@@ -613,7 +613,7 @@ private let ivsShapes: [Shape] = [
             Member("xContentTypeOptions", 184, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 184, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 184, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 211)], errorStatus: 400),
+            Member("exceptionMessage", 211)], hasBoundMembers: true, errorStatus: 400),
     /* 206 */ Shape("VideoConfiguration", .structure, members: [
             Member("avcProfile", 184),
             Member("avcLevel", 184),
@@ -642,12 +642,12 @@ private let ivsOperations: [Operation] = [
     Operation("CreatePlaybackRestrictionPolicy", "create_playback_restriction_policy", method: "POST", requestUri: "/CreatePlaybackRestrictionPolicy", input: 42, output: 43, errors: ["AccessDeniedException", "ValidationException", "PendingVerification", "ThrottlingException", "ServiceQuotaExceededException"]),
     Operation("CreateRecordingConfiguration", "create_recording_configuration", method: "POST", requestUri: "/CreateRecordingConfiguration", input: 44, output: 45, errors: ["InternalServerException", "AccessDeniedException", "ValidationException", "PendingVerification", "ConflictException", "ServiceQuotaExceededException"]),
     Operation("CreateStreamKey", "create_stream_key", method: "POST", requestUri: "/CreateStreamKey", input: 46, output: 47, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification", "ServiceQuotaExceededException"]),
-    Operation("DeleteAdConfiguration", "delete_ad_configuration", method: "POST", requestUri: "/DeleteAdConfiguration", input: 48, output: -1, errors: ["ResourceNotFoundException", "InternalServerException", "AccessDeniedException", "ValidationException", "ConflictException"], successCode: 204),
-    Operation("DeleteChannel", "delete_channel", method: "POST", requestUri: "/DeleteChannel", input: 49, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification", "ConflictException"], successCode: 204),
+    Operation("DeleteAdConfiguration", "delete_ad_configuration", method: "POST", requestUri: "/DeleteAdConfiguration", input: 48, output: -1, errors: ["ResourceNotFoundException", "InternalServerException", "AccessDeniedException", "ValidationException", "ConflictException"]),
+    Operation("DeleteChannel", "delete_channel", method: "POST", requestUri: "/DeleteChannel", input: 49, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification", "ConflictException"]),
     Operation("DeletePlaybackKeyPair", "delete_playback_key_pair", method: "POST", requestUri: "/DeletePlaybackKeyPair", input: 50, output: 51, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification"]),
-    Operation("DeletePlaybackRestrictionPolicy", "delete_playback_restriction_policy", method: "POST", requestUri: "/DeletePlaybackRestrictionPolicy", input: 52, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification", "ConflictException"], successCode: 204),
-    Operation("DeleteRecordingConfiguration", "delete_recording_configuration", method: "POST", requestUri: "/DeleteRecordingConfiguration", input: 53, output: -1, errors: ["ResourceNotFoundException", "InternalServerException", "AccessDeniedException", "ValidationException", "ConflictException"], successCode: 204),
-    Operation("DeleteStreamKey", "delete_stream_key", method: "POST", requestUri: "/DeleteStreamKey", input: 54, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification"], successCode: 204),
+    Operation("DeletePlaybackRestrictionPolicy", "delete_playback_restriction_policy", method: "POST", requestUri: "/DeletePlaybackRestrictionPolicy", input: 52, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification", "ConflictException"]),
+    Operation("DeleteRecordingConfiguration", "delete_recording_configuration", method: "POST", requestUri: "/DeleteRecordingConfiguration", input: 53, output: -1, errors: ["ResourceNotFoundException", "InternalServerException", "AccessDeniedException", "ValidationException", "ConflictException"]),
+    Operation("DeleteStreamKey", "delete_stream_key", method: "POST", requestUri: "/DeleteStreamKey", input: 54, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "PendingVerification"]),
     Operation("GetAdConfiguration", "get_ad_configuration", method: "POST", requestUri: "/GetAdConfiguration", input: 56, output: 57, errors: ["ResourceNotFoundException", "InternalServerException", "AccessDeniedException", "ValidationException"]),
     Operation("GetChannel", "get_channel", method: "POST", requestUri: "/GetChannel", input: 58, output: 59, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException"]),
     Operation("GetPlaybackKeyPair", "get_playback_key_pair", method: "POST", requestUri: "/GetPlaybackKeyPair", input: 60, output: 61, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException"]),
@@ -667,7 +667,7 @@ private let ivsOperations: [Operation] = [
     Operation("ListStreamSessions", "list_stream_sessions", method: "POST", requestUri: "/ListStreamSessions", input: 96, output: 97, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException"], paginator: PaginatorInfo(inputToken: "nextToken", outputToken: "nextToken", limitKey: "maxResults", resultKeys: ["streamSessions"], declared: false)),
     Operation("ListStreams", "list_streams", method: "POST", requestUri: "/ListStreams", input: 98, output: 99, errors: ["AccessDeniedException", "ValidationException"], paginator: PaginatorInfo(inputToken: "nextToken", outputToken: "nextToken", limitKey: "maxResults", resultKeys: ["streams"], declared: true)),
     Operation("ListTagsForResource", "list_tags_for_resource", method: "GET", requestUri: "/tags/{resourceArn}", input: 100, output: 101, errors: ["ResourceNotFoundException", "InternalServerException", "ValidationException"]),
-    Operation("PutMetadata", "put_metadata", method: "POST", requestUri: "/PutMetadata", input: 135, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ChannelNotBroadcasting", "ThrottlingException"], successCode: 204),
+    Operation("PutMetadata", "put_metadata", method: "POST", requestUri: "/PutMetadata", input: 135, output: -1, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ChannelNotBroadcasting", "ThrottlingException"]),
     Operation("StartViewerSessionRevocation", "start_viewer_session_revocation", method: "POST", requestUri: "/StartViewerSessionRevocation", input: 157, output: 158, errors: ["ResourceNotFoundException", "InternalServerException", "AccessDeniedException", "ValidationException", "ThrottlingException", "PendingVerification"]),
     Operation("StopStream", "stop_stream", method: "POST", requestUri: "/StopStream", input: 159, output: 160, errors: ["ResourceNotFoundException", "AccessDeniedException", "ValidationException", "ChannelNotBroadcasting", "StreamUnavailable"]),
     Operation("TagResource", "tag_resource", method: "POST", requestUri: "/tags/{resourceArn}", input: 187, output: 188, errors: ["ResourceNotFoundException", "InternalServerException", "ValidationException"]),

@@ -18,7 +18,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 403),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 403),
     /* 1 */ Shape("AttributeKey", .string, min: 0, max: 128, pattern: "[a-zA-Z0-9-_]*"),
     /* 2 */ Shape("AutoParticipantRecordingConfiguration", .structure, members: [
             Member("storageConfigurationArn", 3, required: true),
@@ -42,7 +42,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("destinations", 44, required: true),
             Member("tags", 224),
             Member("startTime", 229),
-            Member("endTime", 229)]),
+            Member("endTime", 229)], containsTimestamp: true),
     /* 9 */ Shape("CompositionArn", .string, min: 1, max: 128, pattern: "arn:aws:ivs:[a-z0-9-]+:[0-9]+:composition/[a-zA-Z0-9-]+"),
     /* 10 */ Shape("CompositionClientToken", .string, min: 1, max: 64, pattern: "[a-zA-Z0-9-_]*"),
     /* 11 */ Shape("CompositionRecordingHlsConfiguration", .structure, members: [
@@ -56,8 +56,8 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("state", 13, required: true),
             Member("tags", 224),
             Member("startTime", 229),
-            Member("endTime", 229)]),
-    /* 15 */ Shape("CompositionSummaryList", .list, element: 14),
+            Member("endTime", 229)], containsTimestamp: true),
+    /* 15 */ Shape("CompositionSummaryList", .list, element: 14, containsTimestamp: true),
     /* 16 */ Shape("CompositionThumbnailConfiguration", .structure, members: [
             Member("targetIntervalSeconds", 225),
             Member("storage", 228)]),
@@ -71,7 +71,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 409),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 409),
     /* 19 */ Shape("CreateEncoderConfigurationRequest", .structure, members: [
             Member("name", 54),
             Member("video", 238),
@@ -96,7 +96,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("attributes", 150),
             Member("capabilities", 151)]),
     /* 24 */ Shape("CreateParticipantTokenResponse", .structure, members: [
-            Member("participantToken", 149)]),
+            Member("participantToken", 149)], containsTimestamp: true),
     /* 25 */ Shape("CreateStageRequest", .structure, members: [
             Member("name", 197),
             Member("participantTokenConfigurations", 154),
@@ -104,7 +104,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("autoParticipantRecordingConfiguration", 2)]),
     /* 26 */ Shape("CreateStageResponse", .structure, members: [
             Member("stage", 193),
-            Member("participantTokens", 158)]),
+            Member("participantTokens", 158)], containsTimestamp: true),
     /* 27 */ Shape("CreateStorageConfigurationRequest", .structure, members: [
             Member("name", 214),
             Member("s3", 191, required: true),
@@ -133,7 +133,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("startTime", 229),
             Member("endTime", 229),
             Member("configuration", 40, required: true),
-            Member("detail", 43)]),
+            Member("detail", 43)], containsTimestamp: true),
     /* 40 */ Shape("DestinationConfiguration", .structure, members: [
             Member("name", 42),
             Member("channel", 7),
@@ -142,14 +142,14 @@ private let ivsRealtimeShapes: [Shape] = [
     /* 42 */ Shape("DestinationConfigurationName", .string, min: 0, max: 128, pattern: "[a-zA-Z0-9-_]*"),
     /* 43 */ Shape("DestinationDetail", .structure, members: [
             Member("s3", 190)]),
-    /* 44 */ Shape("DestinationList", .list, min: 1, max: 2, element: 39),
+    /* 44 */ Shape("DestinationList", .list, min: 1, max: 2, element: 39, containsTimestamp: true),
     /* 45 */ Shape("DestinationState", .string, enumValues: ["STARTING", "ACTIVE", "STOPPING", "RECONNECTING", "FAILED", "STOPPED"]),
     /* 46 */ Shape("DestinationSummary", .structure, members: [
             Member("id", 218, required: true),
             Member("state", 45, required: true),
             Member("startTime", 229),
-            Member("endTime", 229)]),
-    /* 47 */ Shape("DestinationSummaryList", .list, min: 1, max: 2, element: 46),
+            Member("endTime", 229)], containsTimestamp: true),
+    /* 47 */ Shape("DestinationSummaryList", .list, min: 1, max: 2, element: 46, containsTimestamp: true),
     /* 48 */ Shape("DisconnectParticipantReason", .string, min: 0, max: 128),
     /* 49 */ Shape("DisconnectParticipantRequest", .structure, members: [
             Member("stageArn", 194, required: true),
@@ -179,20 +179,20 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("destinationSessionId", 199),
             Member("replica", 183),
             Member("previousToken", 61),
-            Member("newToken", 61)]),
+            Member("newToken", 61)], containsTimestamp: true),
     /* 58 */ Shape("EventErrorCode", .string, enumValues: ["INSUFFICIENT_CAPABILITIES", "QUOTA_EXCEEDED", "PUBLISHER_NOT_FOUND", "BITRATE_EXCEEDED", "RESOLUTION_EXCEEDED", "STREAM_DURATION_EXCEEDED", "INVALID_AUDIO_CODEC", "INVALID_VIDEO_CODEC", "INVALID_PROTOCOL", "INVALID_STREAM_KEY", "REUSE_OF_STREAM_KEY", "B_FRAME_PRESENT", "INVALID_INPUT", "INTERNAL_SERVER_EXCEPTION"]),
-    /* 59 */ Shape("EventList", .list, element: 57),
+    /* 59 */ Shape("EventList", .list, element: 57, containsTimestamp: true),
     /* 60 */ Shape("EventName", .string, enumValues: ["JOINED", "LEFT", "PUBLISH_STARTED", "PUBLISH_STOPPED", "SUBSCRIBE_STARTED", "SUBSCRIBE_STOPPED", "PUBLISH_ERROR", "SUBSCRIBE_ERROR", "JOIN_ERROR", "REPLICATION_STARTED", "REPLICATION_STOPPED", "TOKEN_EXCHANGED"]),
     /* 61 */ Shape("ExchangedParticipantToken", .structure, members: [
             Member("capabilities", 151),
             Member("attributes", 150),
             Member("userId", 160),
-            Member("expirationTime", 156)]),
+            Member("expirationTime", 156)], containsTimestamp: true),
     /* 62 */ Shape("Framerate", .float, min: 1, max: 60),
     /* 63 */ Shape("GetCompositionRequest", .structure, members: [
             Member("arn", 9, required: true)]),
     /* 64 */ Shape("GetCompositionResponse", .structure, members: [
-            Member("composition", 8)]),
+            Member("composition", 8)], containsTimestamp: true),
     /* 65 */ Shape("GetEncoderConfigurationRequest", .structure, members: [
             Member("arn", 52, required: true)]),
     /* 66 */ Shape("GetEncoderConfigurationResponse", .structure, members: [
@@ -206,7 +206,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("sessionId", 199, required: true),
             Member("participantId", 132, required: true)]),
     /* 70 */ Shape("GetParticipantResponse", .structure, members: [
-            Member("participant", 129)]),
+            Member("participant", 129)], containsTimestamp: true),
     /* 71 */ Shape("GetPublicKeyRequest", .structure, members: [
             Member("arn", 169, required: true)]),
     /* 72 */ Shape("GetPublicKeyResponse", .structure, members: [
@@ -219,7 +219,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("stageArn", 194, required: true),
             Member("sessionId", 199, required: true)]),
     /* 76 */ Shape("GetStageSessionResponse", .structure, members: [
-            Member("stageSession", 198)]),
+            Member("stageSession", 198)], containsTimestamp: true),
     /* 77 */ Shape("GetStorageConfigurationRequest", .structure, members: [
             Member("arn", 213, required: true)]),
     /* 78 */ Shape("GetStorageConfigurationResponse", .structure, members: [
@@ -277,7 +277,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 500),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 500),
     /* 94 */ Shape("LayoutConfiguration", .structure, members: [
             Member("grid", 79),
             Member("pip", 163)]),
@@ -288,7 +288,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("maxResults", 117)]),
     /* 96 */ Shape("ListCompositionsResponse", .structure, members: [
             Member("compositions", 15, required: true),
-            Member("nextToken", 128)]),
+            Member("nextToken", 128)], containsTimestamp: true),
     /* 97 */ Shape("ListEncoderConfigurationsRequest", .structure, members: [
             Member("nextToken", 128),
             Member("maxResults", 118)]),
@@ -311,7 +311,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("maxResults", 120)]),
     /* 102 */ Shape("ListParticipantEventsResponse", .structure, members: [
             Member("events", 59, required: true),
-            Member("nextToken", 128)]),
+            Member("nextToken", 128)], containsTimestamp: true),
     /* 103 */ Shape("ListParticipantReplicasRequest", .structure, members: [
             Member("sourceStageArn", 194, required: true),
             Member("participantId", 132, required: true),
@@ -331,7 +331,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("filterByRecordingState", 135)]),
     /* 106 */ Shape("ListParticipantsResponse", .structure, members: [
             Member("participants", 133, required: true),
-            Member("nextToken", 128)]),
+            Member("nextToken", 128)], containsTimestamp: true),
     /* 107 */ Shape("ListPublicKeysRequest", .structure, members: [
             Member("nextToken", 128),
             Member("maxResults", 123)]),
@@ -344,7 +344,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("maxResults", 125)]),
     /* 110 */ Shape("ListStageSessionsResponse", .structure, members: [
             Member("stageSessions", 200, required: true),
-            Member("nextToken", 128)]),
+            Member("nextToken", 128)], containsTimestamp: true),
     /* 111 */ Shape("ListStagesRequest", .structure, members: [
             Member("nextToken", 128),
             Member("maxResults", 124)]),
@@ -358,7 +358,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("storageConfigurations", 216, required: true),
             Member("nextToken", 128)]),
     /* 115 */ Shape("ListTagsForResourceRequest", .structure, members: [
-            Member("resourceArn", 186, required: true, location: .uri)]),
+            Member("resourceArn", 186, required: true, location: .uri)], hasBoundMembers: true),
     /* 116 */ Shape("ListTagsForResourceResponse", .structure, members: [
             Member("tags", 224, required: true)]),
     /* 117 */ Shape("MaxCompositionResults", .integer, min: 1, max: 100),
@@ -395,11 +395,11 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("sourceStageArn", 194),
             Member("sourceSessionId", 199),
             Member("redundantIngest", 180),
-            Member("ingestConfigurationArn", 85)]),
+            Member("ingestConfigurationArn", 85)], containsTimestamp: true),
     /* 130 */ Shape("ParticipantAttributes", .map, element: 218, key: 218),
     /* 131 */ Shape("ParticipantClientAttribute", .string, min: 0, max: 128, pattern: "[a-zA-Z0-9-_.,:;\\s]*"),
     /* 132 */ Shape("ParticipantId", .string, min: 0, max: 64, pattern: "[a-zA-Z0-9-]*"),
-    /* 133 */ Shape("ParticipantList", .list, element: 147),
+    /* 133 */ Shape("ParticipantList", .list, element: 147, containsTimestamp: true),
     /* 134 */ Shape("ParticipantProtocol", .string, enumValues: ["UNKNOWN", "WHIP", "RTMP", "RTMPS"]),
     /* 135 */ Shape("ParticipantRecordingFilterByRecordingState", .string, enumValues: ["STARTING", "ACTIVE", "STOPPING", "STOPPED", "FAILED"]),
     /* 136 */ Shape("ParticipantRecordingHlsConfiguration", .structure, members: [
@@ -432,7 +432,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("sourceStageArn", 194),
             Member("sourceSessionId", 199),
             Member("redundantIngest", 180),
-            Member("ingestConfigurationArn", 85)]),
+            Member("ingestConfigurationArn", 85)], containsTimestamp: true),
     /* 148 */ Shape("ParticipantThumbnailConfiguration", .structure, members: [
             Member("targetIntervalSeconds", 225),
             Member("storage", 228),
@@ -444,7 +444,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("attributes", 150),
             Member("duration", 155),
             Member("capabilities", 151),
-            Member("expirationTime", 156)]),
+            Member("expirationTime", 156)], containsTimestamp: true),
     /* 150 */ Shape("ParticipantTokenAttributes", .map, element: 218, key: 218),
     /* 151 */ Shape("ParticipantTokenCapabilities", .list, min: 0, max: 2, element: 152),
     /* 152 */ Shape("ParticipantTokenCapability", .string, enumValues: ["PUBLISH", "SUBSCRIBE"]),
@@ -457,7 +457,7 @@ private let ivsRealtimeShapes: [Shape] = [
     /* 155 */ Shape("ParticipantTokenDurationMinutes", .integer, min: 1, max: 20160),
     /* 156 */ Shape("ParticipantTokenExpirationTime", .timestamp, timestampFormat: .iso8601),
     /* 157 */ Shape("ParticipantTokenId", .string, min: 0, max: 64, pattern: "[a-zA-Z0-9-_]*"),
-    /* 158 */ Shape("ParticipantTokenList", .list, element: 149),
+    /* 158 */ Shape("ParticipantTokenList", .list, element: 149, containsTimestamp: true),
     /* 159 */ Shape("ParticipantTokenString", .string, sensitive: true),
     /* 160 */ Shape("ParticipantTokenUserId", .string, min: 0, max: 128),
     /* 161 */ Shape("PendingVerification", .structure, members: [
@@ -469,7 +469,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 403),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 403),
     /* 162 */ Shape("PipBehavior", .string, enumValues: ["STATIC", "DYNAMIC"]),
     /* 163 */ Shape("PipConfiguration", .structure, members: [
             Member("featuredParticipantAttribute", 1),
@@ -527,7 +527,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 404),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 404),
     /* 188 */ Shape("S3BucketName", .string, min: 3, max: 63, pattern: "[a-z0-9-.]+"),
     /* 189 */ Shape("S3DestinationConfiguration", .structure, members: [
             Member("storageConfigurationArn", 213, required: true),
@@ -547,7 +547,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 402),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 402),
     /* 193 */ Shape("Stage", .structure, members: [
             Member("arn", 194, required: true),
             Member("name", 197),
@@ -566,13 +566,13 @@ private let ivsRealtimeShapes: [Shape] = [
     /* 198 */ Shape("StageSession", .structure, members: [
             Member("sessionId", 199),
             Member("startTime", 229),
-            Member("endTime", 229)]),
+            Member("endTime", 229)], containsTimestamp: true),
     /* 199 */ Shape("StageSessionId", .string, min: 16, max: 16, pattern: "st-[a-zA-Z0-9]+"),
-    /* 200 */ Shape("StageSessionList", .list, element: 201),
+    /* 200 */ Shape("StageSessionList", .list, element: 201, containsTimestamp: true),
     /* 201 */ Shape("StageSessionSummary", .structure, members: [
             Member("sessionId", 199),
             Member("startTime", 229),
-            Member("endTime", 229)]),
+            Member("endTime", 229)], containsTimestamp: true),
     /* 202 */ Shape("StageSummary", .structure, members: [
             Member("arn", 194, required: true),
             Member("name", 197),
@@ -586,7 +586,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("destinations", 41, required: true),
             Member("tags", 224)]),
     /* 205 */ Shape("StartCompositionResponse", .structure, members: [
-            Member("composition", 8)]),
+            Member("composition", 8)], containsTimestamp: true),
     /* 206 */ Shape("StartParticipantReplicationRequest", .structure, members: [
             Member("sourceStageArn", 194, required: true),
             Member("destinationStageArn", 194, required: true),
@@ -600,7 +600,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("contentSecurityPolicy", 218, location: .header, locationName: "Content-Security-Policy"),
             Member("strictTransportSecurity", 218, location: .header, locationName: "Strict-Transport-Security"),
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
-            Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options")]),
+            Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options")], hasBoundMembers: true),
     /* 208 */ Shape("StopCompositionRequest", .structure, members: [
             Member("arn", 9, required: true)]),
     /* 209 */ Shape("StopCompositionResponse", .structure),
@@ -615,7 +615,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("contentSecurityPolicy", 218, location: .header, locationName: "Content-Security-Policy"),
             Member("strictTransportSecurity", 218, location: .header, locationName: "Strict-Transport-Security"),
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
-            Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options")]),
+            Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options")], hasBoundMembers: true),
     /* 212 */ Shape("StorageConfiguration", .structure, members: [
             Member("arn", 213, required: true),
             Member("name", 214),
@@ -635,7 +635,7 @@ private let ivsRealtimeShapes: [Shape] = [
     /* 220 */ Shape("TagKeyList", .list, min: 0, max: 50, element: 219),
     /* 221 */ Shape("TagResourceRequest", .structure, members: [
             Member("resourceArn", 186, required: true, location: .uri),
-            Member("tags", 224, required: true)]),
+            Member("tags", 224, required: true)], hasBoundMembers: true),
     /* 222 */ Shape("TagResourceResponse", .structure),
     /* 223 */ Shape("TagValue", .string, min: 0, max: 256),
     /* 224 */ Shape("Tags", .map, min: 0, max: 50, element: 223, key: 219),
@@ -646,7 +646,7 @@ private let ivsRealtimeShapes: [Shape] = [
     /* 229 */ Shape("Time", .timestamp, timestampFormat: .iso8601),
     /* 230 */ Shape("UntagResourceRequest", .structure, members: [
             Member("resourceArn", 186, required: true, location: .uri),
-            Member("tagKeys", 220, required: true, location: .querystring)]),
+            Member("tagKeys", 220, required: true, location: .querystring)], hasBoundMembers: true),
     /* 231 */ Shape("UntagResourceResponse", .structure),
     /* 232 */ Shape("UpdateIngestConfigurationRequest", .structure, members: [
             Member("arn", 85, required: true),
@@ -670,7 +670,7 @@ private let ivsRealtimeShapes: [Shape] = [
             Member("xContentTypeOptions", 218, location: .header, locationName: "X-Content-Type-Options"),
             Member("xFrameOptions", 218, location: .header, locationName: "X-Frame-Options"),
             Member("xAmznErrorType", 218, location: .header, locationName: "x-amzn-ErrorType"),
-            Member("exceptionMessage", 242)], errorStatus: 400),
+            Member("exceptionMessage", 242)], hasBoundMembers: true, errorStatus: 400),
     /* 238 */ Shape("Video", .structure, members: [
             Member("width", 241),
             Member("height", 81),

@@ -31,7 +31,7 @@ private let ivschatShapes: [Shape] = [
     /* 9 */ Shape("CreateChatTokenResponse", .structure, members: [
             Member("token", 2),
             Member("tokenExpirationTime", 84),
-            Member("sessionExpirationTime", 84)]),
+            Member("sessionExpirationTime", 84)], containsTimestamp: true),
     /* 10 */ Shape("CreateLoggingConfigurationRequest", .structure, members: [
             Member("name", 49),
             Member("destinationConfiguration", 20, required: true),
@@ -44,7 +44,7 @@ private let ivschatShapes: [Shape] = [
             Member("name", 49),
             Member("destinationConfiguration", 20),
             Member("state", 12),
-            Member("tags", 82)]),
+            Member("tags", 82)], containsTimestamp: true),
     /* 12 */ Shape("CreateLoggingConfigurationState", .string, enumValues: ["ACTIVE"]),
     /* 13 */ Shape("CreateRoomRequest", .structure, members: [
             Member("name", 69),
@@ -63,7 +63,7 @@ private let ivschatShapes: [Shape] = [
             Member("maximumMessageLength", 67),
             Member("messageReviewHandler", 55),
             Member("tags", 82),
-            Member("loggingConfigurationIdentifiers", 47)]),
+            Member("loggingConfigurationIdentifiers", 47)], containsTimestamp: true),
     /* 15 */ Shape("DeleteLoggingConfigurationRequest", .structure, members: [
             Member("identifier", 46, required: true)]),
     /* 16 */ Shape("DeleteMessageRequest", .structure, members: [
@@ -101,7 +101,7 @@ private let ivschatShapes: [Shape] = [
             Member("name", 49),
             Member("destinationConfiguration", 20),
             Member("state", 50),
-            Member("tags", 82)]),
+            Member("tags", 82)], containsTimestamp: true),
     /* 31 */ Shape("GetRoomRequest", .structure, members: [
             Member("identifier", 65, required: true)]),
     /* 32 */ Shape("GetRoomResponse", .structure, members: [
@@ -114,7 +114,7 @@ private let ivschatShapes: [Shape] = [
             Member("maximumMessageLength", 67),
             Member("messageReviewHandler", 55),
             Member("tags", 82),
-            Member("loggingConfigurationIdentifiers", 47)]),
+            Member("loggingConfigurationIdentifiers", 47)], containsTimestamp: true),
     /* 33 */ Shape("ID", .string, min: 12, max: 12, pattern: "[a-zA-Z0-9]+"),
     /* 34 */ Shape("InternalServerException", .structure, members: [
             Member("message", 23, required: true)], errorStatus: 500),
@@ -125,7 +125,7 @@ private let ivschatShapes: [Shape] = [
             Member("maxResults", 52)]),
     /* 38 */ Shape("ListLoggingConfigurationsResponse", .structure, members: [
             Member("loggingConfigurations", 48, required: true),
-            Member("nextToken", 56)]),
+            Member("nextToken", 56)], containsTimestamp: true),
     /* 39 */ Shape("ListRoomsRequest", .structure, members: [
             Member("name", 69),
             Member("nextToken", 56),
@@ -134,9 +134,9 @@ private let ivschatShapes: [Shape] = [
             Member("loggingConfigurationIdentifier", 46)]),
     /* 40 */ Shape("ListRoomsResponse", .structure, members: [
             Member("rooms", 66, required: true),
-            Member("nextToken", 56)]),
+            Member("nextToken", 56)], containsTimestamp: true),
     /* 41 */ Shape("ListTagsForResourceRequest", .structure, members: [
-            Member("resourceArn", 59, required: true, location: .uri)]),
+            Member("resourceArn", 59, required: true, location: .uri)], hasBoundMembers: true),
     /* 42 */ Shape("ListTagsForResourceResponse", .structure, members: [
             Member("tags", 82, required: true)]),
     /* 43 */ Shape("LogGroupName", .string, min: 1, max: 512, pattern: "[\\.\\-_/#A-Za-z0-9]+"),
@@ -144,7 +144,7 @@ private let ivschatShapes: [Shape] = [
     /* 45 */ Shape("LoggingConfigurationID", .string, min: 12, max: 12, pattern: "[a-zA-Z0-9]+"),
     /* 46 */ Shape("LoggingConfigurationIdentifier", .string, min: 1, max: 128, pattern: "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+"),
     /* 47 */ Shape("LoggingConfigurationIdentifierList", .list, min: 0, max: 3, element: 46),
-    /* 48 */ Shape("LoggingConfigurationList", .list, element: 51),
+    /* 48 */ Shape("LoggingConfigurationList", .list, element: 51, containsTimestamp: true),
     /* 49 */ Shape("LoggingConfigurationName", .string, min: 0, max: 128, pattern: "[a-zA-Z0-9-_]*"),
     /* 50 */ Shape("LoggingConfigurationState", .string, enumValues: ["CREATING", "CREATE_FAILED", "DELETING", "DELETE_FAILED", "UPDATING", "UPDATE_FAILED", "ACTIVE"]),
     /* 51 */ Shape("LoggingConfigurationSummary", .structure, members: [
@@ -155,7 +155,7 @@ private let ivschatShapes: [Shape] = [
             Member("name", 49),
             Member("destinationConfiguration", 20),
             Member("state", 50),
-            Member("tags", 82)]),
+            Member("tags", 82)], containsTimestamp: true),
     /* 52 */ Shape("MaxLoggingConfigurationResults", .integer, min: 1, max: 50),
     /* 53 */ Shape("MaxRoomResults", .integer, min: 1, max: 50),
     /* 54 */ Shape("MessageID", .string, min: 12, max: 12, pattern: "[a-zA-Z0-9]+"),
@@ -176,7 +176,7 @@ private let ivschatShapes: [Shape] = [
     /* 63 */ Shape("RoomArn", .string, min: 1, max: 128, pattern: "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room/[a-zA-Z0-9-]+"),
     /* 64 */ Shape("RoomID", .string, min: 12, max: 12, pattern: "[a-zA-Z0-9]+"),
     /* 65 */ Shape("RoomIdentifier", .string, min: 1, max: 128, pattern: "arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room/[a-zA-Z0-9-]+"),
-    /* 66 */ Shape("RoomList", .list, element: 70),
+    /* 66 */ Shape("RoomList", .list, element: 70, containsTimestamp: true),
     /* 67 */ Shape("RoomMaxMessageLength", .integer, min: 1, max: 500),
     /* 68 */ Shape("RoomMaxMessageRatePerSecond", .integer, min: 1, max: 100),
     /* 69 */ Shape("RoomName", .string, min: 0, max: 128, pattern: "[a-zA-Z0-9-_]*"),
@@ -188,7 +188,7 @@ private let ivschatShapes: [Shape] = [
             Member("createTime", 84),
             Member("updateTime", 84),
             Member("tags", 82),
-            Member("loggingConfigurationIdentifiers", 47)]),
+            Member("loggingConfigurationIdentifiers", 47)], containsTimestamp: true),
     /* 71 */ Shape("S3DestinationConfiguration", .structure, members: [
             Member("bucketName", 1, required: true)]),
     /* 72 */ Shape("SendEventRequest", .structure, members: [
@@ -208,7 +208,7 @@ private let ivschatShapes: [Shape] = [
     /* 78 */ Shape("TagKeyList", .list, min: 0, max: 50, element: 77),
     /* 79 */ Shape("TagResourceRequest", .structure, members: [
             Member("resourceArn", 59, required: true, location: .uri),
-            Member("tags", 82, required: true)]),
+            Member("tags", 82, required: true)], hasBoundMembers: true),
     /* 80 */ Shape("TagResourceResponse", .structure),
     /* 81 */ Shape("TagValue", .string, min: 0, max: 256),
     /* 82 */ Shape("Tags", .map, min: 0, max: 50, element: 81, key: 77),
@@ -220,7 +220,7 @@ private let ivschatShapes: [Shape] = [
     /* 84 */ Shape("Time", .timestamp, timestampFormat: .iso8601),
     /* 85 */ Shape("UntagResourceRequest", .structure, members: [
             Member("resourceArn", 59, required: true, location: .uri),
-            Member("tagKeys", 78, required: true, location: .querystring)]),
+            Member("tagKeys", 78, required: true, location: .querystring)], hasBoundMembers: true),
     /* 86 */ Shape("UntagResourceResponse", .structure),
     /* 87 */ Shape("UpdateLoggingConfigurationRequest", .structure, members: [
             Member("identifier", 46, required: true),
@@ -234,7 +234,7 @@ private let ivschatShapes: [Shape] = [
             Member("name", 49),
             Member("destinationConfiguration", 20),
             Member("state", 89),
-            Member("tags", 82)]),
+            Member("tags", 82)], containsTimestamp: true),
     /* 89 */ Shape("UpdateLoggingConfigurationState", .string, enumValues: ["ACTIVE"]),
     /* 90 */ Shape("UpdateRoomRequest", .structure, members: [
             Member("identifier", 65, required: true),
@@ -253,7 +253,7 @@ private let ivschatShapes: [Shape] = [
             Member("maximumMessageLength", 67),
             Member("messageReviewHandler", 55),
             Member("tags", 82),
-            Member("loggingConfigurationIdentifiers", 47)]),
+            Member("loggingConfigurationIdentifiers", 47)], containsTimestamp: true),
     /* 92 */ Shape("UserID", .string, min: 1, max: 128, sensitive: true),
     /* 93 */ Shape("ValidationException", .structure, members: [
             Member("message", 23, required: true),
@@ -270,9 +270,9 @@ private let ivschatOperations: [Operation] = [
     Operation("CreateChatToken", "create_chat_token", method: "POST", requestUri: "/CreateChatToken", input: 8, output: 9, errors: ["AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"]),
     Operation("CreateLoggingConfiguration", "create_logging_configuration", method: "POST", requestUri: "/CreateLoggingConfiguration", input: 10, output: 11, errors: ["ConflictException", "AccessDeniedException", "ResourceNotFoundException", "ServiceQuotaExceededException", "PendingVerification", "ValidationException"]),
     Operation("CreateRoom", "create_room", method: "POST", requestUri: "/CreateRoom", input: 13, output: 14, errors: ["ConflictException", "AccessDeniedException", "ResourceNotFoundException", "ServiceQuotaExceededException", "PendingVerification", "ValidationException"]),
-    Operation("DeleteLoggingConfiguration", "delete_logging_configuration", method: "POST", requestUri: "/DeleteLoggingConfiguration", input: 15, output: -1, errors: ["ConflictException", "AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"], successCode: 204),
+    Operation("DeleteLoggingConfiguration", "delete_logging_configuration", method: "POST", requestUri: "/DeleteLoggingConfiguration", input: 15, output: -1, errors: ["ConflictException", "AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"]),
     Operation("DeleteMessage", "delete_message", method: "POST", requestUri: "/DeleteMessage", input: 16, output: 17, errors: ["ThrottlingException", "AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"]),
-    Operation("DeleteRoom", "delete_room", method: "POST", requestUri: "/DeleteRoom", input: 18, output: -1, errors: ["AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"], successCode: 204),
+    Operation("DeleteRoom", "delete_room", method: "POST", requestUri: "/DeleteRoom", input: 18, output: -1, errors: ["AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"]),
     Operation("DisconnectUser", "disconnect_user", method: "POST", requestUri: "/DisconnectUser", input: 21, output: 22, errors: ["ThrottlingException", "AccessDeniedException", "ResourceNotFoundException", "PendingVerification", "ValidationException"]),
     Operation("GetLoggingConfiguration", "get_logging_configuration", method: "POST", requestUri: "/GetLoggingConfiguration", input: 29, output: 30, errors: ["AccessDeniedException", "ResourceNotFoundException", "ValidationException"]),
     Operation("GetRoom", "get_room", method: "POST", requestUri: "/GetRoom", input: 31, output: 32, errors: ["AccessDeniedException", "ResourceNotFoundException", "ValidationException"]),

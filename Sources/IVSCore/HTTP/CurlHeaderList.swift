@@ -30,47 +30,50 @@ struct CurlHeaderList {
         let text = (storage + nodeBytes).assumingMemoryBound(to: UInt8.self)
         var at = 0, used = 0
         var hasContentType = false
-        func line(_ write: () -> Void) {
-            let start = at
-            write()
+        /// Links the line that starts at start (its bytes already written) as the next node.
+        func endLine(from start: Int) {
             text[at] = 0
             at += 1
-            (nodes + used).initialize(to: curl_slist(data: UnsafeMutableRawPointer(text + start).assumingMemoryBound(to: CChar.self),
-                                                     next: nil))
-            if used > 0 { nodes[used - 1].next = nodes + used }
+            nodes.advanced(by: used).initialize(to: curl_slist(
+                data: UnsafeMutableRawPointer(text + start).assumingMemoryBound(to: CChar.self), next: nil))
+            if used > 0 { nodes[used - 1].next = nodes.advanced(by: used) }
             used += 1
         }
-        func put<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-            for c in bytes { text[at] = c; at += 1 }
+        /// Copies s after checking each byte (one pass over contiguous UTF-8).
+        func put(_ s: String, _ allowed: (UInt8) -> Bool) -> Bool {
+            var s = s
+            return s.withUTF8 { b in
+                for c in b where !allowed(c) { return false }
+                if let p = b.baseAddress { memcpy(text + at, p, b.count) }
+                at += b.count
+                return true
+            }
         }
         for (k, v) in headers {
-            guard isToken(k), HeaderValue.isValid(v) else {
+            let start = at
+            guard put(k, HeaderName.isTokenByte) else {
                 free(storage)
-                return .failure(TransportError(kind: .invalidHeader,
-                                               message: "the \(isToken(k) ? k : "request") header has a control character or an invalid name"))
+                return .failure(TransportError(kind: .invalidHeader, message: "a request header has an invalid name"))
             }
+            text[at] = 58; text[at + 1] = 32
+            at += 2
+            guard put(v, HeaderValue.isAllowedByte) else {
+                free(storage)
+                return .failure(TransportError(kind: .invalidHeader, message: "the \(k) header has a control character"))
+            }
+            endLine(from: start)
             if !hasContentType { hasContentType = isContentType(k) }
-            line { put(k.utf8); put([58, 32]); put(v.utf8) }
         }
-        line { put(UnsafeBufferPointer(start: noExpect.utf8Start, count: noExpect.utf8CodeUnitCount)) }
-        if !hasContentType {
-            line { put(UnsafeBufferPointer(start: noContentType.utf8Start, count: noContentType.utf8CodeUnitCount)) }
+        for line in hasContentType ? [noExpect] : [noExpect, noContentType] {
+            let start = at
+            memcpy(text + at, line.utf8Start, line.utf8CodeUnitCount)
+            at += line.utf8CodeUnitCount
+            endLine(from: start)
         }
         return .success(CurlHeaderList(storage: storage, head: nodes))
     }
 
     func release() { free(storage) }
-
-    /// RFC 9110 token characters (what a header name may be).
-    static func isToken(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.allSatisfy { c in
-            switch c {
-            case 48...57, 65...90, 97...122: return true
-            case 33, 35, 36, 37, 38, 39, 42, 43, 45, 46, 94, 95, 96, 124, 126: return true // !#$%&'*+-.^_`|~
-            default: return false
-            }
-        }
-    }
 
     /// Whether a header name is Content-Type, in any case.
     static func isContentType(_ name: String) -> Bool {

@@ -1,5 +1,5 @@
 /// Where one header sits in `HTTPResponse.headerBytes`.
-struct HeaderSpan {
+struct HeaderSpan: Sendable {
     var nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32
 }
 
@@ -7,7 +7,7 @@ struct HeaderSpan {
 /// are bytes from outside: they become text only through `header(_:)` (String repairs invalid UTF-8)
 /// or JSONText (which repairs the same way), and a name received twice reads as one header whose
 /// values are joined with ", ", as botocore (urllib3) joins them.
-public struct HTTPResponse {
+public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
     /// The headers as received, each name lowercased and followed by its value (trimmed), located by
@@ -79,7 +79,10 @@ public struct HTTPResponse {
             status = Self.statusCode(bytes) ?? 0
             return .status(status)
         }
-        guard let colon = bytes.firstIndex(of: 58) else { return .ignored }
+        // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
+        // as curl and browsers ignore it.
+        guard let colon = bytes.firstIndex(of: 58), colon > 0 else { return .ignored }
+        for i in 0..<colon where !HeaderName.isTokenByte(bytes[i]) { return .ignored }
         var start = colon + 1
         var end = n
         while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }

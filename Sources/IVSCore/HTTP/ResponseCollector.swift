@@ -9,6 +9,8 @@ struct ResponseCollector {
     var stop: Stop? = nil
     /// Requests curl was about to send in this transfer (its prereq callback).
     var requestsSent = 0
+    /// The transfer's easy handle, for what the callbacks ask curl.
+    let curl: UnsafeMutableRawPointer?
 
     enum Stop: Equatable {
         /// A successful response's body (or its announced Content-Length) passed maxBody.
@@ -21,7 +23,10 @@ struct ResponseCollector {
         case resendRefused
     }
 
-    init(maxBody: Int) { self.maxBody = maxBody }
+    init(maxBody: Int, curl: UnsafeMutableRawPointer? = nil) {
+        self.maxBody = maxBody
+        self.curl = curl
+    }
 
     private var isSuccess: Bool { response.status >= 200 && response.status < 300 }
 
@@ -78,12 +83,14 @@ struct ResponseCollector {
         return false
     }
 
-    /// Before curl sends a request: the first is the attempt; a second in the same transfer is
-    /// libcurl resending on a fresh connection after a kept-alive one died, which the retry policy
-    /// must decide and count, so it is refused.
-    mutating func willSend() -> Bool {
+    /// Before curl sends a request: the first is the attempt. A second in the same transfer is
+    /// libcurl resending on a fresh connection after a kept-alive one died. If no byte of the first
+    /// went out (the write into the dead connection failed: requestBytesSent is 0) nothing reached
+    /// the server, and the resend is the same attempt; otherwise the server may have the request,
+    /// and only the retry policy may send it again (and count it), so the resend is refused.
+    mutating func willSend(requestBytesSent: Int) -> Bool {
         requestsSent += 1
-        if requestsSent > 1 { stop = .resendRefused; return false }
+        if requestsSent > 1 && requestBytesSent > 0 { stop = .resendRefused; return false }
         return true
     }
 }

@@ -133,28 +133,6 @@ public enum JSON {
         return message
     }
 
-    /// Parses a C-ABI argument that must be a JSON object (owned result). Malformed JSON and other
-    /// values are IVS_E_INVALID_ARGUMENT errors that name the argument.
-    public static func parseObject(_ text: UnsafePointer<CChar>, argument: String,
-                                   code: String = "MalformedInput") -> Result<JSONPointer, IVSError> {
-        parseObject(parse(text), argument: argument, code: code)
-    }
-
-    static func parseObject(_ parsed: Result<JSONPointer, ParseError>, argument: String,
-                            code: String = "MalformedInput") -> Result<JSONPointer, IVSError> {
-        switch parsed {
-        case .failure(let e):
-            return .failure(.invalidArgument("\(argument) is not valid JSON: \(e.message) (line \(e.line), column \(e.column))",
-                                             code: code))
-        case .success(let p):
-            guard p.kind == .object else {
-                release(p)
-                return .failure(.invalidArgument("\(argument) must be a JSON object", code: code))
-            }
-            return .success(p)
-        }
-    }
-
     /// Parses JSON bytes from outside (a response body, a credential document) (owned result).
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<JSONPointer, ParseError> {
         bytes.withMemoryRebound(to: CChar.self) { c in

@@ -6,7 +6,7 @@ import Glibc
 /// only to dump it again would cost more than the call itself (ResponseMetadata on every response).
 /// Parsing always goes through jansson.
 public enum JSONText {
-    private static let hex = Array("0123456789abcdef".utf8)
+    private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Appends s as a JSON string literal (quotes included), escaping what JSON requires.
     public static func appendString(_ out: inout [UInt8], _ s: String) {
@@ -35,9 +35,12 @@ public enum JSONText {
             if c >= 32 && c != 34 && c != 92 { continue }
             if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i])) }
             run = i + 1
+            // Escaped as jansson's dump escapes, so text written here and a tree dumped by jansson agree.
             switch c {
             case 34: out.append(92); out.append(34)
             case 92: out.append(92); out.append(92)
+            case 8: out.append(92); out.append(98)
+            case 12: out.append(92); out.append(102)
             case 10: out.append(92); out.append(110)
             case 13: out.append(92); out.append(114)
             case 9: out.append(92); out.append(116)
@@ -58,34 +61,5 @@ public enum JSONText {
     public static func appendInt(_ out: inout [UInt8], _ i: Int) {
         if i >= 0 && i < 10 { out.append(48 + UInt8(i)); return }
         out.append(contentsOf: String(i).utf8)
-    }
-}
-
-/// UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), with an
-/// ASCII fast path: header values and most JSON are ASCII.
-enum UTF8Check {
-    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let need: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF // the allowed range of the second byte
-            switch c {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: return false
-            }
-            guard i + need < n, b[i + 1] >= lo, b[i + 1] <= hi else { return false }
-            for k in 2..<(need + 1) where b[i + k] & 0xC0 != 0x80 { return false }
-            i += need + 1
-        }
-        return true
     }
 }

@@ -15,6 +15,8 @@ public enum TimestampFormat: UInt8, Sendable {
 
 public struct Member: Sendable {
     public let name: String
+    /// The name as a NUL-terminated literal, for lookups in jansson objects without allocating.
+    public let cName: StaticString
     public let shape: Int
     public let location: MemberLocation
     /// The wire name for uri/querystring/header members (the label, query key or header name).
@@ -22,14 +24,35 @@ public struct Member: Sendable {
     public let required: Bool
     public let idempotencyToken: Bool
 
-    public init(_ name: String, _ shape: Int, required: Bool = false, location: MemberLocation = .body,
+    public init(_ name: StaticString, _ shape: Int, required: Bool = false, location: MemberLocation = .body,
                 locationName: String? = nil, idempotencyToken: Bool = false) {
-        self.name = name
+        let text = name.description
+        self.name = text
+        self.cName = name
         self.shape = shape
         self.location = location
-        self.locationName = locationName ?? name
+        self.locationName = locationName ?? text
         self.required = required
         self.idempotencyToken = idempotencyToken
+    }
+
+    /// Whether the member's name is the NUL-terminated key (a jansson object key).
+    @inline(__always)
+    public func named(_ key: UnsafePointer<CChar>) -> Bool {
+        let p = cName.utf8Start
+        let n = cName.utf8CodeUnitCount
+        var i = 0
+        while i < n {
+            if UInt8(bitPattern: key[i]) != p[i] { return false } // a shorter key ends with its 0 first
+            i += 1
+        }
+        return key[n] == 0
+    }
+
+    /// cName as the C string jansson takes.
+    @inline(__always)
+    public var cString: UnsafePointer<CChar> {
+        UnsafeRawPointer(cName.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 }
 
@@ -41,20 +64,26 @@ public struct Shape: Sendable {
     public let pattern: String?
     public let enumValues: [String]
     public let members: [Member]
-    /// Index of the list member / map value shape; -1 when not applicable.
+    /// Index of the list member / map value shape; -1 when not applicable (read it with
+    /// ServiceModel.element(of:)).
     public let element: Int
     /// Index of the map key shape; -1 when not applicable.
     public let key: Int
     public let sensitive: Bool
     public let isUnion: Bool
     public let timestampFormat: TimestampFormat?
-    /// For error shapes: the model's httpStatusCode and whether it is a fault (5xx) or throttling.
+    /// For error shapes: the model's httpStatusCode.
     public let errorStatus: Int?
+    /// Whether a timestamp is reachable from this shape (a timestamp itself says false): then its
+    /// values need converting on the way in and out.
+    public let containsTimestamp: Bool
+    /// Whether some member is bound to the URI, query string or a header rather than the body.
+    public let hasBoundMembers: Bool
 
     public init(_ name: String, _ type: ShapeType, min: Int64? = nil, max: Int64? = nil, pattern: String? = nil,
                 enumValues: [String] = [], members: [Member] = [], element: Int = -1, key: Int = -1,
-                sensitive: Bool = false, isUnion: Bool = false, timestampFormat: TimestampFormat? = nil,
-                errorStatus: Int? = nil) {
+                sensitive: Bool = false, isUnion: Bool = false, containsTimestamp: Bool = false,
+                hasBoundMembers: Bool = false, timestampFormat: TimestampFormat? = nil, errorStatus: Int? = nil) {
         self.name = name
         self.type = type
         self.min = min
@@ -68,11 +97,19 @@ public struct Shape: Sendable {
         self.isUnion = isUnion
         self.timestampFormat = timestampFormat
         self.errorStatus = errorStatus
+        self.containsTimestamp = containsTimestamp
+        self.hasBoundMembers = hasBoundMembers
     }
 
     /// The member with this name, if the structure has one (linear: structures here have at most ~30 members).
     public func member(named n: String) -> Member? {
         for m in members where m.name == n { return m }
+        return nil
+    }
+
+    /// The member whose name is the C string key (a jansson object key), by byte comparison.
+    public func member(cString key: UnsafePointer<CChar>) -> Member? {
+        for m in members where m.named(key) { return m }
         return nil
     }
 }
@@ -99,14 +136,14 @@ public struct Operation: Sendable {
     public let snakeName: String
     public let method: String
     public let requestUri: String
+    /// Indexes of the input and output shapes; -1 for none (read them with ServiceModel.shape(at:)).
     public let input: Int
     public let output: Int
     public let errors: [String]
     public let paginator: PaginatorInfo?
-    public let successCode: Int
 
     public init(_ name: String, _ snakeName: String, method: String, requestUri: String, input: Int, output: Int,
-                errors: [String], paginator: PaginatorInfo? = nil, successCode: Int = 200) {
+                errors: [String], paginator: PaginatorInfo? = nil) {
         self.name = name
         self.snakeName = snakeName
         self.method = method
@@ -115,7 +152,6 @@ public struct Operation: Sendable {
         self.output = output
         self.errors = errors
         self.paginator = paginator
-        self.successCode = successCode
     }
 }
 
@@ -128,6 +164,7 @@ public final class ServiceModel: Sendable {
     public let shapes: [Shape]
     public let operations: [Operation]
     private let byName: [String: Int]
+    private let errorsByName: [String: Int]
 
     public init(name: String, endpointPrefix: String, signingName: String, apiVersion: String, serviceId: String,
                 shapes: [Shape], operations: [Operation]) {
@@ -144,6 +181,15 @@ public final class ServiceModel: Sendable {
             index[op.snakeName] = i
         }
         self.byName = index
+        var errors: [String: Int] = [:]
+        for (i, s) in shapes.enumerated() where s.errorStatus != nil { errors[s.name] = i }
+        self.errorsByName = errors
+    }
+
+    /// The shape at index i; nil for -1 (no shape) and anything else out of range.
+    @inline(__always)
+    public func shape(at i: Int) -> Shape? {
+        i >= 0 && i < shapes.count ? shapes[i] : nil
     }
 
     /// Finds an operation by its API name (`CreateChannel`) or boto3 name (`create_channel`).
@@ -154,19 +200,12 @@ public final class ServiceModel: Sendable {
 
     /// The error shape with this name, if the model declares one.
     public func errorShape(named n: String) -> Shape? {
-        for s in shapes where s.errorStatus != nil && s.name == n { return s }
-        return nil
+        errorsByName[n].flatMap { shape(at: $0) }
     }
 
-    /// All services libivs knows, by their fixed names.
-    public static let all: [ServiceModel] = [.ivs, .ivsRealtime, .ivschat]
-
-    public static func named(_ n: String) -> ServiceModel? {
-        switch n {
-        case "ivs": return .ivs
-        case "ivs-realtime": return .ivsRealtime
-        case "ivschat": return .ivschat
-        default: return nil
-        }
+    /// The part of AWS_ENDPOINT_URL_<X> and of a `[services]` section key that names this service, as
+    /// botocore derives it from the service id ("IVS RealTime" -> "ivs_realtime").
+    public var configKey: String {
+        String(serviceId.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
     }
 }

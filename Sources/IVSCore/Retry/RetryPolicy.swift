@@ -5,8 +5,28 @@ import CIVSShims
 
 public enum RetryMode: String, Sendable { case standard, adaptive, off }
 
-/// botocore's standard retry mode: which failures are retried, how long to wait, and the retry quota
-/// that stops a client from retrying into an outage.
+/// What the retry policy decided after a failed attempt.
+public enum RetryDecision: Equatable {
+    /// Try again after this many seconds.
+    case retry(after: Double)
+    /// Stop: the failure is the call's result. The reason is for the log.
+    case stop(String)
+}
+
+/// One call's standing with the retry policy, kept by the driver between attempts.
+public struct RetryState {
+    /// Attempts made so far.
+    public var attempts = 0
+    /// What the last retry took from the quota (botocore gives that back on success).
+    var lastRetryCost: Int? = nil
+
+    public init() {}
+}
+
+/// botocore's standard retry mode, composed as its retries/standard.py composes checkers: which
+/// failures are retryable, whether attempts are left, whether the retry quota pays for another try
+/// (so a client does not retry into an outage), how long to wait, and in adaptive mode the client-side
+/// rate limiter that every attempt passes. Both drivers (blocking and in flight) ask the same object.
 public final class RetryPolicy: @unchecked Sendable {
     public let mode: RetryMode
     public let maxAttempts: Int
@@ -32,15 +52,33 @@ public final class RetryPolicy: @unchecked Sendable {
 
     deinit { quota.deallocate() }
 
-    /// Replaces the quota with transform(quota) atomically; transform returns nil to leave it as is.
-    @discardableResult
-    private func updateQuota(_ transform: (Int) -> Int?) -> Bool {
-        while true {
-            let q = civs_atomic_load_long(quota)
-            guard let n = transform(Int(q)) else { return false }
-            if n == Int(q) || civs_atomic_cas_long(quota, q, CLong(n)) != 0 { return true }
-        }
+    // MARK: The decisions a driver asks for
+
+    /// Before each attempt: how long to wait for the rate limiter (0: send now). Only adaptive mode,
+    /// after a throttle, ever waits.
+    public func sendingDelay() -> Double {
+        rateLimiter?.tryAcquire() ?? 0
     }
+
+    /// After a successful attempt: give back what the call's last retry took, or one token if it
+    /// took none (botocore's RetryQuotaChecker.release_retry_quota), and tell the limiter.
+    public func succeeded(_ state: RetryState) {
+        updateQuota { min(Self.initialQuota, $0 + (state.lastRetryCost ?? Self.noRetryIncrement)) }
+        rateLimiter?.update(throttled: false)
+    }
+
+    /// After a failed attempt (failure.retryable set by the classifier): retry after a delay, or stop.
+    public func decide(_ failure: IVSError, response: HTTPResponse?, _ state: inout RetryState) -> RetryDecision {
+        rateLimiter?.update(throttled: Self.isThrottling(failure))
+        guard failure.retryable else { return .stop("not retryable") }
+        guard state.attempts < maxAttempts else { return .stop("no attempts left (max \(maxAttempts))") }
+        let cost = Self.isTimeout(failure) ? Self.timeoutRetryCost : Self.retryCost
+        guard updateQuota({ $0 >= cost ? $0 - cost : nil }) else { return .stop("retry quota exhausted") }
+        state.lastRetryCost = cost
+        return .retry(after: Self.delay(attempt: state.attempts, response: response, random: Double.random(in: 0..<1)))
+    }
+
+    // MARK: The rules
 
     static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
@@ -55,6 +93,10 @@ public final class RetryPolicy: @unchecked Sendable {
     /// error shape with a retryable trait, so the code list is the whole rule).
     public static func isThrottling(_ e: IVSError) -> Bool {
         e.kind == .service && throttlingCodes.contains(e.code)
+    }
+
+    static func isTimeout(_ e: IVSError) -> Bool {
+        e.kind == .network && (e.code == ErrorCode.connectTimeout || e.code == ErrorCode.readTimeout)
     }
 
     /// Whether an error is worth another attempt (independent of attempts left and quota).
@@ -78,15 +120,24 @@ public final class RetryPolicy: @unchecked Sendable {
         serverDelay(response).map { min($0, maxBackoff) } ?? backoff(attempt: attempt, random: random)
     }
 
+    /// Replaces the quota with transform(quota) atomically; transform returns nil to leave it as is.
+    @discardableResult
+    private func updateQuota(_ transform: (Int) -> Int?) -> Bool {
+        while true {
+            let q = civs_atomic_load_long(quota)
+            guard let n = transform(Int(q)) else { return false }
+            if n == Int(q) || civs_atomic_cas_long(quota, q, CLong(n)) != 0 { return true }
+        }
+    }
+
     /// Takes retry tokens from the quota; nil when the quota cannot pay for another retry.
-    public func acquire(isTimeout: Bool) -> Int? {
+    func acquire(isTimeout: Bool) -> Int? {
         let cost = isTimeout ? Self.timeoutRetryCost : Self.retryCost
         return updateQuota { $0 >= cost ? $0 - cost : nil } ? cost : nil
     }
 
-    /// After a success: give back what its last retry cost, or one token if it took none (botocore's
-    /// RetryQuotaChecker.release_retry_quota).
-    public func release(retryCost: Int?) {
+    /// Gives back a retry's cost, or one token (for tests of the quota on its own).
+    func release(retryCost: Int?) {
         updateQuota { min(Self.initialQuota, $0 + (retryCost ?? Self.noRetryIncrement)) }
     }
 
@@ -107,7 +158,7 @@ public final class RetryPolicy: @unchecked Sendable {
 
     /// A non-negative decimal number of at most 16 characters ("120", "1.5"), as a Double; nil otherwise.
     static func decimal(_ text: String) -> Double? {
-        let t = SharedConfigFile.trim(text)
+        let t = Text.trimmed(text)
         guard !t.isEmpty, t.utf8.count <= 16, t.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 }),
               let v = Double(t), v.isFinite, v >= 0 else { return nil }
         return v
@@ -121,113 +172,5 @@ public final class RetryPolicy: @unchecked Sendable {
         var ts = timespec(tv_sec: Int(whole), tv_nsec: Int((s - whole) * 1e9))
         var rem = timespec()
         while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
-    }
-}
-
-/// Adaptive mode's token bucket with a CUBIC-adjusted fill rate, as botocore's adaptive retry mode
-/// (botocore/retries/adaptive.py, bucket.py, throttling.py).
-/// Initial state as botocore's: TokenBucket(max_rate=1) (fill rate 1, capacity 0), CubicCalculator
-/// (w_max 0, last failure now), RateClocker (bucket floor(now)). The clock is injectable for tests.
-public final class ClientRateLimiter: @unchecked Sendable {
-    static let beta = 0.7
-    static let scaleConstant = 0.4
-    static let smooth = 0.8
-    static let minFillRate = 0.5
-    static let maxRateAdjustScale = 2.0
-    private let lock = Lock()
-    private let clock: @Sendable () -> Double
-    private var enabled = false
-    private var fillRate = 1.0
-    private var maxCapacity = 1.0
-    private var capacity = 0.0
-    private var lastTimestamp: Double?
-    private var lastMaxRate = 0.0
-    private var lastThrottleTime: Double
-    private var timeWindow = 0.0
-    private var measuredTxRate = 0.0
-    private var lastTxRateBucket: Double
-    private var requestCount = 0
-
-    public init(clock: @escaping @Sendable () -> Double = { Clock.monotonic() }) {
-        self.clock = clock
-        let now = clock()
-        lastThrottleTime = now
-        lastTxRateBucket = now.rounded(.down)
-        lastTimestamp = now // TokenBucket's constructor refills once, which starts its clock
-    }
-
-    /// Blocks until the bucket allows one request (only once a throttle has been seen).
-    public func acquire() {
-        while true {
-            let wait = tryAcquire()
-            if wait <= 0 { return }
-            RetryPolicy.sleep(seconds: wait)
-        }
-    }
-
-    /// Feeds one response in: throttled or not.
-    public func update(throttled: Bool) {
-        lock.withLock {
-            updateMeasuredRate()
-            let now = clock()
-            let newRate: Double
-            if throttled {
-                let rateToUse = enabled ? min(measuredTxRate, fillRate) : measuredTxRate
-                lastMaxRate = rateToUse
-                timeWindow = pow(lastMaxRate * (1 - Self.beta) / Self.scaleConstant, 1.0 / 3)
-                newRate = rateToUse * Self.beta
-                lastThrottleTime = now
-                enabled = true
-            } else {
-                let t = now - lastThrottleTime
-                newRate = Self.scaleConstant * pow(t - timeWindow, 3) + lastMaxRate
-            }
-            updateRate(min(newRate, Self.maxRateAdjustScale * measuredTxRate))
-        }
-    }
-
-    private func refill() {
-        let now = clock()
-        if let last = lastTimestamp {
-            capacity = min(maxCapacity, capacity + (now - last) * fillRate)
-        }
-        lastTimestamp = now
-    }
-
-    private func updateRate(_ rate: Double) {
-        refill()
-        fillRate = max(rate, Self.minFillRate)
-        maxCapacity = max(rate, 1)
-        capacity = min(capacity, maxCapacity)
-    }
-
-    private func updateMeasuredRate() {
-        let now = clock()
-        let bucket = (now * 2).rounded(.down) / 2
-        requestCount += 1
-        if bucket > lastTxRateBucket {
-            let current = Double(requestCount) / (bucket - lastTxRateBucket)
-            measuredTxRate = current * Self.smooth + measuredTxRate * (1 - Self.smooth)
-            requestCount = 0
-            lastTxRateBucket = bucket
-        }
-    }
-
-    /// Current fill rate (requests per second), for tests.
-    public var currentFillRate: Double { lock.withLock { fillRate } }
-    public var isEnabled: Bool { lock.withLock { enabled } }
-    /// Measured send rate and the token bucket's capacity, for tests.
-    public var measuredRate: Double { lock.withLock { measuredTxRate } }
-    public var availableCapacity: Double { lock.withLock { capacity } }
-
-    /// Takes one token without waiting: the seconds to wait when none is available yet (0 = taken).
-    /// acquire() is this in a loop with sleeps.
-    public func tryAcquire() -> Double {
-        lock.withLock {
-            guard enabled else { return 0 }
-            refill()
-            if capacity >= 1 { capacity -= 1; return 0 }
-            return (1 - capacity) / fillRate
-        }
     }
 }

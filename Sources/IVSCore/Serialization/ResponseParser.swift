@@ -3,18 +3,21 @@ import Glibc
 #endif
 import CJansson
 
-/// Turns a restJson1 HTTP response into the contract's output JSON or a service error.
+/// Turns a restJson1 HTTP response into the contract's output (as JSON text or as a tree) or a service
+/// error. The body is always parsed by jansson first; where the parsed body already is the output (no
+/// member to convert, drop or add) its own bytes are passed through.
 public struct ResponseParser {
     let model: ServiceModel
 
     public init(model: ServiceModel) { self.model = model }
 
+    // MARK: Output
+
     /// The output object (owned): the output shape's members as the model names them, timestamps as
-    /// ISO 8601, header-bound members from the response headers. ResponseMetadata is added by the caller.
+    /// ISO 8601, header-bound members from the response headers. ResponseMetadata is the caller's.
     public func parseOutput(_ op: Operation, _ response: HTTPResponse, parsed: JSONPointer? = nil) -> Result<JSONPointer, IVSError> {
         guard let out = JSON.object() else { return .failure(.internal("out of memory")) }
-        guard op.output >= 0, op.output < model.shapes.count else { return .success(out) }
-        let shape = model.shapes[op.output]
+        guard let shape = model.shape(at: op.output) else { return .success(out) }
         let body: JSONPointer?
         if let parsed { body = JSON.retain(parsed) } else {
             switch parseBody(response) {
@@ -31,7 +34,7 @@ public struct ResponseParser {
                 case .header:
                     if let v = response.header(m.locationName.lowercased()) { out.set(m.name, JSON.string(v)) }
                 case .body:
-                    if let b = body, b.kind == .object, let v = b[m.name], v.kind != .null {
+                    if let b = body, b.kind == .object, let v = json_object_get(b, m.cString), v.kind != .null {
                         out.set(m.name, try outputValue(v, m.shape, path: m.name, depth: 0))
                     }
                 default: break
@@ -39,32 +42,17 @@ public struct ResponseParser {
             }
         } catch {
             JSON.release(out)
-            return .failure(IVSError(.service, code: "InvalidResponse", "the service's response has an invalid value at \(error.path): \(error.problem)",
+            return .failure(IVSError(.service, code: ErrorCode.invalidResponse,
+                                     "the service's response has an invalid value at \(error.path): \(error.problem)",
                                      httpStatus: response.status, requestId: Self.requestId(response)))
         }
         return .success(out)
     }
 
-    /// A value in the response that the output cannot carry (a timestamp with no ISO 8601 form).
-    struct InvalidValue: Error {
-        let path: String
-        let problem: String
-    }
-
-    /// The response body parsed by jansson (owned; nil for an empty body).
-    func parseBody(_ response: HTTPResponse) -> Result<JSONPointer?, IVSError> {
-        guard !response.body.isEmpty else { return .success(nil) }
-        return JSON.parse(bytes: response.body).map { Optional($0) }.mapError { e in
-            IVSError(.service, code: "InvalidResponse", "the service's response is not valid JSON: \(e.message)",
-                     httpStatus: response.status, requestId: Self.requestId(response))
-        }
-    }
-
-    /// The output as JSON text (malloc'd) with the metadata member (`"ResponseMetadata":{...}`)
-    /// spliced in. When the parsed body needs no conversion (no timestamps, no header-bound members,
-    /// only members the model knows, no nulls) the service's own text is passed through; otherwise the
-    /// converted tree is dumped. Either way jansson has parsed and checked the body first.
-    public func outputText(_ op: Operation, _ response: HTTPResponse, metadata: [UInt8]) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
+    /// The output as JSON text with the metadata member spliced in before the closing brace. When the
+    /// parsed body needs no conversion the service's own bytes are passed through; otherwise the
+    /// converted tree is dumped.
+    public func outputText(_ op: Operation, _ response: HTTPResponse, metadata: ResponseMetadata) -> Result<OutputText, IVSError> {
         var body: JSONPointer? = nil
         if op.output >= 0 {
             switch parseBody(response) {
@@ -73,16 +61,17 @@ public struct ResponseParser {
             }
         }
         defer { JSON.release(body) }
+        var member: [UInt8] = []
+        metadata.appendMember(to: &member)
         if let b = body, b.kind == .object, passesThrough(b, op.output) {
-            // Splice before the body's closing brace (the parse proved there is one, last but for
-            // whitespace).
+            // The parse proved the body is one object: its last non-space byte is the closing brace.
             return response.body.withUnsafeBufferPointer { bytes in
                 var end = bytes.count
                 while end > 0, bytes[end - 1] != 125 { end -= 1 }
                 if end > 0 { end -= 1 }
                 while end > 0, Self.isSpace(bytes[end - 1]) { end -= 1 }
-                if b.count == 0 { return Self.joined(Self.openBrace, comma: false, metadata) }
-                return Self.joined(UnsafeBufferPointer(rebasing: bytes[0..<end]), comma: true, metadata)
+                if b.count == 0 { return Self.joined(Self.openBrace, comma: false, member) }
+                return Self.joined(UnsafeBufferPointer(rebasing: bytes[0..<end]), comma: true, member)
             }
         }
         let tree: JSONPointer
@@ -95,7 +84,7 @@ public struct ResponseParser {
         defer { free(text) }
         let n = strlen(text)
         return text.withMemoryRebound(to: UInt8.self, capacity: n) { t in
-            Self.joined(UnsafeBufferPointer(start: t, count: max(0, n - 1)), comma: tree.count > 0, metadata)
+            Self.joined(UnsafeBufferPointer(start: t, count: max(0, n - 1)), comma: tree.count > 0, member)
         }
     }
 
@@ -105,56 +94,59 @@ public struct ResponseParser {
     static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
 
     /// prefix (an object's text without its closing brace), an optional comma, the metadata member and
-    /// the closing brace, as one malloc'd C string.
-    static func joined(_ prefix: UnsafeBufferPointer<UInt8>, comma: Bool, _ metadata: [UInt8]) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
-        let total = prefix.count + (comma ? 1 : 0) + metadata.count + 1
+    /// the closing brace, in one buffer.
+    static func joined(_ prefix: UnsafeBufferPointer<UInt8>, comma: Bool, _ member: [UInt8]) -> Result<OutputText, IVSError> {
+        let total = prefix.count + (comma ? 1 : 0) + member.count + 1
         guard let p = malloc(total + 1)?.assumingMemoryBound(to: UInt8.self) else { return .failure(.internal("out of memory")) }
         var at = 0
         if let base = prefix.baseAddress { memcpy(p, base, prefix.count) }
         at += prefix.count
         if comma { p[at] = 44; at += 1 }
-        metadata.withUnsafeBufferPointer { m in
+        member.withUnsafeBufferPointer { m in
             if let base = m.baseAddress { memcpy(p + at, base, m.count) }
         }
-        at += metadata.count
+        at += member.count
         p[at] = 125
         p[at + 1] = 0
-        return .success(UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self))
+        return .success(OutputText(UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self)))
     }
 
     /// Whether the parsed body is already exactly the output: only members the model knows, no nulls,
     /// and nothing to convert (timestamps) or to add (header-bound members).
     func passesThrough(_ body: JSONPointer, _ shape: Int) -> Bool {
-        let facts = ShapeFacts.of(model)
-        guard shape >= 0, shape < facts.type.count, !facts.containsTimestamp(shape), !facts.hasHeaderMember[shape] else { return false }
-        return onlyKnown(body, shape, facts, depth: 0)
+        guard shape >= 0, shape < model.shapes.count, !model.shapes[shape].containsTimestamp,
+              !model.shapes[shape].hasBoundMembers else { return false }
+        return model.shapes.withUnsafeBufferPointer { onlyKnown(body, shape, $0, depth: 0) }
     }
 
-    private func onlyKnown(_ v: JSONPointer, _ shape: Int, _ facts: ShapeFacts, depth: Int) -> Bool {
-        guard shape >= 0, shape < facts.type.count, depth < 64 else { return false }
-        switch (v.pointee.type, facts.type[shape]) {
+    /// The walk behind passesThrough, over the shape table in place (no Shape is copied per value).
+    private func onlyKnown(_ v: JSONPointer, _ shape: Int, _ shapes: UnsafeBufferPointer<Shape>, depth: Int) -> Bool {
+        guard shape >= 0, shape < shapes.count, depth < 64 else { return false }
+        switch (v.pointee.type, shapes[shape].type) {
         case (JSON_NULL, _): return false
         case (JSON_OBJECT, .structure):
-            var it = json_object_iter(v)
-            while let i = it {
-                guard let k = json_object_iter_key(i), let value = json_object_iter_value(i),
-                      let mi = facts.memberIndex(shape, k),
-                      onlyKnown(value, facts.memberShapes[shape][mi], facts, depth: depth + 1) else { return false }
-                it = json_object_iter_next(v, i)
+            return shapes[shape].members.withUnsafeBufferPointer { members in
+                var it = json_object_iter(v)
+                while let i = it {
+                    guard let k = json_object_iter_key(i), let value = json_object_iter_value(i),
+                          let m = Self.memberIndex(members, k),
+                          onlyKnown(value, members[m].shape, shapes, depth: depth + 1) else { return false }
+                    it = json_object_iter_next(v, i)
+                }
+                return true
             }
-            return true
         case (JSON_OBJECT, .map):
-            let element = facts.element[shape]
+            let element = shapes[shape].element
             var it = json_object_iter(v)
             while let i = it {
-                guard let value = json_object_iter_value(i), onlyKnown(value, element, facts, depth: depth + 1) else { return false }
+                guard let value = json_object_iter_value(i), onlyKnown(value, element, shapes, depth: depth + 1) else { return false }
                 it = json_object_iter_next(v, i)
             }
             return true
         case (JSON_ARRAY, .list):
-            let element = facts.element[shape]
+            let element = shapes[shape].element
             for i in 0..<json_array_size(v) {
-                guard let e = json_array_get(v, i), onlyKnown(e, element, facts, depth: depth + 1) else { return false }
+                guard let e = json_array_get(v, i), onlyKnown(e, element, shapes, depth: depth + 1) else { return false }
             }
             return true
         case (JSON_OBJECT, _), (JSON_ARRAY, _):
@@ -166,14 +158,25 @@ public struct ResponseParser {
         }
     }
 
+    @inline(__always)
+    private static func memberIndex(_ members: UnsafeBufferPointer<Member>, _ key: UnsafePointer<CChar>) -> Int? {
+        for i in 0..<members.count where members[i].named(key) { return i }
+        return nil
+    }
+
+    /// A value in the response that the output cannot carry (a timestamp with no ISO 8601 form).
+    struct InvalidValue: Error {
+        let path: String
+        let problem: String
+    }
+
     /// Converts a parsed body value by its shape (owned). Members unknown to the model are dropped,
     /// as botocore drops them. A timestamp becomes ISO 8601 UTC or the response is invalid: epoch
     /// seconds and ISO 8601 or HTTP-date strings are read; anything outside the years 1-9999, any
     /// impossible date and any other JSON type is refused (the output never carries a value that is
     /// not a timestamp where the model promises one).
     func outputValue(_ v: JSONPointer, _ shapeIndex: Int, path: @autoclosure () -> String, depth: Int) throws(InvalidValue) -> JSONPointer? {
-        guard shapeIndex >= 0, shapeIndex < model.shapes.count, depth < 64 else { return JSON.retain(v) }
-        let shape = model.shapes[shapeIndex]
+        guard let shape = model.shape(at: shapeIndex), depth < 64 else { return JSON.retain(v) }
         switch shape.type {
         case .timestamp:
             let seconds: Double?
@@ -188,14 +191,14 @@ public struct ResponseParser {
             guard let o = JSON.object() else { return nil }
             do {
                 for m in shape.members {
-                    if let mv = v[m.name], mv.kind != .null {
+                    if let mv = json_object_get(v, m.cString), mv.kind != .null {
                         o.set(m.name, try outputValue(mv, m.shape, path: path() + "." + m.name, depth: depth + 1))
                     }
                 }
             } catch { JSON.release(o); throw error }
             return o
         case .list where v.kind == .array:
-            if reusableAsIs(shapeIndex) { return JSON.retain(v) }
+            if reusableAsIs(shape) { return JSON.retain(v) }
             guard let a = JSON.array() else { return nil }
             do {
                 for i in 0..<v.count {
@@ -204,7 +207,7 @@ public struct ResponseParser {
             } catch { JSON.release(a); throw error }
             return a
         case .map where v.kind == .object:
-            if reusableAsIs(shapeIndex) { return JSON.retain(v) }
+            if reusableAsIs(shape) { return JSON.retain(v) }
             guard let o = JSON.object() else { return nil }
             var it = json_object_iter(v)
             do {
@@ -225,10 +228,20 @@ public struct ResponseParser {
 
     /// A list or map whose elements hold no timestamp and no structure (whose unknown members would
     /// need dropping) is already the output: it is shared, not copied.
-    private func reusableAsIs(_ shapeIndex: Int) -> Bool {
-        let element = model.shapes[shapeIndex].element
-        return !ShapeFacts.of(model).containsTimestamp(shapeIndex) && element >= 0 && element < model.shapes.count
-            && model.shapes[element].type != .structure
+    private func reusableAsIs(_ shape: Shape) -> Bool {
+        guard !shape.containsTimestamp, let element = model.shape(at: shape.element) else { return false }
+        return element.type != .structure
+    }
+
+    // MARK: Bodies and errors
+
+    /// The response body parsed by jansson (owned; nil for an empty body).
+    func parseBody(_ response: HTTPResponse) -> Result<JSONPointer?, IVSError> {
+        guard !response.body.isEmpty else { return .success(nil) }
+        return JSON.parse(bytes: response.body).map { Optional($0) }.mapError { e in
+            IVSError(.service, code: ErrorCode.invalidResponse, "the service's response is not valid JSON: \(e.message)",
+                     httpStatus: response.status, requestId: Self.requestId(response))
+        }
     }
 
     static func requestId(_ r: HTTPResponse) -> String? {
@@ -236,7 +249,8 @@ public struct ResponseParser {
     }
 
     /// The service error in a non-2xx response: the code from x-amzn-ErrorType, __type or code; the
-    /// message from message or Message; the body's other members as fields.
+    /// message from message or Message; the body's other members as fields, and the members the error
+    /// shape binds to headers (as botocore's error response has them).
     public func parseError(_ response: HTTPResponse) -> IVSError {
         var code: String? = response.header("x-amzn-errortype").map(Self.cleanCode)
         var message = ""
@@ -259,7 +273,6 @@ public struct ResponseParser {
             }
         }
         let finalCode = code.flatMap { $0.isEmpty ? nil : $0 } ?? Self.codeForStatus(response.status)
-        // Members the error shape binds to headers (IVS models x-amzn-ErrorType and its security headers).
         if let shape = model.errorShape(named: finalCode) {
             for m in shape.members where m.location == .header {
                 if let v = response.header(m.locationName.lowercased()), !fields.contains(where: { $0.0 == m.name }) {
@@ -277,7 +290,7 @@ public struct ResponseParser {
         var s = Substring(raw)
         if let colon = s.firstIndex(of: ":") { s = s[..<colon] }
         if let hash = s.lastIndex(of: "#") { s = s[s.index(after: hash)...] }
-        return s.trimmingSpaces()
+        return Text.excerpt(Text.trimmed(s), limit: 128) // a code is a word; a header can be 256 KB
     }
 
     static func codeForStatus(_ status: Int) -> String {
@@ -292,14 +305,5 @@ public struct ResponseParser {
         case 504: return "GatewayTimeout"
         default: return "HTTP\(status)"
         }
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        var s = self
-        while let f = s.first, f == " " { s.removeFirst() }
-        while let l = s.last, l == " " { s.removeLast() }
-        return String(s)
     }
 }

@@ -1,23 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// One operation's request as restJson1 puts it on the wire, before signing.
-public struct SerializedRequest {
-    public var method: String
-    /// The path with labels percent-encoded (A-Za-z0-9-._~ kept).
-    public var path: String
-    /// Query parameters, unencoded, in member order.
-    public var query: [(String, String)]
-    public var headers: [(String, String)]
-    public var body: [UInt8]
-
-    /// path?query as sent, with the query encoded.
-    public var target: String {
-        query.isEmpty ? path : path + "?" + query.map { URIEncoding.encode($0.0) + "=" + URIEncoding.encode($0.1) }
-            .joined(separator: "&")
-    }
-}
+import CJansson
 
 /// restJson1 from the model: the HTTP method and URI template of the operation, members bound to
 /// the URI, query string and headers, and a JSON body of the remaining members (as botocore's
@@ -29,18 +13,17 @@ public struct RestJSONSerializer {
 
     public func serialize(_ op: Operation, input: JSONPointer) -> Result<SerializedRequest, IVSError> {
         var req = SerializedRequest(method: op.method, path: "", query: [], headers: [], body: [])
-        guard op.input >= 0, op.input < model.shapes.count else {
+        guard let shape = model.shape(at: op.input) else {
             req.path = op.requestUri
             return .success(req)
         }
-        let shape = model.shapes[op.input]
         var labels: [String: String] = [:]
         guard let body = JSON.object() else { return .failure(.internal("out of memory")) }
         defer { JSON.release(body) }
         var hasBodyMembers = false
         for m in shape.members {
             if m.location == .body { hasBodyMembers = true }
-            var value = input[m.name]
+            var value = json_object_get(input, m.cString)
             if value?.kind == .null { value = nil }
             if value == nil && m.idempotencyToken {
                 let token = JSON.string(RandomID.uuid())
@@ -50,19 +33,18 @@ public struct RestJSONSerializer {
             guard let v = value else { continue }
             switch m.location {
             case .uri:
-                labels[m.locationName] = scalarText(v, m.shape, queryTimestamp: true)
+                labels[m.locationName] = scalarText(v, m.shape, defaultFormat: .iso8601)
             case .querystring:
                 if v.kind == .array {
+                    let element = model.shape(at: m.shape)?.element ?? -1
                     for i in 0..<v.count {
-                        if let e = v.element(i) {
-                            req.query.append((m.locationName, scalarText(e, elementShape(m.shape), queryTimestamp: true)))
-                        }
+                        if let e = v.element(i) { req.query.append((m.locationName, scalarText(e, element, defaultFormat: .iso8601))) }
                     }
                 } else {
-                    req.query.append((m.locationName, scalarText(v, m.shape, queryTimestamp: true)))
+                    req.query.append((m.locationName, scalarText(v, m.shape, defaultFormat: .iso8601)))
                 }
             case .header:
-                req.headers.append((m.locationName, scalarText(v, m.shape, queryTimestamp: false)))
+                req.headers.append((m.locationName, scalarText(v, m.shape, defaultFormat: .rfc822)))
             case .body:
                 body.set(m.name, bodyValue(v, m.shape))
             }
@@ -82,11 +64,6 @@ public struct RestJSONSerializer {
             req.headers.append(("Content-Type", "application/json"))
         }
         return .success(req)
-    }
-
-    private func elementShape(_ i: Int) -> Int {
-        guard i >= 0, i < model.shapes.count else { return -1 }
-        return model.shapes[i].element
     }
 
     /// Expands {label} and {label+} (greedy: '/' kept) with percent-encoded values.
@@ -110,16 +87,31 @@ public struct RestJSONSerializer {
         return .success(out)
     }
 
+    /// A timestamp as botocore serializes one in a request, in the shape's timestampFormat (else the
+    /// location's default): ISO 8601 with six fraction digits when there is a fraction, an HTTP date,
+    /// or whole epoch seconds. nil outside the years 1-9999 (validation refuses those).
+    static func timestampText(_ seconds: Double, _ format: TimestampFormat) -> String? {
+        switch format {
+        case .iso8601: return Clock.iso8601(seconds, fractionDigits: 6)
+        case .rfc822: return Clock.httpDate(seconds)
+        case .unixTimestamp:
+            guard Clock.iso8601Range.contains(seconds) else { return nil }
+            return String(Int64(seconds.rounded(.down)))
+        }
+    }
+
     /// A scalar as text for the URI, query string or a header.
-    private func scalarText(_ v: JSONPointer, _ shapeIndex: Int, queryTimestamp: Bool) -> String {
-        let type = shapeIndex >= 0 && shapeIndex < model.shapes.count ? model.shapes[shapeIndex].type : .string
+    private func scalarText(_ v: JSONPointer, _ shapeIndex: Int, defaultFormat: TimestampFormat) -> String {
+        let shape = model.shape(at: shapeIndex)
+        let timestamp = shape?.type == .timestamp
+        let format = shape?.timestampFormat ?? defaultFormat
         switch v.kind {
         case .string:
             let s = v.stringValue ?? ""
-            if type == .timestamp, let t = Clock.parseISO8601(s), let text = Clock.iso8601(t) { return text }
+            if timestamp, let t = Clock.parseISO8601(s), let text = Self.timestampText(t, format) { return text }
             return s
         case .integer, .real:
-            if type == .timestamp, let d = v.numberValue, let text = Clock.iso8601(d) { return text }
+            if timestamp, let d = v.numberValue, let text = Self.timestampText(d, format) { return text }
             if let i = v.intValue { return String(i) }
             return v.numberValue.map { String($0) } ?? ""
         case .bool: return v.boolValue == true ? "true" : "false"
@@ -127,19 +119,19 @@ public struct RestJSONSerializer {
         }
     }
 
-    /// A body value (owned). Timestamps become epoch seconds; containers are copied only where a
-    /// timestamp inside them needs converting.
+    /// A body value (owned). Timestamps take their shape's timestampFormat (epoch seconds by default,
+    /// restJson1's rule); containers are copied only where a timestamp inside them needs converting.
     func bodyValue(_ v: JSONPointer, _ shapeIndex: Int) -> JSONPointer? {
-        guard shapeIndex >= 0, shapeIndex < model.shapes.count else { return JSON.retain(v) }
-        let shape = model.shapes[shapeIndex]
+        guard let shape = model.shape(at: shapeIndex) else { return JSON.retain(v) }
         switch shape.type {
         case .timestamp:
-            if v.kind == .string, let s = v.stringValue, let t = Clock.parseISO8601(s) {
-                return t == t.rounded() ? JSON.integer(Int64(t)) : JSON.real(t)
-            }
-            return JSON.retain(v)
+            let seconds = v.kind == .string ? v.stringValue.flatMap(Clock.parseISO8601) : v.numberValue
+            guard let t = seconds, Clock.iso8601Range.contains(t) else { return JSON.retain(v) }
+            let format = shape.timestampFormat ?? .unixTimestamp
+            if format == .unixTimestamp { return JSON.integer(Int64(t.rounded(.down))) }
+            return Self.timestampText(t, format).flatMap(JSON.string) ?? JSON.retain(v)
         case .structure where v.kind == .object:
-            guard shapeContainsTimestamp(shapeIndex) else { return JSON.retain(v) }
+            guard shape.containsTimestamp else { return JSON.retain(v) }
             let o = JSON.object()
             v.forEachMember { name, value in
                 if let m = shape.member(named: name) { o?.set(name, bodyValue(value, m.shape)) }
@@ -147,12 +139,12 @@ public struct RestJSONSerializer {
             }
             return o
         case .list where v.kind == .array:
-            guard shapeContainsTimestamp(shapeIndex) else { return JSON.retain(v) }
+            guard shape.containsTimestamp else { return JSON.retain(v) }
             let a = JSON.array()
             for i in 0..<v.count { if let e = v.element(i) { a?.append(bodyValue(e, shape.element)) } }
             return a
         case .map where v.kind == .object:
-            guard shapeContainsTimestamp(shapeIndex) else { return JSON.retain(v) }
+            guard shape.containsTimestamp else { return JSON.retain(v) }
             let o = JSON.object()
             v.forEachMember { k, value in o?.set(k, bodyValue(value, shape.element)) }
             return o
@@ -160,6 +152,4 @@ public struct RestJSONSerializer {
             return JSON.retain(v)
         }
     }
-
-    private func shapeContainsTimestamp(_ i: Int) -> Bool { ShapeFacts.of(model).containsTimestamp(i) }
 }

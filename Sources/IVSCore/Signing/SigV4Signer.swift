@@ -81,11 +81,6 @@ public final class SigV4Signer: @unchecked Sendable {
 
     public init() {}
 
-    /// The canonical query string: parameters sorted by encoded key, then encoded value.
-    public static func canonicalQuery(_ query: [(String, String)]) -> String {
-        String(decoding: canonicalQueryBytes(query), as: UTF8.self)
-    }
-
     /// The canonical query string as bytes. The encodings are ASCII, so comparing bytes orders them
     /// as comparing the Strings did.
     static func canonicalQueryBytes(_ query: [(String, String)]) -> [UInt8] {
@@ -108,164 +103,217 @@ public final class SigV4Signer: @unchecked Sendable {
         return out
     }
 
-    /// A header of the canonical request: where its lowercased name sits in the scratch area of the
-    /// output buffer, and which value it has (see `value(_:)` in sign).
+    /// The fixed parts of SigV4's strings and their lengths.
+    private enum Layout {
+        static let algorithmLine: StaticString = "AWS4-HMAC-SHA256\n"
+        static let scopeTerminator: StaticString = "/aws4_request"
+        static let credentialPrefix: StaticString = "AWS4-HMAC-SHA256 Credential="
+        static let signedHeadersPrefix: StaticString = ", SignedHeaders="
+        static let signaturePrefix: StaticString = ", Signature="
+        /// X-Amz-Date (20261121T093000Z) and its day (20261121).
+        static let amzDateCount = 16
+        static let dayCount = 8
+        /// A SHA-256 or HMAC-SHA256 in lowercase hex.
+        static let hexDigestCount = 64
+        /// The headers sign() always adds: host and x-amz-date (and x-amz-security-token with a token).
+        static let host: StaticString = "host"
+        static let amzDate: StaticString = "x-amz-date"
+        static let securityToken: StaticString = "x-amz-security-token"
+    }
+
+    /// Where a canonical header's value comes from.
+    private enum HeaderSource {
+        case host, amzDate, securityToken
+        /// Request.headers[i].
+        case request(Int)
+    }
+
+    /// A header of the canonical request: its lowercased name, written in the scratch area of the
+    /// output buffer, and where its value comes from.
     private struct HeaderEntry {
         var nameStart: Int
         var nameCount: Int
-        var value: Int // -1 host, -2 x-amz-date, -3 x-amz-security-token, else index in Request.headers
+        var source: HeaderSource
     }
 
+    /// Signs r: the canonical request, the string to sign and the signature are written as bytes into
+    /// one buffer sized up front, then the Authorization header is assembled from parts of it. Header
+    /// names are ASCII tokens (the generator checks the models' names; CurlHeaderList refuses others).
     public func sign(_ r: Request, credentials: Credentials, region: String, service: String,
                      time: Double) -> Signature {
         let seconds = time.isFinite && time > -9.0e18 && time < 9.0e18 ? Int(time) : 0
         let amzDate = Clock.amzDate(seconds)
         let token = credentials.sessionToken
         let hmac = hmacKey(secret: credentials.secretAccessKey, amzDate: amzDate, region: region, service: service)
+        let query = r.query.isEmpty ? [] : Self.canonicalQueryBytes(r.query)
 
-        // Header names: ASCII-lowercased byte by byte; a name with other bytes takes the old way
-        // (String.lowercased() and String ordering) so that the output never changes.
-        var lowered: [String]? = nil
-        for (k, _) in r.headers where !Self.isASCII(k) {
-            lowered = r.headers.map { $0.0.lowercased() }
-            break
-        }
+        // Upper bounds of every part, so the buffer is allocated once.
         let headerCount = r.headers.count + (token == nil ? 2 : 3)
-        var namesCount = 4 + 10 + (token == nil ? 0 : 20)
+        var namesCount = Layout.host.utf8CodeUnitCount + Layout.amzDate.utf8CodeUnitCount
+            + (token == nil ? 0 : Layout.securityToken.utf8CodeUnitCount)
         var valuesCount = r.host.utf8.count + amzDate.utf8.count + (token?.utf8.count ?? 0)
-        for (i, (k, v)) in r.headers.enumerated() {
-            namesCount += lowered?[i].utf8.count ?? k.utf8.count
+        for (k, v) in r.headers {
+            namesCount += k.utf8.count
             valuesCount += v.utf8.count
         }
-        let query = r.query.isEmpty ? [] : Self.canonicalQueryBytes(r.query)
         let pathBound = r.path.isEmpty ? 1 : URIEncoding.maxEncodedCount(r.path)
-        let scopeCount = 8 + 1 + region.utf8.count + 1 + service.utf8.count + 13
+        let scopeCount = Layout.dayCount + 1 + region.utf8.count + 1 + service.utf8.count + Layout.scopeTerminator.utf8CodeUnitCount
         // method \n path \n query \n (name:value\n)* \n signed-headers \n hex
-        let crBound = r.method.utf8.count + 1 + pathBound + 1 + query.count + 1
-            + namesCount + 2 * headerCount + valuesCount + 1 + namesCount + headerCount + 1 + 64
+        let canonicalRequestBound = r.method.utf8.count + 1 + pathBound + 1 + query.count + 1
+            + namesCount + 2 * headerCount + valuesCount + 1 + namesCount + headerCount + 1 + Layout.hexDigestCount
         // AWS4-HMAC-SHA256 \n amz-date \n scope \n hex
-        let stsCount = 17 + amzDate.utf8.count + 1 + scopeCount + 1 + 64
-        // then the signature's hex, then a scratch area for the lowercased names
-        let capacity = crBound + stsCount + 64 + namesCount
+        let stringToSignCount = Layout.algorithmLine.utf8CodeUnitCount + amzDate.utf8.count + 1 + scopeCount + 1
+            + Layout.hexDigestCount
+        let scratchStart = canonicalRequestBound + stringToSignCount + Layout.hexDigestCount
+        let capacity = scratchStart + namesCount
 
         var signedHeaders = 0..<0, scope = 0..<0
-        var crEnd = 0, stsEnd = 0
+        var canonicalRequestEnd = 0, stringToSignEnd = 0
         let bytes = withUnsafeTemporaryAllocation(of: HeaderEntry.self, capacity: headerCount) { entries in
             [UInt8](unsafeUninitializedCapacity: capacity) { buf, written in
                 guard let base = buf.baseAddress, let e = entries.baseAddress, entries.count >= headerCount else {
                     written = 0
                     return
                 }
-                var w = ByteWriter(base, at: crBound + stsCount + 64)
-                // The names, in the order the old code sorted them from (a stable sort keeps it for ties).
-                func name(_ i: Int, _ s: String, _ value: Int) {
-                    (e + i).initialize(to: HeaderEntry(nameStart: w.count, nameCount: s.utf8.count, value: value))
-                    w.lowercased(s)
-                }
-                name(0, "host", -1)
-                name(1, "x-amz-date", -2)
-                if token != nil { name(2, "x-amz-security-token", -3) }
-                let first = token == nil ? 2 : 3
-                for (i, (k, _)) in r.headers.enumerated() { name(first + i, lowered?[i] ?? k, i) }
-                var sorted = UnsafeMutableBufferPointer(start: e, count: headerCount)
-                if let lowered {
-                    func key(_ h: HeaderEntry) -> String {
-                        switch h.value {
-                        case -1: return "host"
-                        case -2: return "x-amz-date"
-                        case -3: return "x-amz-security-token"
-                        default: return lowered[h.value]
-                        }
-                    }
-                    sorted.sort { key($0) < key($1) }
-                } else {
-                    sorted.sort { a, b in
-                        let c = memcmp(base + a.nameStart, base + b.nameStart, min(a.nameCount, b.nameCount))
-                        return c != 0 ? c < 0 : a.nameCount < b.nameCount
-                    }
-                }
+                let headers = Self.sortedHeaders(r, hasToken: token != nil, into: UnsafeMutableBufferPointer(start: e, count: headerCount),
+                                                 scratch: base, at: scratchStart)
                 func value(_ h: HeaderEntry) -> String {
-                    switch h.value {
-                    case -1: return r.host
-                    case -2: return amzDate
-                    case -3: return token ?? ""
-                    default: return r.headers[h.value].1
+                    switch h.source {
+                    case .host: return r.host
+                    case .amzDate: return amzDate
+                    case .securityToken: return token ?? ""
+                    case .request(let i): return r.headers[i].1
                     }
                 }
-
-                w = ByteWriter(base, at: 0)
-                w.string(r.method)
-                w.byte(10)
-                if r.path.isEmpty { w.byte(47) } else { w.uriEncoded(r.path) }
-                w.byte(10)
-                w.bytes(query)
-                w.byte(10)
-                for h in sorted {
-                    w.copy(base + h.nameStart, h.nameCount)
-                    w.byte(58) // :
-                    w.trimmed(value(h))
-                    w.byte(10)
-                }
-                w.byte(10)
-                let shStart = w.count
-                for (i, h) in sorted.enumerated() {
-                    if i > 0 { w.byte(59) } // ;
-                    w.copy(base + h.nameStart, h.nameCount)
-                }
-                signedHeaders = shStart..<w.count
-                w.byte(10)
-                w.sha256Hex(of: r.body)
-                crEnd = w.count
-
-                w.ascii("AWS4-HMAC-SHA256\n")
-                w.string(amzDate)
-                w.byte(10)
-                let scopeStart = w.count
-                w.copy(base + crEnd + 17, 8) // the day, from the X-Amz-Date just written
-                w.byte(47)
-                w.string(region)
-                w.byte(47)
-                w.string(service)
-                w.ascii("/aws4_request")
-                scope = scopeStart..<w.count
-                w.byte(10)
-                w.sha256Hex(of: UnsafeRawBufferPointer(start: base, count: crEnd))
-                stsEnd = w.count
-
-                var mac: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-                withUnsafeMutableBytes(of: &mac) { m in
-                    hmac.authenticate(UnsafeRawBufferPointer(start: base + crEnd, count: stsEnd - crEnd),
-                                      into: m.baseAddress)
-                    Hex.write(UnsafeRawBufferPointer(m), to: base + stsEnd)
-                }
-                written = stsEnd + 64
+                var w = ByteWriter(base, at: 0)
+                signedHeaders = Self.writeCanonicalRequest(&w, r, query: query, headers: headers, value: value)
+                canonicalRequestEnd = w.count
+                scope = Self.writeStringToSign(&w, amzDate: amzDate, region: region, service: service,
+                                               canonicalRequest: canonicalRequestEnd)
+                stringToSignEnd = w.count
+                Self.writeSignature(&w, hmac, stringToSign: canonicalRequestEnd..<stringToSignEnd)
+                written = w.count
             }
         }
-
-        let akid = credentials.accessKeyId
-        let authCount = 28 + akid.utf8.count + 1 + scope.count + 16 + signedHeaders.count + 12 + 64
-        let authorization = bytes.withUnsafeBufferPointer { b in
-            String(unsafeUninitializedCapacity: authCount) { out in
-                guard let p = out.baseAddress, let src = b.baseAddress, out.count >= authCount,
-                      stsEnd + 64 <= b.count else { return 0 }
-                var w = ByteWriter(p, at: 0)
-                w.ascii("AWS4-HMAC-SHA256 Credential=")
-                w.string(akid)
-                w.byte(47)
-                w.copy(src + scope.lowerBound, scope.count)
-                w.ascii(", SignedHeaders=")
-                w.copy(src + signedHeaders.lowerBound, signedHeaders.count)
-                w.ascii(", Signature=")
-                w.copy(src + stsEnd, 64)
-                return w.count
-            }
-        }
+        let authorization = Self.authorization(accessKeyId: credentials.accessKeyId, bytes, scope: scope,
+                                               signedHeaders: signedHeaders, signatureAt: stringToSignEnd)
         var out: [(String, String)] = []
         out.reserveCapacity(3)
         out.append(("X-Amz-Date", amzDate))
         if let token { out.append(("X-Amz-Security-Token", token)) }
         out.append(("Authorization", authorization))
-        return Signature(headers: out, bytes: bytes, canonicalRequestEnd: crEnd, stringToSignEnd: stsEnd)
+        return Signature(headers: out, bytes: bytes, canonicalRequestEnd: canonicalRequestEnd,
+                         stringToSignEnd: stringToSignEnd)
+    }
+
+    /// The canonical headers: each name lowercased into the scratch area, sorted by name (a stable
+    /// sort, so a name given twice keeps its order).
+    private static func sortedHeaders(_ r: Request, hasToken: Bool, into entries: UnsafeMutableBufferPointer<HeaderEntry>,
+                                      scratch base: UnsafeMutablePointer<UInt8>, at start: Int) -> UnsafeMutableBufferPointer<HeaderEntry> {
+        var e = entries
+        var w = ByteWriter(base, at: start)
+        var n = 0
+        func add(_ source: HeaderSource, _ write: (inout ByteWriter) -> Void) {
+            let nameStart = w.count
+            write(&w)
+            e.initializeElement(at: n, to: HeaderEntry(nameStart: nameStart, nameCount: w.count - nameStart, source: source))
+            n += 1
+        }
+        add(.host) { $0.ascii(Layout.host) }
+        add(.amzDate) { $0.ascii(Layout.amzDate) }
+        if hasToken { add(.securityToken) { $0.ascii(Layout.securityToken) } }
+        for (i, (k, _)) in r.headers.enumerated() { add(.request(i)) { $0.lowercased(k) } }
+        e.sort { a, b in
+            let c = memcmp(base + a.nameStart, base + b.nameStart, min(a.nameCount, b.nameCount))
+            return c != 0 ? c < 0 : a.nameCount < b.nameCount
+        }
+        return e
+    }
+
+    /// The canonical request: method, encoded path, canonical query, canonical headers, signed
+    /// headers and the body's SHA-256; returns where the signed headers stand.
+    private static func writeCanonicalRequest(_ w: inout ByteWriter, _ r: Request, query: [UInt8],
+                                              headers: UnsafeMutableBufferPointer<HeaderEntry>,
+                                              value: (HeaderEntry) -> String) -> Range<Int> {
+        w.string(r.method)
+        w.byte(10)
+        if r.path.isEmpty { w.byte(47) } else { w.uriEncoded(r.path) }
+        w.byte(10)
+        w.bytes(query)
+        w.byte(10)
+        for h in headers {
+            w.copy(w.base + h.nameStart, h.nameCount)
+            w.byte(58) // :
+            w.trimmed(value(h))
+            w.byte(10)
+        }
+        w.byte(10)
+        let start = w.count
+        for (i, h) in headers.enumerated() {
+            if i > 0 { w.byte(59) } // ;
+            w.copy(w.base + h.nameStart, h.nameCount)
+        }
+        let signed = start..<w.count
+        w.byte(10)
+        w.sha256Hex(of: r.body)
+        return signed
+    }
+
+    /// The string to sign: algorithm, X-Amz-Date, credential scope and the canonical request's
+    /// SHA-256; returns where the scope stands.
+    private static func writeStringToSign(_ w: inout ByteWriter, amzDate: String, region: String, service: String,
+                                          canonicalRequest end: Int) -> Range<Int> {
+        w.ascii(Layout.algorithmLine)
+        let dateStart = w.count
+        w.string(amzDate)
+        w.byte(10)
+        let scopeStart = w.count
+        w.copy(w.base + dateStart, Layout.dayCount)
+        w.byte(47)
+        w.string(region)
+        w.byte(47)
+        w.string(service)
+        w.ascii(Layout.scopeTerminator)
+        let scope = scopeStart..<w.count
+        w.byte(10)
+        w.sha256Hex(of: UnsafeRawBufferPointer(start: w.base, count: end))
+        return scope
+    }
+
+    /// The signature: HMAC-SHA256 of the string to sign with the signing key, in hex.
+    private static func writeSignature(_ w: inout ByteWriter, _ hmac: Digest.HMACKey, stringToSign: Range<Int>) {
+        var mac: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &mac) { m in
+            hmac.authenticate(UnsafeRawBufferPointer(start: w.base + stringToSign.lowerBound, count: stringToSign.count),
+                              into: m.baseAddress)
+            Hex.write(UnsafeRawBufferPointer(m), to: w.base + w.count)
+        }
+        w.count += Layout.hexDigestCount
+    }
+
+    /// "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..., Signature=..." from the parts
+    /// already written in bytes.
+    private static func authorization(accessKeyId: String, _ bytes: [UInt8], scope: Range<Int>, signedHeaders: Range<Int>,
+                                      signatureAt signature: Int) -> String {
+        let count = Layout.credentialPrefix.utf8CodeUnitCount + accessKeyId.utf8.count + 1 + scope.count
+            + Layout.signedHeadersPrefix.utf8CodeUnitCount + signedHeaders.count
+            + Layout.signaturePrefix.utf8CodeUnitCount + Layout.hexDigestCount
+        return bytes.withUnsafeBufferPointer { b in
+            String(unsafeUninitializedCapacity: count) { out in
+                guard let p = out.baseAddress, let src = b.baseAddress, out.count >= count,
+                      signature + Layout.hexDigestCount <= b.count else { return 0 }
+                var w = ByteWriter(p, at: 0)
+                w.ascii(Layout.credentialPrefix)
+                w.string(accessKeyId)
+                w.byte(47)
+                w.copy(src + scope.lowerBound, scope.count)
+                w.ascii(Layout.signedHeadersPrefix)
+                w.copy(src + signedHeaders.lowerBound, signedHeaders.count)
+                w.ascii(Layout.signaturePrefix)
+                w.copy(src + signature, Layout.hexDigestCount)
+                return w.count
+            }
+        }
     }
 
     /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached.
@@ -313,18 +361,6 @@ public final class SigV4Signer: @unchecked Sendable {
             c.byID[id] = state
         }
         return state
-    }
-
-    @inline(__always)
-    private static func isASCII(_ s: String) -> Bool {
-        s.utf8.withContiguousStorageIfAvailable({ b in !b.contains { $0 >= 0x80 } })
-            ?? !s.utf8.contains { $0 >= 0x80 }
-    }
-
-    /// Trims and collapses runs of spaces, as the canonical header rules require.
-    static func trimHeaderValue(_ v: String) -> String {
-        guard v.utf8.contains(where: { $0 == 32 || $0 == 9 }) else { return v }
-        return v.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 }
 
@@ -379,21 +415,19 @@ private struct ByteWriter {
         count += URIEncoding.write(s, keepSlash: true, to: base + count)
     }
 
-    /// A header value trimmed and with runs of spaces and tabs collapsed, as
-    /// SigV4Signer.trimHeaderValue does (at most as many bytes as the value).
+    /// A header value trimmed and with runs of spaces and tabs collapsed, as the canonical header
+    /// rules require (at most as many bytes as the value).
     mutating func trimmed(_ v: String) {
-        let done: Bool? = v.utf8.withContiguousStorageIfAvailable { b in
-            guard let p = b.baseAddress else { return true }
+        var v = v
+        v.withUTF8 { b in
+            guard let p = b.baseAddress else { return }
             let n = b.count
             var i = 0
             while i < n && p[i] != 32 && p[i] != 9 { i += 1 }
             if i == n { // no space or tab: as is
                 copy(p, n)
-                return true
+                return
             }
-            // With non-ASCII bytes, a space or tab can start a grapheme (a combining mark after it),
-            // which String's split does not cut at: leave that to trimHeaderValue.
-            if b.contains(where: { $0 >= 0x80 }) { return false }
             var pending = false, any = false
             for c in b {
                 if c == 32 || c == 9 {
@@ -405,9 +439,7 @@ private struct ByteWriter {
                     byte(c)
                 }
             }
-            return true
         }
-        if done != true { string(SigV4Signer.trimHeaderValue(v)) }
     }
 
     /// The lowercase hex of the SHA-256 of data.

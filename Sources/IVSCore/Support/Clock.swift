@@ -113,6 +113,12 @@ public enum Clock {
     /// 6 digits). nil for an instant outside iso8601Range (or not finite): such a value has no
     /// four-digit-year form, and the caller decides what that means.
     public static func iso8601(_ seconds: Double) -> String? {
+        iso8601(seconds, fractionDigits: nil)
+    }
+
+    /// ISO 8601 UTC with the fraction as botocore writes it in requests: none for whole seconds, else
+    /// exactly fractionDigits digits (nil: at most 6, trailing zeros trimmed).
+    public static func iso8601(_ seconds: Double, fractionDigits: Int?) -> String? {
         guard iso8601Range.contains(seconds) else { return nil }
         let floor = seconds.rounded(.down)
         var whole = Int(floor) // in range: |floor| < 2.6e11
@@ -134,11 +140,29 @@ public enum Clock {
         if micros > 0 {
             out.append(46)
             var frac = micros, n = 6
-            while frac % 10 == 0 { frac /= 10; n -= 1 }
+            if fractionDigits == nil { while frac % 10 == 0 { frac /= 10; n -= 1 } }
             digits(frac, n)
         }
         out.append(90)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let weekdayNames: [StaticString] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"] // 1970-01-01 was a Thursday
+
+    /// An HTTP date (IMF-fixdate, RFC 9110), "Sun, 06 Nov 1994 08:49:37 GMT", whole seconds; nil outside
+    /// the years 1-9999.
+    public static func httpDate(_ seconds: Double) -> String? {
+        guard iso8601Range.contains(seconds) else { return nil }
+        let whole = Int(seconds.rounded(.down))
+        let c = civil(whole)
+        var days = whole / 86400
+        if whole % 86400 < 0 { days -= 1 }
+        let weekday = ((days % 7) + 7) % 7
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let year = String(c.year)
+        return weekdayNames[weekday].description + ", " + two(c.day) + " " + monthNames[c.month - 1].description + " "
+            + String(repeating: "0", count: max(0, 4 - year.count)) + year + " " + two(c.secondOfDay / 3600) + ":"
+            + two(c.secondOfDay / 60 % 60) + ":" + two(c.secondOfDay % 60) + " GMT"
     }
 
     /// An instant for a message: ISO 8601 where it has one, else the number of seconds (an

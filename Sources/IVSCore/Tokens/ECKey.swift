@@ -47,7 +47,7 @@ public final class ECKey: @unchecked Sendable {
     /// into one malloc'd buffer the caller frees with free() (ivs_free). Building it by hand rather
     /// than through jansson keeps the private key out of intermediate heap copies that would be freed
     /// without being cleared; the PEM buffer inside OpenSSL is cleared when its BIO is freed.
-    public func keyPairJSON() -> Result<UnsafeMutablePointer<CChar>, IVSError> {
+    public func keyPairJSON() -> Result<OutputText, IVSError> {
         guard hasPrivateKey else { return .failure(.internal("keyPairJSON needs a private key")) }
         return withPEM(write: { PEM_write_bio_PrivateKey($0, pkey, nil, nil, 0, nil, nil) }) { priv in
             withPEM(write: { PEM_write_bio_PUBKEY($0, pkey) }) { pub in
@@ -75,7 +75,7 @@ public final class ECKey: @unchecked Sendable {
     }
 
     static func writeKeyPairJSON(privatePEM: UnsafeRawBufferPointer,
-                                 publicPEM: UnsafeRawBufferPointer) -> Result<UnsafeMutablePointer<CChar>, IVSError> {
+                                 publicPEM: UnsafeRawBufferPointer) -> Result<OutputText, IVSError> {
         let parts: [(prefix: StaticString, value: UnsafeRawBufferPointer)] =
             [("{\"privateKey\":\"", privatePEM), ("\",\"publicKey\":\"", publicPEM)]
         let suffix: StaticString = "\"}"
@@ -93,7 +93,7 @@ public final class ECKey: @unchecked Sendable {
         }
         put(suffix)
         out[i] = 0
-        return .success(raw.assumingMemoryBound(to: CChar.self))
+        return .success(OutputText(raw.assumingMemoryBound(to: CChar.self)))
     }
 
     // MARK: Loading

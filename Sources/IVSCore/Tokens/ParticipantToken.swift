@@ -28,30 +28,22 @@ public struct ParticipantToken {
 
     // MARK: Entry points
 
-    /// ivs_participant_token: eventsUrl and whipUrl come from the request.
-    public static func make(requestJSON: UnsafePointer<CChar>?, now: Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
-        parsed(requestJSON, endpointsFromStage: false).flatMap { t in
+    /// ivs_participant_token: eventsUrl and whipUrl come from the request (borrowed; its privateKey
+    /// string is cleared).
+    public static func make(request: JSONPointer, now: Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
+        parse(request: request, endpointsFromStage: false).flatMap { t in
             // Both URLs are checked present by parse when endpointsFromStage is false.
             t.mint(eventsUrl: t.eventsUrl ?? "", whipUrl: t.whipUrl ?? "", now: now)
         }
     }
 
     /// ivs_participant_token_for_stage: the stage's endpoints are read with GetStage through client.
-    public static func make(requestJSON: UnsafePointer<CChar>?, client: Client,
+    public static func make(request: JSONPointer, client: Client,
                             now: @autoclosure () -> Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
-        parsed(requestJSON, endpointsFromStage: true).flatMap { t in
+        parse(request: request, endpointsFromStage: true).flatMap { t in
             stageEndpoints(client: client, stageArn: t.stageArn).flatMap { ep in
                 t.mint(eventsUrl: ep.events, whipUrl: ep.whip, now: now())
             }
-        }
-    }
-
-    private static func parsed(_ text: UnsafePointer<CChar>?, endpointsFromStage: Bool) -> Result<ParticipantToken, IVSError> {
-        switch TokenRequest.parse(text) {
-        case .failure(let e): return .failure(e)
-        case .success(let root):
-            defer { JSON.release(root) }
-            return parse(request: root, endpointsFromStage: endpointsFromStage)
         }
     }
 
@@ -180,17 +172,15 @@ public struct ParticipantToken {
     /// The stage's events and WHIP endpoints, from GetStage.
     static func stageEndpoints(client: Client, stageArn: String) -> Result<(events: String, whip: String), IVSError> {
         guard let input = JSON.object() else { return .failure(.internal("out of memory")) }
+        defer { JSON.release(input) }
         input.set("arn", JSON.string(stageArn))
-        let text = JSON.dump(input)
-        JSON.release(input)
-        let result = text.withCString { client.call(service: "ivs-realtime", operation: "GetStage", input: $0) }
-        switch result {
+        switch client.call(service: "ivs-realtime", operation: "GetStage", input: input) {
         case .failure(let e): return .failure(e)
         case .success(let out):
             defer { JSON.release(out) }
             guard let ep = out["stage"]?["endpoints"], let events = ep["events"]?.stringValue,
                   let whip = ep["whip"]?.stringValue, !events.isEmpty, !whip.isEmpty else {
-                return .failure(IVSError(.service, code: "MissingStageEndpoints",
+                return .failure(IVSError(.service, code: ErrorCode.missingStageEndpoints,
                                          "GetStage returned no endpoints.events and endpoints.whip for \(stageArn)"))
             }
             return .success((events, whip))

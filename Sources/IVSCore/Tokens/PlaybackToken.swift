@@ -18,18 +18,9 @@ public enum PlaybackToken {
     static let members = ["privateKey", "channelArn", "expiresIn", "accessControlAllowOrigin", "strictOriginEnforcement",
                           "singleUseUuid", "viewerId", "viewerSessionVersion", "maximumResolution", "playbackUrl"]
 
-    /// ivs_playback_token: request JSON text in, {"token", "expiresAt", "playbackUrl"?} out (owned).
-    public static func make(requestJSON: UnsafePointer<CChar>?, now: Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
-        switch TokenRequest.parse(requestJSON) {
-        case .failure(let e): return .failure(e)
-        case .success(let root):
-            defer { JSON.release(root) }
-            return make(request: root, now: now)
-        }
-    }
-
-    /// The same from a parsed request object (borrowed; its privateKey string is cleared).
-    public static func make(request root: JSONPointer, now: Int64) -> Result<JSONPointer, IVSError> {
+    /// ivs_playback_token: {"token", "expiresAt", "playbackUrl"?} (owned) from a request object
+    /// (borrowed; its privateKey string is cleared).
+    public static func make(request root: JSONPointer, now: Int64 = Int64(Clock.now())) -> Result<JSONPointer, IVSError> {
         var r = TokenRequest(root, members: members)
         let key = r.privateKey()
         let channelArn = r.arn("channelArn", type: "channel")
@@ -110,11 +101,11 @@ public enum PlaybackToken {
         guard let v = r.value(key) else { return nil }
         var origins: [String] = []
         if let s = v.stringValue {
-            origins = s.split(separator: ",", omittingEmptySubsequences: false).map { trim($0) }
+            origins = s.split(separator: ",", omittingEmptySubsequences: false).map { Text.trimmed($0) }
         } else if v.kind == .array {
             for i in 0..<v.count {
                 guard let s = v.element(i)?.stringValue else { r.problem("\(key)[\(i)]", "must be a string"); return nil }
-                origins.append(trim(Substring(s)))
+                origins.append(Text.trimmed(Substring(s)))
             }
         } else {
             r.problem(key, "must be a string of comma-separated origins or an array of origins")
@@ -125,13 +116,6 @@ public enum PlaybackToken {
             return nil
         }
         return origins
-    }
-
-    private static func trim(_ s: Substring) -> String {
-        var t = s
-        while let f = t.first, f == " " || f == "\t" { t.removeFirst() }
-        while let l = t.last, l == " " || l == "\t" { t.removeLast() }
-        return String(t)
     }
 
     /// 8-4-4-4-12 hexadecimal digits.

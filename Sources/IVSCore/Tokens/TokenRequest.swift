@@ -8,13 +8,6 @@ struct TokenRequest {
     let root: JSONPointer
     var problems: [(path: String, problem: String)] = []
 
-    /// Parses request JSON text into an owned object; malformed JSON or a non-object is
-    /// IVS_E_INVALID_ARGUMENT (as for ivs_call's input).
-    static func parse(_ text: UnsafePointer<CChar>?) -> Result<JSONPointer, IVSError> {
-        guard let text else { return .failure(.invalidArgument("request_json must not be NULL")) }
-        return JSON.parseObject(text, argument: "request_json")
-    }
-
     init(_ root: JSONPointer, members: [String]) {
         self.root = root
         root.forEachMember { k, _ in

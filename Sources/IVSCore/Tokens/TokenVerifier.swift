@@ -14,14 +14,11 @@ public enum TokenVerifier {
     }
 
     /// ivs_token_verify: {"header": {...}, "claims": {...}} (owned) for a valid, unexpired token.
-    public static func verify(token: UnsafePointer<CChar>?, publicKeyPEM: UnsafePointer<CChar>?,
+    public static func verify(token: String, publicKeyPEM: UnsafeRawBufferPointer,
                               now: Double = Clock.now()) -> Result<JSONPointer, IVSError> {
-        guard let token else { return .failure(.invalidArgument("token must not be NULL")) }
-        guard let publicKeyPEM else { return .failure(.invalidArgument("public_key_pem must not be NULL")) }
-        let pem = UnsafeRawBufferPointer(start: publicKeyPEM, count: strlen(publicKeyPEM))
-        switch ECKey.publicKey(pem: pem, path: "publicKey") {
+        switch ECKey.publicKey(pem: publicKeyPEM, path: "publicKey") {
         case .failure(let e): return .failure(e)
-        case .success(let key): return verify(token: String(cString: token), key: key, now: now)
+        case .success(let key): return verify(token: token, key: key, now: now)
         }
     }
 

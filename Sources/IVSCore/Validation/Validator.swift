@@ -1,16 +1,20 @@
 /// Checks an input JSON object against an operation's input shape before anything is sent, and reports
-/// every problem at once, each with its path (`tags.myKey`, `destinations[0].s3`). As botocore does,
-/// it checks members, required members, JSON types, lengths and ranges; enums and patterns are left to
-/// the service unless `strict` is set. Values of sensitive shapes never appear in a problem.
+/// every problem at once, each with its path (`tags.myKey`, `destinations[0].s3`). Levels:
+/// `botocore` checks what botocore's ParamValidator checks (members, required members, JSON types,
+/// minimum lengths and values; maximums go to the service, which answers ValidationException); `on`
+/// also checks maximums; `strict` also enums and patterns. Values of sensitive shapes never appear in
+/// a problem.
 public struct Validator {
     public typealias Problem = (path: String, problem: String)
+    public enum Level: Sendable { case botocore, on, strict }
 
     let model: ServiceModel
-    let strict: Bool
+    let level: Level
+    var strict: Bool { level == .strict }
 
-    public init(model: ServiceModel, strict: Bool) {
+    public init(model: ServiceModel, level: Level) {
         self.model = model
-        self.strict = strict
+        self.level = level
     }
 
     public func validate(_ input: JSONPointer, shape: Int) -> [Problem] {
@@ -82,7 +86,7 @@ public struct Validator {
             }
         case .map:
             guard v.kind == .object else { return wrongType("object") }
-            checkLength(v.count, shape, at, "length", &out)
+            if level != .botocore { checkLength(v.count, shape, at, "length", &out) }
             let keyShape = shape.key >= 0 && shape.key < model.shapes.count ? model.shapes[shape.key] : nil
             let hideKeys = sensitive || keyShape?.sensitive == true
             var n = 0
@@ -131,13 +135,13 @@ public struct Validator {
 
     private func checkLength(_ n: Int, _ shape: Shape, _ at: String, _ what: String, _ out: inout [Problem]) {
         if let min = shape.min, n < min { out.append((at, "Invalid \(what) \(n), valid min \(what): \(min)")) }
-        if let max = shape.max, n > max { out.append((at, "Invalid \(what) \(n), valid max \(what): \(max)")) }
+        if level != .botocore, let max = shape.max, n > max { out.append((at, "Invalid \(what) \(n), valid max \(what): \(max)")) }
     }
 
     private func checkRange(_ d: Double, _ shape: Shape, _ at: String, sensitive: Bool, _ out: inout [Problem]) {
         let shown = sensitive ? "" : " " + (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d))
         if let min = shape.min, d < Double(min) { out.append((at, "Invalid value\(shown), valid min value: \(min)")) }
-        if let max = shape.max, d > Double(max) { out.append((at, "Invalid value\(shown), valid max value: \(max)")) }
+        if level != .botocore, let max = shape.max, d > Double(max) { out.append((at, "Invalid value\(shown), valid max value: \(max)")) }
     }
 
     /// Enum and pattern checks, in strict mode only.

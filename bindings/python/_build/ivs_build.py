@@ -7,8 +7,19 @@ import os
 import tarfile
 import zipfile
 
-NAME, VERSION = "ivs", "0.1.0"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _version():
+    """The library's version, from ivs/_version.py (generated from VERSION at the repository root)."""
+    with open(os.path.join(ROOT, "ivs", "_version.py"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("__version__"):
+                return line.split("=", 1)[1].strip().strip("'\"")
+    raise RuntimeError("ivs/_version.py has no __version__")
+
+
+NAME, VERSION = "ivs", _version()
 DIST_INFO = f"{NAME}-{VERSION}.dist-info"
 METADATA = f"""Metadata-Version: 2.1
 Name: {NAME}
@@ -75,9 +86,9 @@ def build_sdist(sdist_directory, config_settings=None):
             tf.add(os.path.join(ROOT, rel), f"{top}/{rel}")
         for path, arcname in _package_files():
             tf.add(path, f"{top}/{arcname}")
-        info = tarfile.TarInfo(f"{top}/PKG-INFO")
-        data = METADATA.encode()
-        info.size = len(data)
         import io
-        tf.addfile(info, io.BytesIO(data))
+        for name, data in (("PKG-INFO", METADATA.encode()),):
+            info = tarfile.TarInfo(f"{top}/{name}")
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
     return filename

@@ -16,7 +16,7 @@ from .client import BaseClient, create_client
 
 __all__ = ["client", "Session", "Config", "exceptions", "tokens", "BaseClient", "library_version",
            "setup_default_session"]
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402  (generated from VERSION)
 
 
 class Session:

@@ -105,9 +105,9 @@ def error_from(status, doc, operation_name, service_model, endpoint_url=None, re
         return _attach(exceptions.NoCredentialsError(), error)
     if kind == "network":
         url = endpoint_url or ""
-        if code == "Timeout":
-            if "connect" in message.lower() and "connection timed out" in message.lower():
-                return _attach(exceptions.ConnectTimeoutError(endpoint_url=url, error=message), error)
+        if code == "ConnectTimeoutError":
+            return _attach(exceptions.ConnectTimeoutError(endpoint_url=url, error=message), error)
+        if code == "ReadTimeoutError":
             return _attach(exceptions.ReadTimeoutError(endpoint_url=url, error=message), error)
         if code == "SSLError":
             return _attach(exceptions.SSLError(endpoint_url=url, error=message), error)

@@ -1,23 +1,23 @@
-"""What every service module of ivs-local shares: errors, the request context, state, ids,
-pagination and tagging.
+"""What every service module of ivs-local shares: errors, the request context, state namespaces,
+ids and pagination. Resources and their tags are kept in tables (resources.py).
 
-A service module (services/ivs.py, services/realtime.py, services/chat.py) exposes
+A service module (services/ivs.py, services/realtime/, services/chat.py) exposes
 
     HANDLERS: dict[str, Callable[[Context, dict], dict]]
         operation name -> handler. params holds every input member by its model member name,
         merged from URI labels (percent-decoded), query string and JSON body, already validated
         against the model (timestamps as aware datetimes). The handler returns the output members
         (datetimes allowed, None values dropped; members with location 'header' become headers)
-        or raises ServiceError. The server holds Context.lock around the call.
+        or raises ServiceError. The server holds LOCK around the call.
 
     CONTROL: dict[str, Callable[[dict, dict], dict]]
         control route under /_local/ ('streams/start', or 'GET chat/actions' to bind a method)
         -> fn(state, body). state is the service's namespace for the default account and the
-        region named by body['region'] (default us-west-2); most routes instead resolve it from
-        an ARN in the body with state_for_arn(). body is the JSON body merged over the query
-        string (one value per key; the only input for GET and DELETE). Return a JSON-able dict;
-        raise ServiceError for errors.
-        The server holds LOCK around the call.
+        region named by body['region'] (default us-west-2); most routes instead find the account
+        and region in an ARN of the body with control_context(). body is the JSON body merged
+        over the query string (one value per key; the only input for GET and DELETE). Return a
+        JSON-able dict (datetimes allowed: the server writes them as ISO 8601 in UTC); raise
+        ServiceError for errors. The server holds LOCK around the call.
 """
 from __future__ import annotations
 
@@ -29,17 +29,14 @@ import json
 import secrets
 import string
 import threading
-from typing import Callable
 
 DEFAULT_ACCOUNT = '123456789012'
 DEFAULT_REGION = 'us-west-2'
-MAX_TAGS = 50  # AWS's per-resource tag limit
 
-# One lock for all state: handlers are short, and one lock makes cross-service reads (tags) safe.
+# One lock for all state: handlers are short, and one lock makes cross-service reads safe.
 LOCK = threading.RLock()
 
 _states: dict[tuple[str, str, str], dict] = {}   # (account, region, service) -> namespace
-_tags: dict[tuple[str, str, str], dict] = {}     # (account, region, arn service part) -> arn -> tags
 _token_key = secrets.token_bytes(32)             # signs nextTokens; new per process
 
 _ALNUM = string.ascii_letters + string.digits
@@ -58,27 +55,30 @@ class ServiceError(Exception):
         self.extra = extra
 
 
-def _arn_service(service: str) -> str:
+def arn_service(service: str) -> str:
+    """The service part of the service's ARNs: ivs and ivs-realtime both say 'ivs'."""
     return 'ivschat' if service == 'ivschat' else 'ivs'
 
 
-def _message_members(ctx, message: str) -> dict:
-    # ivs and ivs-realtime errors carry the text in exceptionMessage; chat's in message only.
-    return {} if ctx.service == 'ivschat' else {'exceptionMessage': message}
+def service_error(service: str, code: str, message: str, status: int | None = None, **extra) -> ServiceError:
+    # IVS and IVS Real-Time errors repeat the text in exceptionMessage; Chat's have message only.
+    if service != 'ivschat':
+        extra = {'exceptionMessage': message, **extra}
+    return ServiceError(code, message, status, **extra)
 
 
 def not_found(ctx, arn_or_id: str) -> ServiceError:
     if ctx.service == 'ivschat':
         return ServiceError('ResourceNotFoundException', f'Resource not found: {arn_or_id}',
                             resourceId=arn_or_id.rsplit('/', 1)[-1], resourceType='ROOM')
-    msg = f'ResourceNotFoundException: Resource: {arn_or_id} not found'
-    return ServiceError('ResourceNotFoundException', msg, **_message_members(ctx, msg))
+    return service_error(ctx.service, 'ResourceNotFoundException',
+                         f'ResourceNotFoundException: Resource: {arn_or_id} not found')
 
 
 def conflict(ctx, message: str) -> ServiceError:
     if ctx.service == 'ivschat':
         return ServiceError('ConflictException', message, resourceId='', resourceType='ROOM')
-    return ServiceError('ConflictException', message, **_message_members(ctx, message))
+    return service_error(ctx.service, 'ConflictException', message)
 
 
 def validation(ctx, message: str, fields: list[dict] | None = None) -> ServiceError:
@@ -87,7 +87,7 @@ def validation(ctx, message: str, fields: list[dict] | None = None) -> ServiceEr
         return ServiceError('ValidationException', message,
                             reason='FIELD_VALIDATION_FAILED' if fields else 'OTHER',
                             fieldList=fields or [])
-    return ServiceError('ValidationException', message, **_message_members(ctx, message))
+    return service_error(ctx.service, 'ValidationException', message)
 
 
 def quota(ctx, message: str, limit: int | None = None) -> ServiceError:
@@ -96,19 +96,13 @@ def quota(ctx, message: str, limit: int | None = None) -> ServiceError:
         if limit is not None:
             extra['limit'] = limit
         return ServiceError('ServiceQuotaExceededException', message, **extra)
-    return ServiceError('ServiceQuotaExceededException', message, **_message_members(ctx, message))
+    return service_error(ctx.service, 'ServiceQuotaExceededException', message)
 
 
 def state_for(account: str, region: str, service: str) -> dict:
     """The mutable namespace of one service in one account and region."""
     with LOCK:
         return _states.setdefault((account, region, service), {})
-
-
-def tags_for(account: str, region: str, service: str) -> dict:
-    """arn -> {key: value}; ivs and ivs-realtime share one store (both ARNs say 'ivs')."""
-    with LOCK:
-        return _tags.setdefault((account, region, _arn_service(service)), {})
 
 
 def parse_arn(arn: str) -> dict:
@@ -120,6 +114,11 @@ def parse_arn(arn: str) -> dict:
     rtype, rid = parts[5].split('/', 1)
     return {'service': parts[2], 'region': parts[3], 'account': parts[4],
             'resourceType': rtype, 'resourceId': rid}
+
+
+def arn_id(arn: str) -> str:
+    """The resource id at the end of an ARN."""
+    return arn.rsplit('/', 1)[-1]
 
 
 def state_for_arn(arn: str, service: str) -> dict:
@@ -135,7 +134,6 @@ def state_for_arn(arn: str, service: str) -> dict:
 def reset_all() -> None:
     with LOCK:
         _states.clear()
-        _tags.clear()
 
 
 class Context:
@@ -150,16 +148,39 @@ class Context:
         self.region = region
         self.request_id = request_id
         self.state = state_for(account, region, service)
-        self.tags = tags_for(account, region, service)
 
     def arn(self, resource_type: str, resource_id: str) -> str:
-        return f'arn:aws:{_arn_service(self.service)}:{self.region}:{self.account}:{resource_type}/{resource_id}'
+        return f'arn:aws:{arn_service(self.service)}:{self.region}:{self.account}:{resource_type}/{resource_id}'
 
     def now(self) -> datetime.datetime:
         # Millisecond precision, as the services report.
         t = datetime.datetime.now(datetime.timezone.utc)
         return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
+
+# -- the control API -------------------------------------------------------------------------------
+
+def control_context(service: str, body: dict, key: str) -> Context:
+    """The context of a control route that acts on the resource whose ARN is body[key]: that
+    ARN's account and region. A missing or malformed ARN is a 400 ValidationException."""
+    arn = body.get(key)
+    if not isinstance(arn, str) or not arn:
+        raise ServiceError('ValidationException', f'{key} is required', 400)
+    try:
+        p = parse_arn(arn)
+    except ValueError as e:
+        raise ServiceError('ValidationException', str(e), 400) from None
+    return Context(service, 'control', p['account'], p['region'], 'ivs-local-control')
+
+
+def control_not_found(ctx, what: str) -> ServiceError:
+    """A control route's 404 for a resource that does not exist."""
+    err = not_found(ctx, what)
+    err.status = 404
+    return err
+
+
+# -- ids and pagination ----------------------------------------------------------------------------
 
 def new_id(length: int = 12) -> str:
     return ''.join(secrets.choice(_ALNUM) for _ in range(length))
@@ -202,36 +223,20 @@ def paginate(ctx, items: list, params: dict, *, default_max: int = 50) -> tuple[
     return page, (_encode_token(ctx, start + size) if rest else None)
 
 
-def check_tag_count(ctx, tags: dict) -> None:
-    if len(tags) > MAX_TAGS:
-        raise validation(ctx, f'A resource can have at most {MAX_TAGS} tags.',
-                         [{'name': 'tags', 'message': f'at most {MAX_TAGS} tags'}])
+def given_filters(params: dict, names) -> list[str]:
+    """The List filters among names that the request gives ('' and None are not given)."""
+    return [n for n in names if params.get(n) not in (None, '')]
 
 
-def set_tags(ctx, arn: str, tags: dict | None) -> None:
-    """Tags given at creation; call before storing the resource so a failure leaves no trace."""
-    tags = dict(tags or {})
-    check_tag_count(ctx, tags)
-    ctx.tags[arn] = tags
+def filtered(items, params: dict, filters: dict) -> list:
+    """The items every given filter keeps: filters maps a parameter name to keep(item, value)."""
+    items = list(items)
+    for name in given_filters(params, filters):
+        items = [i for i in items if filters[name](i, params[name])]
+    return items
 
 
-def tag_ops(ctx, params: dict, exists: Callable[[str], bool]) -> dict:
-    """TagResource, UntagResource and ListTagsForResource for ctx.operation; exists(arn) says
-    whether the ARN names a live resource of this service."""
-    arn = params['resourceArn']
-    if not exists(arn):
-        raise not_found(ctx, arn)
-    current = ctx.tags.setdefault(arn, {})
-    if ctx.operation == 'TagResource':
-        merged = {**current, **params.get('tags', {})}
-        check_tag_count(ctx, merged)
-        current.clear()
-        current.update(merged)
-        return {}
-    if ctx.operation == 'UntagResource':
-        for key in params.get('tagKeys', []):
-            current.pop(key, None)
-        return {}
-    if ctx.operation == 'ListTagsForResource':
-        return {'tags': dict(current)}
-    raise ValueError(f'tag_ops called for {ctx.operation}')
+def page(ctx, params: dict, key: str, items: list, view=None, *, default_max: int = 50) -> dict:
+    """A List operation's answer: {key: one page of items, each through view, 'nextToken'}."""
+    found, token = paginate(ctx, list(items), params, default_max=default_max)
+    return {key: [view(i) for i in found] if view else found, 'nextToken': token}

@@ -9,8 +9,6 @@ import os
 import re
 from urllib.parse import unquote
 
-SERVICES = ('ivs', 'ivs-realtime', 'ivschat')
-API_VERSION = '2020-07-14'
 
 # The services match a pattern against the whole value (the API reference shows ChannelName as
 # ^[a-zA-Z0-9-_]*$ where the model says [a-zA-Z0-9-_]*), so fullmatch. Python's re lacks \p{..}:
@@ -169,29 +167,22 @@ class ServiceModel:
             for name, member in members.items():
                 if value.get(name) is not None:
                     self._check(member['shape'], value[name], _join(path, name), problems, (value, name))
-        elif t == 'list':
-            if not isinstance(value, list):
-                return bad('Member must be a list')
-            self._check_size(shape, len(value), 'Member must have length', bad)
-            for i, item in enumerate(value):
+        elif t in ('list', 'map'):
+            if not isinstance(value, list if t == 'list' else dict):
+                return bad(f'Member must be a {t}')
+            self._check_bounds(shape, len(value), 'Member must have length', bad)
+            item_shape = shape['member' if t == 'list' else 'value']['shape']
+            for key, item, where in _entries(value, path):
+                if t == 'map':
+                    self._check(shape['key']['shape'], key, where, problems, None)
                 if item is None:
-                    problems.append((f'{path}.{i + 1}.member', 'Member must not be null', None))
+                    problems.append((where, 'Member must not be null', None))
                 else:
-                    self._check(shape['member']['shape'], item, f'{path}.{i + 1}.member', problems, (value, i))
-        elif t == 'map':
-            if not isinstance(value, dict):
-                return bad('Member must be a map')
-            self._check_size(shape, len(value), 'Member must have length', bad)
-            for k, v in value.items():
-                self._check(shape['key']['shape'], k, f'{path}.{k}', problems, None)
-                if v is None:
-                    problems.append((f'{path}.{k}', 'Member must not be null', None))
-                else:
-                    self._check(shape['value']['shape'], v, f'{path}.{k}', problems, (value, k))
+                    self._check(item_shape, item, where, problems, (value, key))
         elif t == 'string':
             if not isinstance(value, str):
                 return bad('Member must be a string')
-            self._check_size(shape, len(value), 'Member must have length', bad)
+            self._check_bounds(shape, len(value), 'Member must have length', bad)
             if 'enum' in shape and value not in shape['enum']:
                 bad('Member must satisfy enum value set: [' + ', '.join(shape['enum']) + ']')
             if 'pattern' in shape:
@@ -201,11 +192,11 @@ class ServiceModel:
         elif t in ('integer', 'long'):
             if isinstance(value, bool) or not isinstance(value, int):
                 return bad('Member must be an integer')
-            self._check_range(shape, value, bad)
+            self._check_bounds(shape, value, 'Member must have value', bad)
         elif t in ('float', 'double'):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return bad('Member must be a number')
-            self._check_range(shape, value, bad)
+            self._check_bounds(shape, value, 'Member must have value', bad)
         elif t == 'boolean':
             if not isinstance(value, bool):
                 return bad('Member must be a boolean')
@@ -224,18 +215,12 @@ class ServiceModel:
                 bad('Member must be base64-encoded binary')
 
     @staticmethod
-    def _check_size(shape, n, text, bad):
+    def _check_bounds(shape, n, text, bad):
+        """n (a length or a value) against the shape's min and max; text names what n is."""
         if 'min' in shape and n < shape['min']:
             bad(f'{text} greater than or equal to {shape["min"]}')
         if 'max' in shape and n > shape['max']:
             bad(f'{text} less than or equal to {shape["max"]}')
-
-    @staticmethod
-    def _check_range(shape, n, bad):
-        if 'min' in shape and n < shape['min']:
-            bad(f'Member must have value greater than or equal to {shape["min"]}')
-        if 'max' in shape and n > shape['max']:
-            bad(f'Member must have value less than or equal to {shape["max"]}')
 
     # -- output ----------------------------------------------------------------------------
     def serialize_output(self, operation: str, result: dict) -> tuple[int, dict, bytes | None]:
@@ -299,6 +284,13 @@ def _join(path: str, name: str) -> str:
     return f'{path}.{name}' if path else name
 
 
+def _entries(container, path: str) -> list:
+    """(key, item, the item's path in error messages) of a list or a map."""
+    if isinstance(container, list):
+        return [(i, item, f'{path}.{i + 1}.member') for i, item in enumerate(container)]
+    return [(k, v, f'{path}.{k}') for k, v in container.items()]
+
+
 def parse_timestamp(value) -> datetime.datetime | None:
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
@@ -332,10 +324,13 @@ def format_timestamp(value, fmt: str):
 
 
 def load_models(models_dir: str) -> dict[str, ServiceModel]:
+    """Every service models/services.json lists (the repository's one list of services)."""
+    with open(os.path.join(models_dir, 'services.json'), encoding='utf-8') as f:
+        services = json.load(f)['services']
     out = {}
-    for name in SERVICES:
-        with open(os.path.join(models_dir, name, API_VERSION, 'service-2.json'), encoding='utf-8') as f:
-            out[name] = ServiceModel(name, json.load(f))
+    for svc in services:
+        with open(os.path.join(models_dir, svc['name'], svc['apiVersion'], 'service-2.json'), encoding='utf-8') as f:
+            out[svc['name']] = ServiceModel(svc['name'], json.load(f))
     return out
 
 

@@ -17,12 +17,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import common, model, sigv4
+from . import common, model, resources, sigv4
 from .services import MODULES
-
-# Resource types whose ARNs say 'ivs' but belong to IVS Real-Time: they route the shared tag paths.
-REALTIME_RESOURCE_TYPES = {'stage', 'composition', 'encoder-configuration', 'storage-configuration',
-                           'public-key', 'ingest-configuration'}
 
 
 class Emulator:
@@ -78,12 +74,8 @@ class Emulator:
             by_host = [f for f in found if host.startswith(self.models[f[0]].endpoint_prefix + '.')]
             by_name = [f for f in found if self.models[f[0]].signing_name == signing_name]
             found = by_host or by_name or found
-        if len(found) > 1:  # ivs and ivs-realtime: the ARN's resource type decides
-            arn = next(iter(found[0][2].values()), '')
-            try:
-                realtime = common.parse_arn(arn)['resourceType'] in REALTIME_RESOURCE_TYPES
-            except ValueError:
-                realtime = False
+        if len(found) > 1:  # ivs and ivs-realtime: the service owning the ARN's resource type
+            realtime = resources.owner(next(iter(found[0][2].values()), '')) == 'ivs-realtime'
             found = [f for f in found if (f[0] == 'ivs-realtime') == realtime] or found
         return found[0] if found else None
 
@@ -141,7 +133,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, doc, headers: dict | None = None):
         self._send(status, {'Content-Type': 'application/json', **(headers or {})},
-                   json.dumps(doc, default=str).encode())
+                   json.dumps(doc, default=_json_value).encode())
 
     def _dispatch(self):
         split = urlsplit(self.path)
@@ -157,7 +149,6 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     # -- service requests ------------------------------------------------------------------
     def _service(self, body: bytes):
-        em = self.emulator
         request_id = str(uuid.uuid4())
         entry = {'time': datetime.datetime.now(datetime.timezone.utc).isoformat(), 'method': self.command,
                  'path': unquote(self.raw_path), 'rawPath': self.raw_path,
@@ -208,8 +199,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 code = fault.get('code') or 'ServiceUnavailableException'
                 message = fault.get('message') or f'{code} (injected by ivs-local)'
                 headers = {'Retry-After': str(fault['retryAfter'])} if fault.get('retryAfter') is not None else {}
-                return self._error(mdl, request_id, _service_error(service, code, message, fault.get('status', 503)),
-                                   headers)
+                err = common.service_error(service, code, message, fault.get('status', 503))
+                return self._error(mdl, request_id, err, headers)
 
         ctx = common.Context(service, operation, em.credentials[scope.access_key][1], scope.region, request_id)
         try:
@@ -223,8 +214,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                                         [{'name': p, 'message': t} for p, t, _ in problems])
             handler = em.handlers[service].get(operation)
             if handler is None:
-                raise _service_error(service, 'InternalServerException',
-                                     f'{operation} is not implemented by ivs-local', 501)
+                raise common.service_error(service, 'InternalServerException',
+                                           f'{operation} is not implemented by ivs-local', 501)
             with common.LOCK:
                 result = handler(ctx, params)
             status, headers, out = mdl.serialize_output(operation, result or {})
@@ -233,7 +224,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         except Exception:
             sys.stderr.write(f'ivs-local: {service} {operation} failed:\n{traceback.format_exc()}')
             return self._error(mdl, request_id,
-                               _service_error(service, 'InternalServerException', 'Internal server error', 500))
+                               common.service_error(service, 'InternalServerException', 'Internal server error', 500))
         headers.update({'x-amzn-RequestId': request_id})
         if out is not None:
             headers['Content-Type'] = 'application/json'
@@ -326,10 +317,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         return dict(fault)
 
 
-def _service_error(service: str, code: str, message: str, status: int) -> common.ServiceError:
-    # IVS and IVS Real-Time errors repeat the text in exceptionMessage; Chat's have message only.
-    extra = {} if service == 'ivschat' else {'exceptionMessage': message}
-    return common.ServiceError(code, message, status, **extra)
+def _json_value(value):
+    # Control routes answer with their records' datetimes: ISO 8601 in UTC, as '...Z'.
+    if isinstance(value, datetime.datetime):
+        return value.isoformat().replace('+00:00', 'Z')
+    return str(value)
 
 
 def _query_lists(raw_query: str) -> dict[str, list[str]]:

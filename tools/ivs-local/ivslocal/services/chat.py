@@ -1,11 +1,9 @@
 """ivschat (Amazon IVS Chat): rooms, logging configurations, chat tokens, the messaging
 actions (SendEvent, DeleteMessage, DisconnectUser), and tags.
 
-State lives in ctx.state (one namespace per account and region):
-    rooms                  arn -> room record
-    loggingConfigurations  arn -> logging configuration record
+Rooms and logging configurations live in their resource tables (ROOMS, LOGGING_CONFIGURATIONS);
+ctx.state (one namespace per account and region) holds
     actions                room arn -> [recorded SendEvent/DeleteMessage/DisconnectUser actions]
-Tags live in ctx.tags (chat's own store).
 
 No chat clients connect to ivs-local; the messaging actions are recorded so tests can read them
 back with GET /_local/chat/actions.
@@ -19,12 +17,14 @@ import json
 import secrets
 
 from .. import common
-from ..common import ServiceError, new_id, not_found, paginate, quota, validation
+from ..common import ServiceError, arn_id, filtered, new_id, validation
+from ..resources import TAG_HANDLERS, Resource
 
 SERVICE = 'ivschat'
 
-# Per account and region, from the IVS Chat service-quotas page.
-QUOTAS = {'rooms': 50000, 'loggingConfigurations': 10}
+# Quotas per account and region, from the IVS Chat service-quotas page.
+ROOMS = Resource(SERVICE, 'room', limit=50000)
+LOGGING_CONFIGURATIONS = Resource(SERVICE, 'logging-configuration', limit=10)
 
 TOKEN_LIFETIME = datetime.timedelta(minutes=1)   # "The token is valid for one minute"
 DEFAULT_SESSION_MINUTES = 60
@@ -48,24 +48,6 @@ def _check_attributes(ctx, attributes: dict | None, name: str = 'attributes') ->
                                       f'{MAX_ATTRIBUTES_BYTES} bytes (is {size})')
 
 
-def _room(ctx, arn: str) -> dict:
-    room = _ns(ctx, 'rooms').get(arn)
-    if room is None:
-        raise not_found(ctx, arn)
-    return room
-
-
-def _logging(ctx, arn: str) -> dict:
-    lc = _ns(ctx, 'loggingConfigurations').get(arn)
-    if lc is None:
-        raise not_found(ctx, arn)
-    return lc
-
-
-def exists(ctx, arn: str) -> bool:
-    return arn in ctx.state.get('rooms', {}) or arn in ctx.state.get('loggingConfigurations', {})
-
-
 # ---------------------------------------------------------------------------------------------
 # rooms
 
@@ -73,8 +55,9 @@ def _logging_identifiers(ctx, ids: list | None) -> list:
     ids = list(ids or [])
     if len(set(ids)) != len(ids):
         raise _field_error(ctx, 'loggingConfigurationIdentifiers', 'identifiers must be unique')
+    configurations = LOGGING_CONFIGURATIONS.table(ctx)
     for arn in ids:
-        _logging(ctx, arn)
+        configurations.get(arn)
     return ids
 
 
@@ -87,40 +70,23 @@ def _review_handler(handler: dict | None) -> dict | None:
     return out
 
 
-def _room_out(ctx, room: dict, summary: bool = False) -> dict:
-    keys = (('arn', 'id', 'name', 'messageReviewHandler', 'createTime', 'updateTime',
-             'loggingConfigurationIdentifiers') if summary else
-            ('arn', 'id', 'name', 'createTime', 'updateTime', 'maximumMessageRatePerSecond',
-             'maximumMessageLength', 'messageReviewHandler', 'loggingConfigurationIdentifiers'))
-    out = {k: copy.deepcopy(room[k]) for k in keys if room.get(k) is not None}
-    out['tags'] = dict(ctx.tags.get(room['arn'], {}))
-    return out
-
-
 def create_room(ctx, params):
-    if len(_ns(ctx, 'rooms')) >= QUOTAS['rooms']:
-        raise quota(ctx, f'Maximum number of rooms ({QUOTAS["rooms"]}) reached.', QUOTAS['rooms'])
     ids = _logging_identifiers(ctx, params.get('loggingConfigurationIdentifiers'))
-    rid = new_id(12)
-    arn = ctx.arn('room', rid)
-    common.set_tags(ctx, arn, params.get('tags'))
+    rooms = ROOMS.table(ctx)
+    arn = rooms.new_arn()
     now = ctx.now()
-    room = {'arn': arn, 'id': rid, 'name': params.get('name', ''), 'createTime': now,
+    room = {'arn': arn, 'id': arn_id(arn), 'name': params.get('name', ''), 'createTime': now,
             'updateTime': now,
             'maximumMessageRatePerSecond': params.get('maximumMessageRatePerSecond', 10),
             'maximumMessageLength': params.get('maximumMessageLength', 500),
             'messageReviewHandler': _review_handler(params.get('messageReviewHandler')),
             'loggingConfigurationIdentifiers': ids}
-    _ns(ctx, 'rooms')[arn] = room
-    return _room_out(ctx, room)
-
-
-def get_room(ctx, params):
-    return _room_out(ctx, _room(ctx, params['identifier']))
+    return rooms.view(rooms.add(room, params.get('tags')))
 
 
 def update_room(ctx, params):
-    room = _room(ctx, params['identifier'])
+    rooms = ROOMS.table(ctx)
+    room = rooms.get(params['identifier'])
     ids = room['loggingConfigurationIdentifiers']
     if 'loggingConfigurationIdentifiers' in params:
         ids = _logging_identifiers(ctx, params['loggingConfigurationIdentifiers'])
@@ -131,38 +97,33 @@ def update_room(ctx, params):
         room['messageReviewHandler'] = _review_handler(params['messageReviewHandler'])
     room['loggingConfigurationIdentifiers'] = ids
     room['updateTime'] = ctx.now()
-    return _room_out(ctx, room)
+    return rooms.view(room)
 
 
 def delete_room(ctx, params):
     arn = params['identifier']
-    _room(ctx, arn)
-    del _ns(ctx, 'rooms')[arn]
-    ctx.tags.pop(arn, None)
+    ROOMS.table(ctx).delete(arn)
     _ns(ctx, 'actions').pop(arn, None)
     return {}
 
 
+ROOM_FILTERS = {
+    'name': lambda r, v: r['name'] == v,
+    'messageReviewHandlerUri': lambda r, v: (r.get('messageReviewHandler') or {}).get('uri') == v,
+    'loggingConfigurationIdentifier': lambda r, v: v in r['loggingConfigurationIdentifiers'],
+}
+
+
 def list_rooms(ctx, params):
-    rooms = list(_ns(ctx, 'rooms').values())
-    if params.get('name'):
-        rooms = [r for r in rooms if r['name'] == params['name']]
-    if params.get('messageReviewHandlerUri'):
-        rooms = [r for r in rooms if (r.get('messageReviewHandler') or {}).get('uri')
-                 == params['messageReviewHandlerUri']]
-    if params.get('loggingConfigurationIdentifier'):
-        rooms = [r for r in rooms
-                 if params['loggingConfigurationIdentifier'] in r['loggingConfigurationIdentifiers']]
-    items = [_room_out(ctx, r, summary=True) for r in rooms]
-    page, token = paginate(ctx, items, params)
-    return {'rooms': page, 'nextToken': token}
+    rooms = ROOMS.table(ctx)
+    return rooms.page(params, 'rooms', filtered(rooms, params, ROOM_FILTERS))
 
 
 # ---------------------------------------------------------------------------------------------
 # chat tokens and messaging actions
 
 def create_chat_token(ctx, params):
-    room = _room(ctx, params['roomIdentifier'])
+    room = ROOMS.table(ctx).get(params['roomIdentifier'])
     _check_attributes(ctx, params.get('attributes'))
     now = ctx.now()
     minutes = params.get('sessionDurationInMinutes', DEFAULT_SESSION_MINUTES)
@@ -182,7 +143,7 @@ def _record(ctx, room_arn: str, action: dict) -> None:
 
 def send_event(ctx, params):
     arn = params['roomIdentifier']
-    _room(ctx, arn)
+    ROOMS.table(ctx).get(arn)
     _check_attributes(ctx, params.get('attributes'))
     eid = new_id(12)
     _record(ctx, arn, {'action': 'SendEvent', 'id': eid, 'eventName': params['eventName'],
@@ -192,7 +153,7 @@ def send_event(ctx, params):
 
 def delete_message(ctx, params):
     arn = params['roomIdentifier']
-    _room(ctx, arn)
+    ROOMS.table(ctx).get(arn)
     op_id = new_id(12)
     action = {'action': 'DeleteMessage', 'id': op_id, 'messageId': params['id']}
     if params.get('reason') is not None:
@@ -203,7 +164,7 @@ def delete_message(ctx, params):
 
 def disconnect_user(ctx, params):
     arn = params['roomIdentifier']
-    _room(ctx, arn)
+    ROOMS.table(ctx).get(arn)
     action = {'action': 'DisconnectUser', 'userId': params['userId']}
     if params.get('reason') is not None:
         action['reason'] = params['reason']
@@ -222,69 +183,43 @@ def _destination(ctx, dest: dict) -> dict:
     return {kinds[0]: dict(dest[kinds[0]])}
 
 
-def _logging_out(ctx, lc: dict) -> dict:
-    out = {k: copy.deepcopy(lc[k]) for k in ('arn', 'id', 'createTime', 'updateTime', 'name',
-                                             'destinationConfiguration', 'state')}
-    out['tags'] = dict(ctx.tags.get(lc['arn'], {}))
-    return out
-
-
 def create_logging_configuration(ctx, params):
-    if len(_ns(ctx, 'loggingConfigurations')) >= QUOTAS['loggingConfigurations']:
-        raise quota(ctx, f'Maximum number of logging configurations '
-                         f'({QUOTAS["loggingConfigurations"]}) reached.',
-                    QUOTAS['loggingConfigurations'])
     dest = _destination(ctx, params['destinationConfiguration'])
-    lid = new_id(12)
-    arn = ctx.arn('logging-configuration', lid)
-    common.set_tags(ctx, arn, params.get('tags'))
+    configurations = LOGGING_CONFIGURATIONS.table(ctx)
+    arn = configurations.new_arn()
     now = ctx.now()
-    lc = {'arn': arn, 'id': lid, 'createTime': now, 'updateTime': now,
+    lc = {'arn': arn, 'id': arn_id(arn), 'createTime': now, 'updateTime': now,
           'name': params.get('name', ''), 'destinationConfiguration': dest, 'state': 'ACTIVE'}
-    _ns(ctx, 'loggingConfigurations')[arn] = lc
-    return _logging_out(ctx, lc)
-
-
-def get_logging_configuration(ctx, params):
-    return _logging_out(ctx, _logging(ctx, params['identifier']))
+    return configurations.view(configurations.add(lc, params.get('tags')))
 
 
 def update_logging_configuration(ctx, params):
-    lc = _logging(ctx, params['identifier'])
+    configurations = LOGGING_CONFIGURATIONS.table(ctx)
+    lc = configurations.get(params['identifier'])
     if 'destinationConfiguration' in params:
         lc['destinationConfiguration'] = _destination(ctx, params['destinationConfiguration'])
     if 'name' in params:
         lc['name'] = params['name']
     lc['updateTime'] = ctx.now()
-    return _logging_out(ctx, lc)
+    return configurations.view(lc)
 
 
 def delete_logging_configuration(ctx, params):
     arn = params['identifier']
-    _logging(ctx, arn)
+    configurations = LOGGING_CONFIGURATIONS.table(ctx)
+    configurations.get(arn)
     # Rooms that log to it stop doing so.
-    for room in _ns(ctx, 'rooms').values():
+    for room in ROOMS.table(ctx):
         if arn in room['loggingConfigurationIdentifiers']:
             room['loggingConfigurationIdentifiers'] = [
                 i for i in room['loggingConfigurationIdentifiers'] if i != arn]
-    del _ns(ctx, 'loggingConfigurations')[arn]
-    ctx.tags.pop(arn, None)
+    configurations.delete(arn)
     return {}
-
-
-def list_logging_configurations(ctx, params):
-    items = [_logging_out(ctx, lc) for lc in _ns(ctx, 'loggingConfigurations').values()]
-    page, token = paginate(ctx, items, params)
-    return {'loggingConfigurations': page, 'nextToken': token}
-
-
-def tag_operation(ctx, params):
-    return common.tag_ops(ctx, params, lambda arn: exists(ctx, arn))
 
 
 HANDLERS = {
     'CreateRoom': create_room,
-    'GetRoom': get_room,
+    'GetRoom': ROOMS.get_handler(None, 'identifier'),
     'UpdateRoom': update_room,
     'DeleteRoom': delete_room,
     'ListRooms': list_rooms,
@@ -293,24 +228,16 @@ HANDLERS = {
     'DeleteMessage': delete_message,
     'DisconnectUser': disconnect_user,
     'CreateLoggingConfiguration': create_logging_configuration,
-    'GetLoggingConfiguration': get_logging_configuration,
+    'GetLoggingConfiguration': LOGGING_CONFIGURATIONS.get_handler(None, 'identifier'),
     'UpdateLoggingConfiguration': update_logging_configuration,
     'DeleteLoggingConfiguration': delete_logging_configuration,
-    'ListLoggingConfigurations': list_logging_configurations,
-    'TagResource': tag_operation,
-    'UntagResource': tag_operation,
-    'ListTagsForResource': tag_operation,
+    'ListLoggingConfigurations': LOGGING_CONFIGURATIONS.list_handler('loggingConfigurations'),
+    **TAG_HANDLERS,
 }
 
 
 # ---------------------------------------------------------------------------------------------
 # control API (/_local/...)
-
-def _json_action(a: dict) -> dict:
-    out = copy.deepcopy(a)
-    out['time'] = a['time'].isoformat().replace('+00:00', 'Z')
-    return out
-
 
 def _actions_state(state, body) -> tuple[dict, str | None]:
     arn = body.get('roomArn') or body.get('roomIdentifier')
@@ -330,7 +257,7 @@ def control_list_actions(state, body):
         actions = st.get('actions', {})
 
         def pick(lst):
-            return [_json_action(a) for a in lst if not kind or a['action'] == kind]
+            return [copy.deepcopy(a) for a in lst if not kind or a['action'] == kind]
 
         if arn:
             return {'roomArn': arn, 'actions': pick(actions.get(arn, []))}

@@ -1,0 +1,171 @@
+/// The stages one operation call goes through, each small and on its own, so that the blocking driver
+/// below and the driver of calls in flight run the same stages:
+///
+///     prepare -> (each attempt:) credentials -> sign -> send -> classify -> decide  -> render
+///
+/// prepare validates and serializes once; an attempt resolves credentials, signs, sends and
+/// classifies what came back; the retry policy decides whether to try again and when; the response of
+/// the last attempt is rendered as text or as a tree (Client.swift).
+
+/// A call prepared once: validated, serialized and bound to its endpoint. Every attempt signs and
+/// sends it again.
+public struct PreparedCall {
+    public let model: ServiceModel
+    public let op: Operation
+    let request: SerializedRequest
+    let endpoint: Endpoint
+    /// Where curl sends it (endpoint and path with the encoded query).
+    let url: String
+    /// The path SigV4 signs.
+    let path: String
+}
+
+/// What one attempt came to.
+public enum AttemptOutcome {
+    case success(HTTPResponse)
+    /// The failure with `retryable` set, and the response when the service answered.
+    case failure(IVSError, response: HTTPResponse?)
+}
+
+/// A finished call: the last attempt's response and how many attempts the call made.
+public struct CompletedCall {
+    public let response: HTTPResponse
+    public let attempts: Int
+}
+
+extension Client {
+    // MARK: Stages
+
+    /// prepare: validation and serialization, everything before the first byte is sent. The input is
+    /// borrowed; an absent idempotency token is added to it.
+    public func prepare(_ model: ServiceModel, _ op: Operation, _ input: JSONPointer) -> Result<PreparedCall, IVSError> {
+        let level: Validator.Level?
+        switch config.validation {
+        case .off: level = nil
+        case .botocore: level = .botocore
+        case .on: level = .on
+        case .strict: level = .strict
+        }
+        if let level {
+            let problems = Validator(model: model, level: level).validate(input, shape: op.input)
+            if !problems.isEmpty { return .failure(.validation(problems)) }
+        }
+        guard let endpoint = config.endpoints[model.name] else {
+            return .failure(.internal("no endpoint for \(model.name)"))
+        }
+        Log.log(.trace, clientLevel: config.logLevel,
+                "\(model.name).\(op.name) input: \(Redactor.input(input, shape: op.input, model: model))")
+        return RestJSONSerializer(model: model).serialize(op, input: input).map { request in
+            PreparedCall(model: model, op: op, request: request, endpoint: endpoint,
+                         url: endpoint.url + request.target, path: endpoint.basePath + request.path)
+        }
+    }
+
+    /// sign: the HTTP request of one attempt, signed with SigV4 now (nil credentials: unsigned).
+    func sign(_ call: PreparedCall, _ credentials: Credentials?) -> HTTPRequest {
+        let r = call.request
+        guard let credentials else {
+            return HTTPRequest(method: r.method, url: call.url, headers: r.headers + [("Host", call.endpoint.authority)], body: r.body)
+        }
+        let sig = signer.sign(SigV4Signer.Request(method: r.method, path: call.path, query: r.query, headers: r.headers,
+                                                  host: call.endpoint.authority, body: r.body),
+                              credentials: credentials, region: config.region, service: call.model.signingName,
+                              time: Clock.now())
+        var headers = r.headers
+        headers.reserveCapacity(r.headers.count + 1 + sig.headers.count)
+        headers.append(("Host", call.endpoint.authority))
+        headers.append(contentsOf: sig.headers)
+        Log.log(.trace, clientLevel: config.logLevel, "\(call.model.name).\(call.op.name) canonical request:\n"
+                + Redactor.canonicalRequest(sig.canonicalRequest) + "\nheaders:\n" + Redactor.headers(headers))
+        return HTTPRequest(method: r.method, url: call.url, headers: headers, body: r.body)
+    }
+
+    /// classify: what the transport's result means for the call. A 2xx is success; anything else is
+    /// the service's error or a transport failure, marked retryable or not.
+    func classify(_ call: PreparedCall, _ result: Result<HTTPResponse, TransportError>) -> AttemptOutcome {
+        var failure: IVSError
+        var response: HTTPResponse? = nil
+        switch result {
+        case .success(let r) where r.status >= 200 && r.status < 300:
+            return .success(r)
+        case .success(let r):
+            response = r
+            failure = ResponseParser(model: call.model).parseError(r)
+        case .failure(let t):
+            failure = Self.transportFailure(t, "\(call.request.method) \(call.endpoint.url)")
+        }
+        failure.retryable = RetryPolicy.isRetryable(failure)
+        return .failure(failure, response: response)
+    }
+
+    /// A transport failure as the caller sees it: network trouble, a response over the bounds (the
+    /// service answered, but with more than libivs accepts), or a header that could not be sent.
+    static func transportFailure(_ t: TransportError, _ what: String) -> IVSError {
+        let code: String
+        switch t.kind {
+        case .tooLarge(let status):
+            return IVSError(.service, code: ErrorCode.responseTooLarge, "\(what): \(t.message)",
+                            httpStatus: status == 0 ? nil : status)
+        case .invalidHeader:
+            return IVSError(.invalidArgument, code: ErrorCode.invalidHeaderValue, "\(what): \(t.message)")
+        case .connect: code = ErrorCode.endpointConnection
+        case .dns: code = ErrorCode.endpointResolution
+        case .tls: code = ErrorCode.ssl
+        case .connectTimeout: code = ErrorCode.connectTimeout
+        case .readTimeout: code = ErrorCode.readTimeout
+        case .reset: code = ErrorCode.connectionClosed
+        case .other: code = ErrorCode.httpClient
+        }
+        return IVSError(.network, code: code, "\(what): \(t.message)")
+    }
+
+    // MARK: The blocking driver
+
+    /// Runs the attempts of a prepared call on this thread, sleeping between them.
+    public func execute(_ call: PreparedCall) -> Result<CompletedCall, IVSError> {
+        var state = RetryState()
+        while true {
+            var wait = retry.sendingDelay()
+            while wait > 0 { RetryPolicy.sleep(seconds: wait); wait = retry.sendingDelay() }
+            let creds: Credentials?
+            do { creds = config.signRequests ? try credentials.resolve() : nil } catch {
+                var e = error
+                e.attempts = state.attempts
+                return .failure(e)
+            }
+            state.attempts += 1
+            let started = Clock.monotonic()
+            switch classify(call, transport.send(sign(call, creds))) {
+            case .success(let response):
+                retry.succeeded(state)
+                logAttempt(call, state.attempts, response.status.description, started, "done")
+                return .success(CompletedCall(response: response, attempts: state.attempts))
+            case .failure(var failure, let response):
+                failure.attempts = state.attempts
+                failure.metadata = response.map { ResponseMetadata($0, attempts: state.attempts) }
+                let decision = retry.decide(failure, response: response, &state)
+                logAttempt(call, state.attempts, (response.map { "\($0.status) " } ?? "") + failure.code, started, decision.text)
+                guard case .retry(let delay) = decision else { return .failure(failure) }
+                RetryPolicy.sleep(seconds: delay)
+            }
+        }
+    }
+
+    /// One debug line per attempt: what was sent, what came back, how long it took, what happens next.
+    func logAttempt(_ call: PreparedCall, _ attempt: Int, _ result: @autoclosure () -> String, _ started: Double,
+                    _ next: @autoclosure () -> String) {
+        Log.log(.debug, clientLevel: config.logLevel,
+                "\(call.model.name).\(call.op.name) attempt \(attempt): \(call.request.method) \(call.url) -> \(result()) "
+                + "in \(Int((Clock.monotonic() - started) * 1000)) ms; \(next())")
+    }
+}
+
+extension RetryDecision {
+    /// How the log names what follows an attempt.
+    public var text: String {
+        switch self {
+        case .retry(let delay): return "retrying in \(Int(delay * 1000)) ms"
+        case .stop(let reason): return reason
+        }
+    }
+}
