@@ -1,21 +1,23 @@
 // Fuzz target "client-config": ivs_client_new's config_json.
 //
 // Input: the config JSON (up to a NUL, as a C string ends). A client is made from it as
-// ivs_client_new makes one, in an environment of nothing but HOME (an empty scratch directory) and
-// shared config and credentials files that do not exist, so only the JSON decides. Making a client
-// sends nothing.
+// ivs_client_new makes one (the same marshalling, Marshal.swift), in an environment of nothing but
+// HOME (an empty scratch directory) and shared config and credentials files that do not exist, so
+// only the JSON decides. Making a client sends nothing.
 @testable import IVSCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 enum ClientConfigTarget {
-    static let env = Environment(overrides: ["HOME": ScratchDirectory.path,
-                                             "AWS_CONFIG_FILE": ScratchDirectory.path + "/no-config",
-                                             "AWS_SHARED_CREDENTIALS_FILE": ScratchDirectory.path + "/no-credentials"])
-
     static func run(_ data: UnsafeBufferPointer<UInt8>) {
-        let made = withCString(data) { text in Result { () throws(IVSError) in try Client(configJSON: text, env: env) } }
+        let made: Result<Client, IVSError> = withCString(data) { text in
+            withJSONObject(text, "config_json", nullIsEmpty: true) { j in
+                Result { () throws(IVSError) -> Client in
+                    try Client(config: ClientConfig(json: j), env: ScratchDirectory.emptyEnvironment)
+                }
+            }
+        }
         switch made {
         case .success(let client):
             let c = client.config

@@ -46,7 +46,8 @@ enum CredentialDocumentTarget {
             invariant(error.kind == .credentials, "a credential document error is \(error.kind) \(error.code)")
             checkErrorJSON(error, "credential document")
         }
-        _ = CredentialDocument.excerpt(document)
+        // What a failing credential_process's message quotes of its stderr.
+        _ = Text.excerpt(Text.trimmed(String(decoding: document, as: UTF8.self)), limit: 500)
     }
 
     /// ProcessCredentialProvider.credentials after the process ran with status 0.

@@ -67,17 +67,32 @@ func mustParse(_ text: UnsafePointer<CChar>?, _ what: String) -> JSONPointer? {
     return v
 }
 
-/// An error as the C ABI returns it: the fixed error JSON shape, with the kind's status.
+/// An error as the C ABI returns it (ErrorJSON.swift, the ABI's own file): one JSON value with the
+/// fixed shape.
 func checkErrorJSON(_ e: IVSError, _ what: String) {
-    let text = e.toCString()
-    defer { free(text) }
-    guard let v = mustParse(text, "\(what) error JSON") else { return }
+    guard let text = e.text() else { return invariant(false, "\(what): no error JSON") }
+    defer { text.free() }
+    guard let v = mustParse(text.pointer, "\(what) error JSON") else { return }
     defer { JSON.release(v) }
     let err = v["error"]
     invariant(err?.kind == .object, "\(what): error JSON has no error object")
     for key in ["kind", "code", "message", "httpStatus", "requestId", "retryable", "attempts", "fields"] {
         invariant(err?[key] != nil, "\(what): error JSON lacks \(key)")
     }
+}
+
+/// A client for the stages of a call that do not send: prepare (validation off, as then anything
+/// reaches the serializer), sign, classify, render. Its transport is never used.
+enum FuzzClient {
+    static let shared: Client = {
+        var config = ClientConfig()
+        config.region = "us-west-2"
+        config.credentials = RequestCheck.credentials
+        config.validation = .off
+        do throws(IVSError) { return try Client(config: config, env: ScratchDirectory.emptyEnvironment) } catch {
+            fatalError("the fuzz client cannot be made: \(error.message)")
+        }
+    }()
 }
 
 /// Whether s is what the contract promises for a timestamp in output: ISO 8601 UTC,
@@ -109,6 +124,10 @@ enum ScratchDirectory {
         atexit { removeScratch() }
         return dir
     }()
+
+    /// An environment of nothing but HOME (this directory) and shared files that do not exist.
+    static let emptyEnvironment = Environment(overrides: ["HOME": path, "AWS_CONFIG_FILE": path + "/no-config",
+                                                          "AWS_SHARED_CREDENTIALS_FILE": path + "/no-credentials"])
 
     /// Writes bytes to a file in the directory (replacing it); returns its path.
     static func write(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> String {

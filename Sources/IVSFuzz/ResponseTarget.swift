@@ -7,10 +7,11 @@
 // body.
 //
 // The lines go through ResponseCollector.header, the code curl's header callback runs (status
-// lines, bounds, Content-Length), the body through ResponseCollector.body. Then what ivs_call does
-// (ResponseParser.outputText with Client.metadataMember) and what ivs_paginate does (parseOutput, the
-// metadata object, the next page's request from the page token) for a 2xx, and parseError and the
-// retry delay for anything else.
+// lines, bounds, Content-Length), the body through ResponseCollector.body; what the collector kept
+// becomes the transport's result as CurlTransport makes it. Then the stages of Client.execute after
+// the send: classify; for a success renderText (ivs_call) and renderTree (ivs_paginate) and the next
+// page's request from the page token; for a failure the error JSON (with its ResponseMetadata) and
+// the retry policy's decision.
 @testable import IVSCore
 import CJansson
 #if canImport(Glibc)
@@ -18,9 +19,18 @@ import Glibc
 #endif
 
 enum ResponseTarget {
+    /// One prepared call per operation, as prepare makes it for an empty input (only the model and
+    /// the endpoint matter to the stages after the send).
+    static let calls: [PreparedCall] = allOperations.map { model, op in
+        let endpoint = FuzzClient.shared.config.endpoints[model.name]!
+        let request = SerializedRequest(method: op.method, path: op.requestUri, query: [], headers: [], body: [])
+        return PreparedCall(model: model, op: op, request: request, endpoint: endpoint,
+                            url: endpoint.url + op.requestUri, path: endpoint.basePath + op.requestUri)
+    }
+
     static func run(_ data: UnsafeBufferPointer<UInt8>) {
         var input = FuzzInput(data)
-        let (model, op) = allOperations[Int(input.byte()) % allOperations.count]
+        let call = calls[Int(input.byte()) % calls.count]
         let flags = input.byte()
         let attempts = 1 + Int(flags & 3)
         let maxBody = flags & 4 != 0 ? 1024 : TransportOptions.defaultMaxResponseBytes
@@ -29,28 +39,41 @@ enum ResponseTarget {
 
         var collector = ResponseCollector(maxBody: maxBody)
         guard let bodyStart = receive(raw, into: &collector, piece: piece) else { return }
+        let result: Result<HTTPResponse, TransportError>
+        // CurlTransport.outcome for a transfer curl completed.
         switch collector.stop {
-        case .bodyTooLarge, .headersTooLarge:
-            let why = collector.stop == .bodyTooLarge ? "the response body is larger than maxResponseBytes"
-                                                      : "the response headers exceed the bounds"
-            let e = Client.transportFailure(TransportError(kind: .tooLarge(status: collector.response.status), message: why),
-                                            "POST https://ivs.us-west-2.amazonaws.com/\(op.name)")
-            invariant(e.kind == .service && e.code == "ResponseTooLarge", "an oversized response is \(e.kind) \(e.code)")
-            checkErrorJSON(e, "ResponseTooLarge")
-            return
+        case .bodyTooLarge:
+            result = .failure(TransportError(kind: .tooLarge(status: collector.response.status),
+                                             message: "the response body is larger than maxResponseBytes (\(maxBody) bytes)"))
+        case .headersTooLarge:
+            result = .failure(TransportError(kind: .tooLarge(status: collector.response.status),
+                                             message: "the response headers exceed the bounds"))
         case .resendRefused:
-            invariant(false, "no request was sent, yet the collector refused a resend")
+            return invariant(false, "no request was sent, yet the collector refused a resend")
         case .errorBodyTruncated:
             invariant(!(200..<300).contains(collector.response.status), "a 2xx body was truncated instead of refused")
+            result = .success(collector.response)
         case nil:
-            // Everything arrived: the body is the input's, byte for byte.
             invariant(collector.response.body.elementsEqual(raw[bodyStart...]), "the body collected differs from the body sent")
+            result = .success(collector.response)
         }
-        let r = collector.response
-        if (200..<300).contains(r.status) {
-            success(model, op, r, attempts: attempts)
-        } else {
-            failure(model, r, attempts: attempts)
+
+        let client = FuzzClient.shared
+        switch client.classify(call, result) {
+        case .success(let r):
+            invariant((200..<300).contains(r.status), "HTTP \(r.status) classified as a success")
+            success(call, CompletedCall(response: r, attempts: attempts))
+        case .failure(var failure, let response):
+            failure.attempts = attempts
+            failure.metadata = response.map { ResponseMetadata($0, attempts: attempts) }
+            checkFailure(failure, response, result)
+            checkErrorJSON(failure, "call error")
+            // A policy of its own per input: the client's quota would run dry over many inputs.
+            var state = RetryState()
+            state.attempts = attempts
+            if case .retry(let delay) = RetryPolicy(mode: .standard, maxAttempts: 4).decide(failure, response: response, &state) {
+                invariant(delay.isFinite && delay >= 0 && delay <= RetryPolicy.maxBackoff, "retry delay \(delay) s")
+            }
         }
     }
 
@@ -89,49 +112,45 @@ enum ResponseTarget {
         return bodyStart
     }
 
-    static func success(_ model: ServiceModel, _ op: IVSCore.Operation, _ r: HTTPResponse, attempts: Int) {
-        let parser = ResponseParser(model: model)
+    static func success(_ call: PreparedCall, _ done: CompletedCall) {
+        let client = FuzzClient.shared
+        let r = done.response
         if namesCollideAfterRepair(r) {
             // Open finding 1 (docs/fuzzing.md): two header names that differ only in invalid UTF-8
-            // become one name after repair; ivs_call then writes a repeated key and ivs_paginate drops
-            // ResponseMetadata. Until IVSCore joins them, only crashes and leaks are checked here.
-            if case .success(let text) = parser.outputText(op, r, metadata: Client.metadataMember(r, attempts: attempts)) { free(text) }
-            if case .success(let out) = parser.parseOutput(op, r) { JSON.release(out) }
+            // become one name after repair; ivs_call then writes a repeated key and ivs_paginate keeps
+            // one. Until IVSCore joins them, only crashes and leaks are checked here.
+            if case .success(let text) = client.renderText(call, done) { text.free() }
+            if case .success(let out) = client.renderTree(call, done) { JSON.release(out) }
             return
         }
 
         // ivs_call: the output text with ResponseMetadata spliced in.
         var callOutput: JSONPointer? = nil
         var callError: IVSError? = nil
-        switch parser.outputText(op, r, metadata: Client.metadataMember(r, attempts: attempts)) {
+        switch client.renderText(call, done) {
         case .success(let text):
-            callOutput = mustParse(text, "ivs_call output")
-            free(text)
+            callOutput = mustParse(text.pointer, "ivs_call output")
+            text.free()
             invariant(callOutput?.kind == .object, "ivs_call output is not an object")
+            invariant(callOutput?["ResponseMetadata"]?.kind == .object, "ivs_call output has no ResponseMetadata")
         case .failure(let e):
-            checkInvalidResponse(e, r)
+            checkInvalidResponse(e, r, attempts: done.attempts)
             callError = e
         }
         defer { JSON.release(callOutput) }
 
-        // ivs_paginate: the output tree, and the metadata object parsed from the text written for it.
-        switch parser.parseOutput(op, r) {
+        // ivs_paginate: the output tree.
+        switch client.renderTree(call, done) {
         case .success(let out):
             defer { JSON.release(out) }
-            var text: [UInt8] = []
-            Client.appendMetadataObject(&text, r, attempts: attempts)
-            switch JSON.parse(bytes: text) {
-            case .success(let meta): out.set("ResponseMetadata", meta)
-            case .failure(let e): invariant(false, "ResponseMetadata is not valid JSON (\(e.message)): \(String(decoding: text.prefix(300), as: UTF8.self))")
-            }
-            invariant(callError == nil, "ivs_call failed (\(callError?.code ?? "")) where ivs_paginate's parse succeeded")
+            invariant(callError == nil, "ivs_call failed (\(callError?.code ?? "")) where ivs_paginate's render succeeded")
             invariant(json_equal(callOutput, out) == 1,
                       "ivs_call and ivs_paginate disagree:\n  call:     \(callOutput.map(JSON.dump) ?? "nil")\n  paginate: \(JSON.dump(out))")
-            checkTimestamps(out, op.output, model, path: "", depth: 0)
-            nextPage(model, op, out)
+            checkTimestamps(out, call.op.output, call.model, path: "", depth: 0)
+            nextPage(call, out)
         case .failure(let e):
-            checkInvalidResponse(e, r)
-            invariant(callError?.code == e.code, "ivs_paginate's parse failed (\(e.code)) where ivs_call gave \(callError?.code ?? "output")")
+            checkInvalidResponse(e, r, attempts: done.attempts)
+            invariant(callError?.code == e.code, "ivs_paginate's render failed (\(e.code)) where ivs_call gave \(callError?.code ?? "output")")
         }
     }
 
@@ -146,10 +165,27 @@ enum ResponseTarget {
     }
 
     /// A 2xx response libivs cannot read is IVS_E_SERVICE InvalidResponse with the response's status.
-    static func checkInvalidResponse(_ e: IVSError, _ r: HTTPResponse) {
-        invariant(e.kind == .service && e.code == "InvalidResponse" && e.httpStatus == r.status && !e.retryable,
+    static func checkInvalidResponse(_ e: IVSError, _ r: HTTPResponse, attempts: Int) {
+        invariant(e.kind == .service && e.code == ErrorCode.invalidResponse && e.httpStatus == r.status && !e.retryable,
                   "a 2xx response failed as \(e.kind) \(e.code) (httpStatus \(e.httpStatus.map(String.init) ?? "nil")): \(e.message)")
+        invariant(e.attempts == attempts, "InvalidResponse carries \(e.attempts) attempts, not \(attempts)")
         checkErrorJSON(e, "InvalidResponse")
+    }
+
+    /// What a failed attempt must be: the service's error with its status (retryable for 500, 502,
+    /// 503 and 504), or ResponseTooLarge for a response over the bounds.
+    static func checkFailure(_ e: IVSError, _ response: HTTPResponse?, _ result: Result<HTTPResponse, TransportError>) {
+        switch result {
+        case .failure:
+            invariant(e.kind == .service && e.code == ErrorCode.responseTooLarge && !e.retryable,
+                      "a response over the bounds is \(e.kind) \(e.code)")
+        case .success(let r):
+            invariant(response != nil && e.kind == .service && e.httpStatus == r.status && !e.code.isEmpty,
+                      "HTTP \(r.status) became \(e.kind) \(e.code) (httpStatus \(e.httpStatus.map(String.init) ?? "nil"))")
+            if RetryPolicy.transientStatus.contains(r.status) {
+                invariant(e.retryable, "HTTP \(r.status) \(e.code) is not retryable")
+            }
+        }
     }
 
     /// Every timestamp in the output is ISO 8601 UTC for a year 0001-9999 (the contract, issue 10).
@@ -175,29 +211,12 @@ enum ResponseTarget {
     }
 
     /// ivs_paginate's next request: the page token from the service goes into the input, which is
-    /// serialized and signed like any other.
-    static func nextPage(_ model: ServiceModel, _ op: IVSCore.Operation, _ page: JSONPointer) {
-        guard let pag = op.paginator, let token = page[pag.outputToken]?.stringValue, !token.isEmpty,
+    /// prepared, signed and made into curl's header lines like any other.
+    static func nextPage(_ call: PreparedCall, _ page: JSONPointer) {
+        guard let pag = call.op.paginator, let token = page[pag.outputToken]?.stringValue, !token.isEmpty,
               let next = JSON.object() else { return }
         defer { JSON.release(next) }
         next.set(pag.inputToken, JSON.string(token))
-        switch RestJSONSerializer(model: model).serialize(op, input: next) {
-        case .success(let request): RequestCheck.sign(model, request)
-        case .failure(let e): checkErrorJSON(e, "next page request")
-        }
-    }
-
-    static func failure(_ model: ServiceModel, _ r: HTTPResponse, attempts: Int) {
-        var e = ResponseParser(model: model).parseError(r)
-        e.attempts = attempts
-        e.retryable = RetryPolicy.isRetryable(e)
-        invariant(e.kind == .service && e.httpStatus == r.status && !e.code.isEmpty,
-                  "HTTP \(r.status) became \(e.kind) \(e.code) (httpStatus \(e.httpStatus.map(String.init) ?? "nil"))")
-        if RetryPolicy.transientStatus.contains(r.status) {
-            invariant(e.retryable, "HTTP \(r.status) \(e.code) is not retryable")
-        }
-        checkErrorJSON(e, "service error")
-        let delay = RetryPolicy.delay(attempt: attempts, response: r, random: 0.999)
-        invariant(delay.isFinite && delay >= 0 && delay <= RetryPolicy.maxBackoff, "retry delay \(delay) s")
+        RequestCheck.prepareAndSign(call.model, call.op, next)
     }
 }

@@ -52,9 +52,10 @@ enum TokenTarget {
         let rest = input.rest
         switch mode {
         case 0:
-            // Through the C ABI's entry point: the PEM and the token as C strings.
+            // As ivs_token_verify calls it: the token up to its NUL, the PEM's bytes.
+            var pem = publicKeyPEM
             let r = withCString(rest) { token in
-                publicKeyPEM.withCString { TokenVerifier.verify(token: token, publicKeyPEM: $0, now: Double(now)) }
+                pem.withUTF8 { TokenVerifier.verify(token: String(cString: token), publicKeyPEM: UnsafeRawBufferPointer($0), now: Double(now)) }
             }
             JSON.release(checkVerified(r, "verify"))
         case 1: signAndVerify(rest)
@@ -111,22 +112,13 @@ enum TokenTarget {
         }
     }
 
-    /// A token request with the fixed private key; a token it makes must verify with the public key.
+    /// A token request with the fixed private key (parsed as the C ABI parses request_json); a token
+    /// it makes must verify with the public key.
     static func request(_ rest: UnsafeBufferPointer<UInt8>, playback: Bool) {
-        let parsed = withCString(rest) { TokenRequest.parse($0) }
-        let root: JSONPointer
-        switch parsed {
-        case .success(let o): root = o
-        case .failure(let e): checkErrorJSON(e, "request_json"); return
-        }
-        defer { JSON.release(root) }
-        root.set("privateKey", JSON.string(privateKeyPEM))
-        let made: Result<JSONPointer, IVSError>
-        if playback {
-            made = PlaybackToken.make(request: root, now: now)
-        } else {
-            made = ParticipantToken.parse(request: root).flatMap { t in
-                t.mint(eventsUrl: t.eventsUrl ?? "", whipUrl: t.whipUrl ?? "", now: now)
+        let made: Result<JSONPointer, IVSError> = withCString(rest) { text in
+            withJSONObject(text, "request_json", nullIsEmpty: false) { root in
+                root.set("privateKey", JSON.string(privateKeyPEM))
+                return playback ? PlaybackToken.make(request: root, now: now) : ParticipantToken.make(request: root, now: now)
             }
         }
         switch made {
