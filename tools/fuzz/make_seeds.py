@@ -108,7 +108,9 @@ def sample(model, service, shape_name, member, depth, ts_form):
             return "example-name"
         return "example"
     if t == "timestamp":
-        return "2026-11-21T09:30:00.123Z" if ts_form == "iso" else 1795253400
+        # ISO 8601 strings, epoch seconds, and epoch seconds as Java prints a double (services written
+        # in Java send 1.7952534001E9); the last is written in after json.dumps (see EXPONENT).
+        return {"iso": "2026-11-21T09:30:00.123Z", "epoch": 1795253400}.get(ts_form, EXPONENT)
     if t in ("integer", "long"):
         return max(1, shape.get("min", 1))
     if t in ("float", "double"):
@@ -118,6 +120,14 @@ def sample(model, service, shape_name, member, depth, ts_form):
     if t == "blob":
         return "ZXhhbXBsZQ=="
     return None
+
+
+EXPONENT = "@@exponent@@"
+
+
+def dumps(value):
+    """Compact JSON, with EXPONENT strings as the number 1.7952534001E9."""
+    return json.dumps(value, separators=(",", ":")).replace(f'"{EXPONENT}"', "1.7952534001E9").encode()
 
 
 def http_response(status, reason, headers, body):
@@ -146,8 +156,8 @@ def response_seeds(ops, models):
         out = model["operations"][name].get("output")
         body = b""
         if out:
-            value = sample(model, service, out["shape"], "", 0, "iso" if i % 2 == 0 else "epoch")
-            body = json.dumps(value, separators=(",", ":")).encode()
+            value = sample(model, service, out["shape"], "", 0, ["iso", "epoch", "exponent"][i % 3])
+            body = dumps(value)
         status = model["operations"][name]["http"].get("responseCode", 200)
         seeds[f"{service}-{name}"] = bytes([i, 0]) + http_response(status, "OK", aws_headers(service, body), body)
 
