@@ -111,10 +111,12 @@ func isOutputTimestamp(_ s: String) -> Bool {
 }
 
 /// A directory of its own for targets whose code reads files (the shared config, the SSO cache),
-/// made once per process and removed at exit.
+/// made once per process and removed at exit. In /dev/shm where there is one: files are written for
+/// every input, and a disk's open/truncate would cost more than the rest of the input.
 enum ScratchDirectory {
     static let path: String = {
-        var template = Array("/tmp/ivs-fuzz-XXXXXX".utf8CString)
+        let base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        var template = Array("\(base)/ivs-fuzz-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard let made else {
             fputs("libivs fuzz: cannot make a scratch directory: \(String(cString: strerror(errno)))\n", stderr)
