@@ -77,7 +77,8 @@ case "${1:-}" in
     known "$1"
     build
     t=$1; shift
-    exec env IVS_FUZZ_TARGET="$t" "$bin" -runs=1 "$@"
+    # Artifacts (a leak found at exit) go to a temporary directory, not the working directory.
+    exec env IVS_FUZZ_TARGET="$t" "$bin" -runs=1 -artifact_prefix="$(mktemp -d /tmp/ivs-fuzz-repro.XXXXXX)/" "$@"
     ;;
   --long)
     mode=long
@@ -102,6 +103,24 @@ start=$(date +%s)
 build
 echo "fuzz: built in $(( $(date +%s) - start ))s"
 tmp=$(mktemp -d /tmp/ivs-fuzz-run.XXXXXX)
+
+# Canaries: a run passes only if findings would fail it. Each canary input must be reported (a
+# trap, a leak, a heap overflow), and the binary must carry coverage counters for IVSCore (without
+# them libFuzzer fuzzes blind and finds nothing).
+for c in "trap:deadly signal" "leak:ERROR: LeakSanitizer: detected memory leaks" "overflow:ERROR: AddressSanitizer: heap-buffer-overflow"; do
+  printf '%s' "${c%%:*}" > "$tmp/canary-${c%%:*}"
+  if IVS_FUZZ_TARGET=canary "$bin" -runs=1 -artifact_prefix="$tmp/" "$tmp/canary-${c%%:*}" > "$tmp/canary.log" 2>&1 \
+      || ! grep -q "${c#*:}" "$tmp/canary.log"; then
+    cat "$tmp/canary.log" >&2
+    echo "fuzz: the ${c%%:*} canary was not reported (\"${c#*:}\"): this build cannot find anything" >&2
+    exit 1
+  fi
+done
+counters=$(sed -n 's/.*Loaded 1 modules *(\([0-9]*\) inline 8-bit counters).*/\1/p' "$tmp/canary.log")
+if [ "${counters:-0}" -lt 10000 ]; then
+  echo "fuzz: the binary has ${counters:-no} coverage counters; IVSCore is not instrumented" >&2
+  exit 1
+fi
 failed=()
 rows=()
 for t in "${targets[@]}"; do

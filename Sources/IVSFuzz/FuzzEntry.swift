@@ -30,13 +30,36 @@ let fuzzTargets: [FuzzTarget] = [
                run: ClientConfigTarget.run),
 ]
 
+/// Not a fuzz target: scripts/fuzz.sh runs it on fixed inputs first to prove that a trap, a leak and
+/// a heap overflow each fail the run (a build without the sanitizers would pass everything).
+let canary = FuzzTarget(name: "canary", summary: "inputs \"trap\", \"leak\", \"overflow\" must each be reported") { data in
+    switch String(decoding: data, as: UTF8.self) {
+    case "trap": fatalError("canary: trap")
+    case "leak": leakForCanary()
+    case "overflow":
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 8)
+        defer { p.deallocate() }
+        p[Int(data.count) + 8] = 1 // past the end: ASan must report it
+    default: break
+    }
+}
+
+/// 64 bytes that nothing points to afterwards (unoptimised, so the allocation is not removed).
+@_optimize(none)
+private func leakForCanary() {
+    var p: UnsafeMutableRawPointer? = malloc(64)
+    if let q = p { memset(q, 7, 64) }
+    p = nil
+    _ = p
+}
+
 nonisolated(unsafe) private var selected: FuzzTarget?
 
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?,
                            _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
     let name = getenv("IVS_FUZZ_TARGET").map { String(cString: $0) } ?? ""
-    guard let target = fuzzTargets.first(where: { $0.name == name }) else {
+    guard let target = (fuzzTargets + [canary]).first(where: { $0.name == name }) else {
         var text = "IVS_FUZZ_TARGET must name a fuzz target" + (name.isEmpty ? "" : " (not \"\(name)\"):") + "\n"
         for t in fuzzTargets { text += "  \(t.name)\t\(t.summary)\n" }
         fputs(text, stderr)
