@@ -37,6 +37,8 @@
 #ifndef IVS_H
 #define IVS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,7 +65,8 @@ typedef enum ivs_status {
     IVS_E_CREDENTIALS = 4,      /* no usable credentials */
     IVS_E_NETWORK = 5,          /* DNS, connect, TLS, timeout, reset: after retries */
     IVS_E_SERVICE = 6,          /* the service answered with an error */
-    IVS_E_INTERNAL = 7          /* a bug in libivs or an out-of-memory condition */
+    IVS_E_INTERNAL = 7,         /* a bug in libivs or an out-of-memory condition */
+    IVS_E_CANCELLED = 8         /* a call in flight was cancelled (ivs_cancel, ivs_client_free) */
 } ivs_status;
 
 /* The library version, e.g. "0.1.0". A static string: do not free it. */
@@ -93,6 +96,11 @@ IVS_API const char *ivs_version(void);
  *   maxPaginateBytes       most response bytes ivs_paginate() reads in all, 1024 to 2^34 (default 256 MiB)
  *   credentialProcessTimeoutMs  how long a profile's credential_process may run before it (and every
  *                          process it started) is killed, 1 to 3600000 (default 60000)
+ *   signatureVersion       "v4" (default) or "unsigned" (no credentials, no signature)
+ *   dispatch               where the callbacks of calls in flight run: "thread" (default: the client's
+ *                          I/O thread) or "manual" (queued for ivs_client_dispatch; see ivs_client_fd)
+ *   maxConnections         most connections calls in flight open to one host, 1 to 100000 (default
+ *                          64); further calls wait for one
  * Absent keys follow the AWS conventions (environment variables, then the shared config and
  * credentials files). Credentials are resolved on first use, not here.
  *
@@ -108,7 +116,10 @@ IVS_API const char *ivs_version(void);
  */
 IVS_API ivs_status ivs_client_new(const char *config_json, ivs_client **out_client, char **out_error_json);
 
-/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread. */
+/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread.
+ * Calls in flight are cancelled first and their callbacks run (with IVS_E_CANCELLED unless they had
+ * finished) before this returns: on the I/O thread, or here with manual dispatch. Must not be called
+ * from a callback of the same client. */
 IVS_API void ivs_client_free(ivs_client *client);
 
 /*
@@ -193,6 +204,65 @@ IVS_API char *ivs_describe(const char *service);
 
 /* Frees any string libivs returned. NULL-safe. */
 IVS_API void ivs_free(void *p);
+
+/* ------------------------------------------------------------------------------------------------
+ * Calls in flight: many calls at once from one thread, for event loops (GLib, libuv, epoll, asyncio).
+ * A client runs them on one I/O thread of its own (started on the first call in flight): one curl
+ * multi handle, kept-alive connections, retries waiting on timers, never a thread per call.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Identifies a call in flight for ivs_cancel(). Never 0. */
+typedef uint64_t ivs_request_id;
+
+/*
+ * The callback of a call in flight. status and json are what ivs_call (or ivs_paginate) would have
+ * returned for the same response: the output JSON on IVS_OK, an error JSON otherwise (IVS_E_CANCELLED
+ * when the call was cancelled). json is owned by libivs and valid only during the callback.
+ * userdata is the pointer given with the call.
+ */
+typedef void (*ivs_done_fn)(ivs_status status, const char *json, void *userdata);
+
+/*
+ * Starts a call in flight and returns at once. done runs exactly once, later: on the client's I/O
+ * thread, or, with the client config "dispatch": "manual", on the thread that calls
+ * ivs_client_dispatch(). Arguments as ivs_call's; input_json is read during this call only.
+ *
+ * Returns IVS_E_INVALID_ARGUMENT, and done never runs, only when client or done is NULL. Everything
+ * else, a NULL or unknown service or operation, malformed input and validation problems included,
+ * arrives through done. *out_id (out_id may be NULL) is the call's id, or 0 when the call was refused.
+ *
+ * Thread-safe: any number of threads may start calls on one client at once, and a callback may start
+ * new calls (also blocking ones, which then hold the I/O thread until they return).
+ */
+IVS_API ivs_status ivs_call_async(ivs_client *client, const char *service, const char *operation,
+                                  const char *input_json, ivs_done_fn done, void *userdata,
+                                  ivs_request_id *out_id);
+
+/* As ivs_call_async(), joining every page as ivs_paginate() does (pages are fetched one after the other). */
+IVS_API ivs_status ivs_paginate_async(ivs_client *client, const char *service, const char *operation,
+                                      const char *input_json, ivs_done_fn done, void *userdata,
+                                      ivs_request_id *out_id);
+
+/*
+ * Cancels a call in flight wherever it stands (waiting for credentials, connecting, mid-response,
+ * waiting to retry): its done then runs with IVS_E_CANCELLED, unless it already ran or is running.
+ * An id that is unknown or already done is ignored. IVS_E_INVALID_ARGUMENT for a NULL client or id 0.
+ */
+IVS_API ivs_status ivs_cancel(ivs_client *client, ivs_request_id id);
+
+/*
+ * With "dispatch": "manual": a file descriptor that is readable while callbacks wait to be run by
+ * ivs_client_dispatch(): watch it in your loop (g_unix_fd_add, uv_poll, epoll). Owned by the client;
+ * do not read or close it. -1 in thread mode and for a NULL client.
+ */
+IVS_API int ivs_client_fd(ivs_client *client);
+
+/*
+ * With "dispatch": "manual": runs the callbacks waiting now, on this thread. With none waiting, waits
+ * up to timeout_ms for one (0: no wait; negative: until one comes). Returns how many ran (0 in thread
+ * mode). Callbacks run outside any lock of libivs and may start new calls.
+ */
+IVS_API int ivs_client_dispatch(ivs_client *client, int timeout_ms);
 
 /*
  * Log sink. level: 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace. message is valid only during the
