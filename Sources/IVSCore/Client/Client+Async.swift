@@ -89,7 +89,7 @@ extension Client {
 
     /// The client's event loop, started on first use; nil once the client is shutting down or if
     /// curl or the system refused one.
-    private func eventLoop() -> EventLoop? {
+    func eventLoop() -> EventLoop? {
         asyncState.withValue { s -> EventLoop? in
             if s.closed { return nil }
             if let l = s.loop { return l }
