@@ -7,10 +7,11 @@
 # Installs botocore into a throwaway virtual environment in a temporary directory (removed on exit),
 # copies the models of the services models/services.json lists (service-2, paginators-1,
 # endpoint-rule-set-1) and partitions.json, records the botocore version as "botocore" in
-# models/services.json (the generator and the docs cite it from there), moves the boto3/botocore pins
-# of requirements-dev.txt (the reference the differential test and the fixtures compare against) to
-# that version, and regenerates the tables. Then run ./scripts/setup.sh, the fixture scripts
-# (tools/fixtures/make_vectors.py, Tests/config/make_fixtures.py) and ./scripts/test.sh.
+# models/services.json (the generator reads it there) and in the docs that name it, moves the
+# boto3/botocore pins of requirements-dev.txt (the reference the differential test and the fixtures
+# compare against) to that version, and regenerates the tables. Then run ./scripts/setup.sh, the
+# fixture scripts (tools/fixtures/make_vectors.py, Tests/config/make_fixtures.py), the Python stubs
+# (bindings/python/gen_stubs.py) and ./scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -36,7 +37,9 @@ done
 # The partitions table (DNS suffixes, FIPS/dual-stack support) the endpoint rule sets evaluate against.
 cp "$data/partitions.json" models/partitions.json
 
-# Record the version where the generator (tools/codegen/services.py) and the docs read it.
+# Record the version where the generator (tools/codegen/services.py) reads it, and in the docs that
+# name it.
+old=$("$PY" -c 'import json; print(json.load(open("models/services.json"))["botocore"])')
 "$PY" - "$ver" <<'EOF'
 import json, re, sys
 path = "models/services.json"
@@ -48,6 +51,7 @@ json.loads(new)
 open(path, "w", encoding="utf-8").write(new)
 EOF
 
+sed -i "s/botocore ${old//./\\.}\\b/botocore $ver/g" README.md models/README.md docs/design.md
 # boto3 is released with botocore, version for version.
 sed -i -E "s/^(boto3|botocore)==.*/\\1==$ver/" requirements-dev.txt
 
