@@ -336,8 +336,9 @@ IVS_API ivs_status ivs_token_verify(const char *token, const char *public_key_pe
  * out_json): ivs_<svc>_<operation> with <svc> ivs, realtime or chat.
  * ------------------------------------------------------------------------------------------------ */
 /* BEGIN GENERATED OPERATIONS: tools/codegen/generate.py; do not edit by hand */
+/* From the AWS service models of botocore 1.44.8 (models/). */
 
-/* Amazon Interactive Video Service ("ivs"): 40 operations. */
+/* Amazon Interactive Video Service ("ivs"): 46 operations. */
 /** ivs BatchGetChannel: Performs GetChannel on multiple ARNs simultaneously. */
 IVS_API ivs_status ivs_ivs_batch_get_channel(ivs_client *client, const char *input_json, char **out_json);
 /** ivs BatchGetStreamKey: Performs GetStreamKey on multiple ARNs simultaneously. */
@@ -348,6 +349,8 @@ IVS_API ivs_status ivs_ivs_batch_start_viewer_session_revocation(ivs_client *cli
 IVS_API ivs_status ivs_ivs_create_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreateChannel: Creates a new channel and an associated stream key to start streaming. */
 IVS_API ivs_status ivs_ivs_create_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateFailoverSlateConfiguration: Creates a new failover slate configuration. */
+IVS_API ivs_status ivs_ivs_create_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreatePlaybackRestrictionPolicy: Creates a new playback restriction policy, for constraining playback by countries and/or origins. */
 IVS_API ivs_status ivs_ivs_create_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreateRecordingConfiguration: Creates a new recording configuration, used to enable recording to Amazon S3. */
@@ -358,6 +361,8 @@ IVS_API ivs_status ivs_ivs_create_stream_key(ivs_client *client, const char *inp
 IVS_API ivs_status ivs_ivs_delete_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeleteChannel: Deletes the specified channel and its associated stream keys. */
 IVS_API ivs_status ivs_ivs_delete_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteFailoverSlateConfiguration: Deletes the specified failover slate configuration. */
+IVS_API ivs_status ivs_ivs_delete_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeletePlaybackKeyPair: Deletes a specified authorization key pair. */
 IVS_API ivs_status ivs_ivs_delete_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeletePlaybackRestrictionPolicy: Deletes the specified playback restriction policy. */
@@ -370,6 +375,8 @@ IVS_API ivs_status ivs_ivs_delete_stream_key(ivs_client *client, const char *inp
 IVS_API ivs_status ivs_ivs_get_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetChannel: Gets the channel configuration for the specified channel ARN. */
 IVS_API ivs_status ivs_ivs_get_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetFailoverSlateConfiguration: Gets the failover slate configuration for the specified ARN. */
+IVS_API ivs_status ivs_ivs_get_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetPlaybackKeyPair: Gets a specified playback authorization key pair and returns the arn and fingerprint. */
 IVS_API ivs_status ivs_ivs_get_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetPlaybackRestrictionPolicy: Gets the specified playback restriction policy. */
@@ -390,6 +397,8 @@ IVS_API ivs_status ivs_ivs_insert_ad_break(ivs_client *client, const char *input
 IVS_API ivs_status ivs_ivs_list_ad_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListChannels: Gets summary information about all channels in your account, in the Amazon Web Services region where the API request is processed. */
 IVS_API ivs_status ivs_ivs_list_channels(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListFailoverSlateConfigurations: Gets summary information about all failover slate configurations in your account, in the Amazon Web Services region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_failover_slate_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListPlaybackKeyPairs: Gets summary information about playback key pairs. */
 IVS_API ivs_status ivs_ivs_list_playback_key_pairs(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListPlaybackRestrictionPolicies: Gets summary information about playback restriction policies. */
@@ -414,12 +423,16 @@ IVS_API ivs_status ivs_ivs_stop_stream(ivs_client *client, const char *input_jso
 IVS_API ivs_status ivs_ivs_tag_resource(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UntagResource: Removes tags from the resource with the specified ARN. */
 IVS_API ivs_status ivs_ivs_untag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateAdConfiguration: Updates a specified ad configuration. */
+IVS_API ivs_status ivs_ivs_update_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UpdateChannel: Updates a channel's configuration. */
 IVS_API ivs_status ivs_ivs_update_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateFailoverSlateConfiguration: Updates a specified failover slate configuration. */
+IVS_API ivs_status ivs_ivs_update_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UpdatePlaybackRestrictionPolicy: Updates a specified playback restriction policy. */
 IVS_API ivs_status ivs_ivs_update_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
 
-/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 39 operations. */
+/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 40 operations. */
 /** ivs-realtime CreateEncoderConfiguration: Creates an EncoderConfiguration object. */
 IVS_API ivs_status ivs_realtime_create_encoder_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime CreateIngestConfiguration: Creates a new IngestConfiguration resource, used to specify the ingest protocol for a stage. */
@@ -482,6 +495,8 @@ IVS_API ivs_status ivs_realtime_list_stages(ivs_client *client, const char *inpu
 IVS_API ivs_status ivs_realtime_list_storage_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime ListTagsForResource: Gets information about AWS tags for the specified ARN. */
 IVS_API ivs_status ivs_realtime_list_tags_for_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime RevokeConnectionToken: Revokes the specified connection token so that it can no longer connect to a stage. */
+IVS_API ivs_status ivs_realtime_revoke_connection_token(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime StartComposition: Starts a Composition from a stage based on the configuration provided in the request. */
 IVS_API ivs_status ivs_realtime_start_composition(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime StartParticipantReplication: Starts replicating a publishing participant from a source stage to a destination stage. */
