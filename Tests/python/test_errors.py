@@ -126,7 +126,7 @@ def test_partial_credentials():
         ivs.client("ivs", region_name="us-west-2", aws_access_key_id="only-the-id")
 
 
-def test_connection_refused_is_endpoint_connection_error():
+def test_connection_refused_is_endpoint_connection_error(make_boto):
     import socket
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -138,7 +138,18 @@ def test_connection_refused_is_endpoint_connection_error():
     with pytest.raises(exc.EndpointConnectionError) as info:
         c.list_channels()
     assert isinstance(info.value, exc.ConnectionError) and isinstance(info.value, exc.BotoCoreError)
-    assert str(info.value) == f'Could not connect to the endpoint URL: "{url}"'
+    assert str(info.value) == f'Could not connect to the endpoint URL: "{url}/ListChannels"'
+    # The URL in the message is the request's, as botocore gives it: labels and query filled in.
+    b = make_boto("ivs", endpoint_url=url)
+    arn = "arn:aws:ivs:us-west-2:123456789012:channel/AbCd"
+    for method, kwargs in (("untag_resource", {"resourceArn": arn, "tagKeys": ["a b", "c/d"]}),
+                           ("list_tags_for_resource", {"resourceArn": arn})):
+        messages = []
+        for client in (b, c):
+            with pytest.raises(botocore.exceptions.EndpointConnectionError) as info:
+                getattr(client, method)(**kwargs)
+            messages.append(str(info.value))
+        assert messages[1] == messages[0]
 
 
 def test_read_timeout(fresh, make_ivs):
