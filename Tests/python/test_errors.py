@@ -203,3 +203,35 @@ def test_closed_client_refuses_calls(fresh, make_ivs):
     c.close()
     with pytest.raises(exc.BotoCoreError):
         c.list_channels()
+
+
+def test_error_response_metadata_has_the_http_headers(fresh, make_ivs, make_boto):
+    metas = []
+    for make in (make_boto, make_ivs):
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            make("ivs").get_channel(arn=ARN)
+        metas.append(info.value.response["ResponseMetadata"])
+    assert sorted(metas[1]["HTTPHeaders"]) == sorted(metas[0]["HTTPHeaders"])
+    assert metas[1]["HTTPHeaders"]["x-amzn-errortype"] == metas[0]["HTTPHeaders"]["x-amzn-errortype"]
+    assert metas[1]["HTTPHeaders"]["x-amzn-requestid"] == metas[1]["RequestId"]
+    assert {k: v for k, v in metas[1].items() if k not in ("RequestId", "HTTPHeaders")} == \
+        {k: v for k, v in metas[0].items() if k not in ("RequestId", "HTTPHeaders")}
+
+
+def test_unsigned_requests(fresh, url, make_boto):
+    """Config(signature_version=UNSIGNED) sends no Authorization header; ivs-local refuses the call
+    as the service would, and both clients report the same error."""
+    import botocore
+    errors = []
+    for c in (make_boto("ivs", config=botocore.config.Config(signature_version=botocore.UNSIGNED)),
+              ivs.client("ivs", region_name="us-west-2", endpoint_url=url,
+                         config=ivs.Config(signature_version=ivs.UNSIGNED))):
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            c.list_channels()
+        errors.append(info.value.response["Error"])
+    assert errors[1] == errors[0] and errors[0]["Code"] == "MissingAuthenticationTokenException"
+    assert [sorted(h for h in r["headers"] if h.lower() in ("authorization", "x-amz-date")) for r in fresh.requests()] \
+        == [[], []]
+    assert ivs.UNSIGNED is botocore.UNSIGNED
+    with pytest.raises(exc.UnknownSignatureVersionError):
+        ivs.Config(signature_version="v2")

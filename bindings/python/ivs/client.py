@@ -378,12 +378,12 @@ class BaseClient:
                 http_response = HTTPResponse(url, int(meta.get("HTTPStatusCode") or 0),
                                              meta.get("HTTPHeaders") or {})
             attempts += int(meta.get("RetryAttempts", (doc or {}).get("error", {}).get("attempts", 1) - 1)) + 1
-            if call < limit and events.handlers_for(f"needs-retry.{suffix}"):
+            if events.handlers_for(f"needs-retry.{suffix}"):
                 delay = _first(events.emit(
                     f"needs-retry.{suffix}", response=(http_response, parsed) if http_response is not None else None,
                     endpoint=None, operation=op_model, attempts=attempts,
                     caught_exception=None if http_response is not None else error, request_dict=request_dict), None)
-                if delay is not None:
+                if delay is not None and call < limit:
                     time.sleep(float(delay))
                     continue
             break

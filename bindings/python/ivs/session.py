@@ -24,22 +24,24 @@ class ReadOnlyCredentials(NamedTuple):
     access_key: str
     secret_key: str
     token: Optional[str]
+    account_id: Optional[str] = None
 
 
 class Credentials:
-    """Credentials as botocore's: access_key, secret_key, token, method (the source), and
-    get_frozen_credentials(). A snapshot: ask the session again for fresh ones."""
+    """Credentials as botocore's: access_key, secret_key, token, method (the source), account_id,
+    and get_frozen_credentials(). A snapshot: ask the session again for fresh ones."""
 
     def __init__(self, access_key: str, secret_key: str, token: Optional[str] = None, method: Optional[str] = None,
-                 expiry_time: Optional[Any] = None) -> None:
+                 account_id: Optional[str] = None, expiry_time: Optional[Any] = None) -> None:
         self.access_key = access_key
         self.secret_key = secret_key
         self.token = token
         self.method = method
+        self.account_id = account_id
         self.expiry_time = expiry_time
 
     def get_frozen_credentials(self) -> ReadOnlyCredentials:
-        return ReadOnlyCredentials(self.access_key, self.secret_key, self.token)
+        return ReadOnlyCredentials(self.access_key, self.secret_key, self.token, self.account_id)
 
     def __repr__(self) -> str:  # never the secret
         return f"<ivs.session.Credentials method={self.method!r} access_key={self.access_key!r}>"
@@ -80,6 +82,7 @@ class Session:
         self._token = aws_session_token
         self._region = region_name
         self._profile = profile_name
+        self._account_id = aws_account_id
         self._resolved: Dict[str, Any] = {}
         self._native: Optional[NativeClient] = None
         self._error: Optional[Exception] = None
@@ -145,7 +148,7 @@ class Session:
             return None
         source = found.get("source") or ""
         return Credentials(found["accessKeyId"], found["secretAccessKey"], found.get("sessionToken"),
-                           _METHODS.get(source, source), found.get("expiration"))
+                           _METHODS.get(source, source), self._account_id, found.get("expiration"))
 
     def get_available_services(self) -> List[str]:
         return model.available_services()
