@@ -484,7 +484,15 @@ def _meta_config(config: Optional[Config], resolved: Dict[str, Any], retry: Retr
     and the signature version the client uses."""
     options: Dict[str, Any] = dict(config._user_provided_options) if config is not None else {}
     options["region_name"] = resolved.get("region")
-    options["retries"] = {"mode": retry[0], "total_max_attempts": retry[1]}
+    # botocore's way: max_attempts becomes total_max_attempts, the mode goes last unless configured.
+    retries = dict(options.get("retries") or {})
+    if "total_max_attempts" in retries:
+        retries.pop("max_attempts", None)
+    else:
+        retries.pop("max_attempts", None)
+        retries["total_max_attempts"] = retry[1]
+    retries.setdefault("mode", retry[0])
+    options["retries"] = retries
     options["signature_version"] = UNSIGNED if resolved.get("signatureVersion") == "unsigned" else "v4"
     return Config(**options)
 

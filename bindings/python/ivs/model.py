@@ -14,14 +14,17 @@ import json
 import os
 import re
 import threading
+import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _lib
 
 UTC: datetime.tzinfo
-try:  # boto3 returns timestamps with dateutil's tzutc; use it when present so reprs match too.
-    from dateutil.tz import tzutc as _tzutc  # type: ignore[import-untyped,unused-ignore]
-    UTC = _tzutc()
+try:
+    # botocore parses ISO 8601 with dateutil, whose "Z" is tzlocal() when the local zone is named UTC
+    # and tzutc() otherwise: the same tzinfo here, so that types and reprs match boto3's.
+    from dateutil.tz import tzlocal as _tzlocal, tzutc as _tzutc  # type: ignore[import-untyped,unused-ignore]
+    UTC = _tzlocal() if "UTC" in time.tzname else _tzutc()
 except ImportError:  # pragma: no cover - dateutil is optional
     UTC = datetime.timezone.utc
 
