@@ -31,7 +31,7 @@ def main() -> None:
 
     sm = client.meta.service_model
     print("model", sm.service_name, sm.signing_name, sm.protocol, sm.metadata["serviceId"], sm.api_version)
-    print("operations", len(sm.operation_names), "CreateChannel" in sm.operation_names)
+    print("operations", [name in sm.operation_names for name in ("CreateChannel", "ListChannels", "NoSuchThing")])
     op = sm.operation_model("CreateChannel")
     print("create channel input", sorted(op.input_shape.members), op.http["method"], op.http["requestUri"])
     print("channel shape", sorted(sm.shape_for("Channel").members)[:5])
