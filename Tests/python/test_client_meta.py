@@ -226,3 +226,16 @@ def test_model_built_from_ivs_describe_matches_the_vendored_one(service):
         assert have.http == {k: v for k, v in want.http.items() if k in ("method", "requestUri")}
         assert [e.name for e in have.error_shapes] == [e.name for e in want.error_shapes]
         assert (have.input_shape and have.input_shape.name) == (want.input_shape and want.input_shape.name)
+
+
+def test_config_options_are_botocores_plus_validation():
+    """ivs.Config takes botocore's options (positional order included) and its own `validation`; its
+    typed attributes cover them all."""
+    from botocore.config import Config as BotocoreConfig
+    from ivs.config import OPTION_DEFAULTS
+    assert list(OPTION_DEFAULTS) == list(BotocoreConfig.OPTION_DEFAULTS) + ["validation"]
+    assert set(ivs.Config.__annotations__) >= set(OPTION_DEFAULTS)
+    converted = ivs.client("ivs", region_name="us-west-2", aws_access_key_id="a", aws_secret_access_key="b",
+                           config=BotocoreConfig(connect_timeout=7, retries={"max_attempts": 2}))
+    assert converted.meta.config.connect_timeout == 7
+    assert converted.meta.config.retries == {"total_max_attempts": 3, "mode": "standard"}
