@@ -501,7 +501,7 @@ def create_client(service_name: str, region_name: Optional[str] = None, api_vers
                   use_ssl: bool = True, verify: Union[bool, str, None] = None, endpoint_url: Optional[str] = None,
                   aws_access_key_id: Optional[str] = None, aws_secret_access_key: Optional[str] = None,
                   aws_session_token: Optional[str] = None, config: Any = None, aws_account_id: Optional[str] = None,
-                  *, profile_name: Optional[str] = None) -> BaseClient:
+                  *, profile_name: Optional[str] = None, _dispatch: Optional[str] = None) -> BaseClient:
     """boto3.client's signature. api_version, use_ssl and aws_account_id are accepted and have no
     effect (libivs speaks the one API version it was built with, over HTTPS unless endpoint_url says
     http)."""
@@ -517,6 +517,8 @@ def create_client(service_name: str, region_name: Optional[str] = None, api_vers
                                      aws_secret_access_key=aws_secret_access_key,
                                      aws_session_token=aws_session_token, verify=verify, config=config,
                                      profile_name=profile_name)
+    if _dispatch is not None:  # ivs.aio: callbacks queued for the event loop (include/ivs.h, dispatch)
+        config_json["dispatch"] = _dispatch
     native = NativeClient(config_json)
     resolved = native.config()
     # botocore's mode as configured (libivs runs "legacy" as standard); libivs's otherwise. libivs's

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Generator, TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import exceptions
 
@@ -149,6 +149,23 @@ class PageIterator:
                 kwargs.pop(name, None)
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
+        steps = self._steps()
+        response: Optional[Dict[str, Any]] = None
+        while True:
+            try:
+                kind, value = steps.send(response)
+            except StopIteration:
+                return
+            if kind == "call":
+                response = self._method(**value)
+            else:
+                response = None
+                yield value
+
+    def _steps(self) -> Generator[Tuple[str, Dict[str, Any]], Optional[Dict[str, Any]], None]:
+        """The pagination itself, without I/O: yields ("call", kwargs) and is sent the page that call
+        returned, and yields ("page", page) for each page to hand out. The blocking iterator above and
+        ivs.aio's async one drive the same steps."""
         kwargs = dict(self._op_kwargs)
         self._resume_token = None
         next_token: Dict[str, Any] = {key: None for key in self._input_token}
@@ -163,7 +180,8 @@ class PageIterator:
         total_items = 0
         first = True
         while True:
-            page = self._method(**kwargs)
+            page = yield ("call", kwargs)
+            assert page is not None
             if first:
                 if starting_truncation:
                     self._truncate_first_page(page, primary, starting_truncation)
@@ -179,9 +197,9 @@ class PageIterator:
                 _set(page, primary, current[:keep])
                 next_token["boto_truncate_amount"] = keep + starting_truncation
                 self.resume_token = next_token
-                yield page
+                yield ("page", page)
                 break
-            yield page
+            yield ("page", page)
             total_items += len(current)
             next_token = {}
             for out_key, in_key in zip(self._output_token, self._input_token):
@@ -219,17 +237,23 @@ class PageIterator:
         MaxItems stopped early."""
         result: Dict[str, Any] = {}
         for page in self:
-            for key in self._result_keys:
-                value = _get(page, key)
-                if value is None:
-                    continue
-                existing = _get(result, key)
-                if existing is None:
-                    _set(result, key, value)
-                elif isinstance(value, list):
-                    existing.extend(value)
-                elif isinstance(value, (int, float, str)):
-                    _set(result, key, existing + value)
+            self._accumulate(result, page)
+        return self._finish_result(result)
+
+    def _accumulate(self, result: Dict[str, Any], page: Dict[str, Any]) -> None:
+        for key in self._result_keys:
+            value = _get(page, key)
+            if value is None:
+                continue
+            existing = _get(result, key)
+            if existing is None:
+                _set(result, key, value)
+            elif isinstance(value, list):
+                existing.extend(value)
+            elif isinstance(value, (int, float, str)):
+                _set(result, key, existing + value)
+
+    def _finish_result(self, result: Dict[str, Any]) -> Dict[str, Any]:
         if self._resume_token is not None:
             result["NextToken"] = self._resume_token
         return result

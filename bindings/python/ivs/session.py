@@ -176,6 +176,15 @@ class Session:
                aws_access_key_id: Optional[str] = None, aws_secret_access_key: Optional[str] = None,
                aws_session_token: Optional[str] = None, config: Any = None,
                aws_account_id: Optional[str] = None) -> BaseClient:
+        return self._client(service_name, region_name, api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
+                            aws_secret_access_key, aws_session_token, config, aws_account_id)
+
+    def _client(self, service_name: str, region_name: Optional[str] = None, api_version: Optional[str] = None,
+                use_ssl: bool = True, verify: Union[bool, str, None] = None, endpoint_url: Optional[str] = None,
+                aws_access_key_id: Optional[str] = None, aws_secret_access_key: Optional[str] = None,
+                aws_session_token: Optional[str] = None, config: Any = None,
+                aws_account_id: Optional[str] = None, *, _dispatch: Optional[str] = None) -> BaseClient:
+        """client(), and for ivs.aio the dispatch mode of the native client."""
         if aws_access_key_id is None and aws_secret_access_key is None:
             aws_access_key_id, aws_secret_access_key = self._access_key, self._secret_key
             if aws_session_token is None:
@@ -183,7 +192,7 @@ class Session:
         return create_client(service_name, region_name if region_name is not None else self._region,
                              api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
                              aws_secret_access_key, aws_session_token, config, aws_account_id,
-                             profile_name=self._profile)
+                             profile_name=self._profile, _dispatch=_dispatch)
 
 
 _botocore: Any = None
