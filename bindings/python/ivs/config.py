@@ -246,4 +246,8 @@ def client_config_json(*, region_name: Optional[str] = None, endpoint_url: Optio
         out["useFipsEndpoint"] = bool(user["use_fips_endpoint"])
     if _is_unsigned(user.get("signature_version")):
         out["signatureVersion"] = "unsigned"
+    # botocore's connection pool size bounds ivs's connections per host for calls in flight (ivs.aio);
+    # blocking calls use one pooled connection per thread whatever it says.
+    if user.get("max_pool_connections") is not None:
+        out["maxConnections"] = int(user["max_pool_connections"])
     return out
