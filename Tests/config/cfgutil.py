@@ -49,7 +49,8 @@ class Home:
     def __init__(self, path):
         self.path = str(path)
         self.env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'HOME': self.path, 'IVS_LIBRARY': LIBRARY,
-                    'AWS_EC2_METADATA_DISABLED': 'true'}
+                    'AWS_EC2_METADATA_DISABLED': 'true',
+                    'IVS_TEST_CREDENTIAL_CLOCK_FILE': os.path.join(self.path, 'clock-offset')}
 
     def write(self, rel, text, mode=0o600):
         p = os.path.join(self.path, rel)
@@ -80,6 +81,18 @@ class Home:
         return json.loads(p.stdout)
 
 
+
+
+    def botocore(self, region=REGION, profile=None, steps=(), env=None, timeout=120):
+        """The same steps through botocore (Tests/config/botoref.py) with this HOME and environment."""
+        e = dict(self.env)
+        e.update(env or {})
+        e = {k: v for k, v in e.items() if v is not None}
+        spec = {'region': region, 'profile': profile, 'steps': list(steps)}
+        p = subprocess.run([sys.executable, os.path.join(HERE, 'botoref.py')], input=json.dumps(spec), env=e,
+                           capture_output=True, text=True, timeout=timeout)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
 
 
 def service_config(local, **extra):

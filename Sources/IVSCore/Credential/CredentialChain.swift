@@ -30,7 +30,9 @@ public final class CredentialChain: @unchecked Sendable {
         self.logLevel = 0
         self.noneMessage = noneMessage
         self.noneCode = code
+        self.label = "source credentials"
     }
+    private var label = "credentials"
     private var noneCode = ErrorCode.noCredentials
 
     public var providerNames: [String] { providers.map(\.name) }
@@ -91,7 +93,7 @@ public final class CredentialChain: @unchecked Sendable {
                 cached = fresh
                 source = from
             }
-            Log.log(.debug, clientLevel: logLevel, "credentials from \(from.name)" + (src == nil ? "" : " (refreshed)")
+            Log.log(.debug, clientLevel: logLevel, "\(label) from \(from.name)" + (src == nil ? "" : " (refreshed)")
                     + (fresh.expiration.map { ", expiring at " + Clock.text($0) } ?? ""))
             return fresh
         } catch {

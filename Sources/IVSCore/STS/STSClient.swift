@@ -121,8 +121,9 @@ final class STSClient: @unchecked Sendable {
     }
 
     private func log(_ action: String, _ attempt: Int, _ result: String, _ started: Double, _ next: String) {
+        let signing = action == "AssumeRoleWithWebIdentity" ? "unsigned" : "signed for \(endpoint.signingRegion)"
         Log.log(.debug, clientLevel: logLevel,
-                "sts.\(action) attempt \(attempt): POST \(endpoint.endpoint.url)/ -> \(result) in "
+                "sts.\(action) attempt \(attempt): POST \(endpoint.endpoint.url)/ (\(signing)) -> \(result) in "
                 + "\(Int((Clock.monotonic() - started) * 1000)) ms; \(next)")
     }
 
