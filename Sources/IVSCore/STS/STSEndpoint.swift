@@ -20,6 +20,14 @@ struct STSEndpoint: Sendable, Equatable {
     /// The rule set for these parameters: the URL and signing region, or the rule set's error.
     static func resolve(region: String, useFIPS: Bool, useDualStack: Bool, useGlobal: Bool,
                         configured: String?) -> Result<(url: String, signingRegion: String), XMLTree.Problem> {
+        // botocore signs for the pseudo-region aws-global with us-east-1 (its endpoints.json credential
+        // scope), whatever the rule set's URL.
+        resolveURL(region: region, useFIPS: useFIPS, useDualStack: useDualStack, useGlobal: useGlobal, configured: configured)
+            .map { ($0.url, region == "aws-global" ? "us-east-1" : $0.signingRegion) }
+    }
+
+    private static func resolveURL(region: String, useFIPS: Bool, useDualStack: Bool, useGlobal: Bool,
+                                   configured: String?) -> Result<(url: String, signingRegion: String), XMLTree.Problem> {
         let p = EndpointPartitions.partition(for: region)
         if useGlobal, configured == nil, !useFIPS, !useDualStack {
             if legacyGlobalRegions.contains(region) { return .success(("https://sts.amazonaws.com", "us-east-1")) }
