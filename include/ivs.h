@@ -37,6 +37,8 @@
 #ifndef IVS_H
 #define IVS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,7 +65,8 @@ typedef enum ivs_status {
     IVS_E_CREDENTIALS = 4,      /* no usable credentials */
     IVS_E_NETWORK = 5,          /* DNS, connect, TLS, timeout, reset: after retries */
     IVS_E_SERVICE = 6,          /* the service answered with an error */
-    IVS_E_INTERNAL = 7          /* a bug in libivs or an out-of-memory condition */
+    IVS_E_INTERNAL = 7,         /* a bug in libivs or an out-of-memory condition */
+    IVS_E_CANCELLED = 8         /* a call in flight was cancelled (ivs_cancel, ivs_client_free) */
 } ivs_status;
 
 /* The library version, e.g. "0.1.0". A static string: do not free it. */
@@ -93,6 +96,11 @@ IVS_API const char *ivs_version(void);
  *   maxPaginateBytes       most response bytes ivs_paginate() reads in all, 1024 to 2^34 (default 256 MiB)
  *   credentialProcessTimeoutMs  how long a profile's credential_process may run before it (and every
  *                          process it started) is killed, 1 to 3600000 (default 60000)
+ *   signatureVersion       "v4" (default) or "unsigned" (no credentials, no signature)
+ *   dispatch               where the callbacks of calls in flight run: "thread" (default: the client's
+ *                          I/O thread) or "manual" (queued for ivs_client_dispatch; see ivs_client_fd)
+ *   maxConnections         most connections calls in flight open to one host, 1 to 100000 (default
+ *                          64); further calls wait for one
  * Absent keys follow the AWS conventions (environment variables, then the shared config and
  * credentials files). Credentials are resolved on first use, not here.
  *
@@ -108,7 +116,10 @@ IVS_API const char *ivs_version(void);
  */
 IVS_API ivs_status ivs_client_new(const char *config_json, ivs_client **out_client, char **out_error_json);
 
-/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread. */
+/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread.
+ * Calls in flight are cancelled first and their callbacks run (with IVS_E_CANCELLED unless they had
+ * finished) before this returns: on the I/O thread, or here with manual dispatch. Must not be called
+ * from a callback of the same client. */
 IVS_API void ivs_client_free(ivs_client *client);
 
 /*
@@ -194,6 +205,65 @@ IVS_API char *ivs_describe(const char *service);
 /* Frees any string libivs returned. NULL-safe. */
 IVS_API void ivs_free(void *p);
 
+/* ------------------------------------------------------------------------------------------------
+ * Calls in flight: many calls at once from one thread, for event loops (GLib, libuv, epoll, asyncio).
+ * A client runs them on one I/O thread of its own (started on the first call in flight): one curl
+ * multi handle, kept-alive connections, retries waiting on timers, never a thread per call.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Identifies a call in flight for ivs_cancel(). Never 0. */
+typedef uint64_t ivs_request_id;
+
+/*
+ * The callback of a call in flight. status and json are what ivs_call (or ivs_paginate) would have
+ * returned for the same response: the output JSON on IVS_OK, an error JSON otherwise (IVS_E_CANCELLED
+ * when the call was cancelled). json is owned by libivs and valid only during the callback.
+ * userdata is the pointer given with the call.
+ */
+typedef void (*ivs_done_fn)(ivs_status status, const char *json, void *userdata);
+
+/*
+ * Starts a call in flight and returns at once. done runs exactly once, later: on the client's I/O
+ * thread, or, with the client config "dispatch": "manual", on the thread that calls
+ * ivs_client_dispatch(). Arguments as ivs_call's; input_json is read during this call only.
+ *
+ * Returns IVS_E_INVALID_ARGUMENT, and done never runs, only when client or done is NULL. Everything
+ * else, a NULL or unknown service or operation, malformed input and validation problems included,
+ * arrives through done. *out_id (out_id may be NULL) is the call's id, or 0 when the call was refused.
+ *
+ * Thread-safe: any number of threads may start calls on one client at once, and a callback may start
+ * new calls (also blocking ones, which then hold the I/O thread until they return).
+ */
+IVS_API ivs_status ivs_call_async(ivs_client *client, const char *service, const char *operation,
+                                  const char *input_json, ivs_done_fn done, void *userdata,
+                                  ivs_request_id *out_id);
+
+/* As ivs_call_async(), joining every page as ivs_paginate() does (pages are fetched one after the other). */
+IVS_API ivs_status ivs_paginate_async(ivs_client *client, const char *service, const char *operation,
+                                      const char *input_json, ivs_done_fn done, void *userdata,
+                                      ivs_request_id *out_id);
+
+/*
+ * Cancels a call in flight wherever it stands (waiting for credentials, connecting, mid-response,
+ * waiting to retry): its done then runs with IVS_E_CANCELLED, unless it already ran or is running.
+ * An id that is unknown or already done is ignored. IVS_E_INVALID_ARGUMENT for a NULL client or id 0.
+ */
+IVS_API ivs_status ivs_cancel(ivs_client *client, ivs_request_id id);
+
+/*
+ * With "dispatch": "manual": a file descriptor that is readable while callbacks wait to be run by
+ * ivs_client_dispatch(): watch it in your loop (g_unix_fd_add, uv_poll, epoll). Owned by the client;
+ * do not read or close it. -1 in thread mode and for a NULL client.
+ */
+IVS_API int ivs_client_fd(ivs_client *client);
+
+/*
+ * With "dispatch": "manual": runs the callbacks waiting now, on this thread. With none waiting, waits
+ * up to timeout_ms for one (0: no wait; negative: until one comes). Returns how many ran (0 in thread
+ * mode). Callbacks run outside any lock of libivs and may start new calls.
+ */
+IVS_API int ivs_client_dispatch(ivs_client *client, int timeout_ms);
+
 /*
  * Log sink. level: 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace. message is valid only during the
  * callback. At debug level every HTTP attempt is logged (method, URL, status, duration, retry
@@ -266,8 +336,9 @@ IVS_API ivs_status ivs_token_verify(const char *token, const char *public_key_pe
  * out_json): ivs_<svc>_<operation> with <svc> ivs, realtime or chat.
  * ------------------------------------------------------------------------------------------------ */
 /* BEGIN GENERATED OPERATIONS: tools/codegen/generate.py; do not edit by hand */
+/* From the AWS service models of botocore 1.44.8 (models/). */
 
-/* Amazon Interactive Video Service ("ivs"): 40 operations. */
+/* Amazon Interactive Video Service ("ivs"): 46 operations. */
 /** ivs BatchGetChannel: Performs GetChannel on multiple ARNs simultaneously. */
 IVS_API ivs_status ivs_ivs_batch_get_channel(ivs_client *client, const char *input_json, char **out_json);
 /** ivs BatchGetStreamKey: Performs GetStreamKey on multiple ARNs simultaneously. */
@@ -278,6 +349,8 @@ IVS_API ivs_status ivs_ivs_batch_start_viewer_session_revocation(ivs_client *cli
 IVS_API ivs_status ivs_ivs_create_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreateChannel: Creates a new channel and an associated stream key to start streaming. */
 IVS_API ivs_status ivs_ivs_create_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateFailoverSlateConfiguration: Creates a new failover slate configuration. */
+IVS_API ivs_status ivs_ivs_create_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreatePlaybackRestrictionPolicy: Creates a new playback restriction policy, for constraining playback by countries and/or origins. */
 IVS_API ivs_status ivs_ivs_create_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreateRecordingConfiguration: Creates a new recording configuration, used to enable recording to Amazon S3. */
@@ -288,6 +361,8 @@ IVS_API ivs_status ivs_ivs_create_stream_key(ivs_client *client, const char *inp
 IVS_API ivs_status ivs_ivs_delete_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeleteChannel: Deletes the specified channel and its associated stream keys. */
 IVS_API ivs_status ivs_ivs_delete_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteFailoverSlateConfiguration: Deletes the specified failover slate configuration. */
+IVS_API ivs_status ivs_ivs_delete_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeletePlaybackKeyPair: Deletes a specified authorization key pair. */
 IVS_API ivs_status ivs_ivs_delete_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeletePlaybackRestrictionPolicy: Deletes the specified playback restriction policy. */
@@ -300,6 +375,8 @@ IVS_API ivs_status ivs_ivs_delete_stream_key(ivs_client *client, const char *inp
 IVS_API ivs_status ivs_ivs_get_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetChannel: Gets the channel configuration for the specified channel ARN. */
 IVS_API ivs_status ivs_ivs_get_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetFailoverSlateConfiguration: Gets the failover slate configuration for the specified ARN. */
+IVS_API ivs_status ivs_ivs_get_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetPlaybackKeyPair: Gets a specified playback authorization key pair and returns the arn and fingerprint. */
 IVS_API ivs_status ivs_ivs_get_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetPlaybackRestrictionPolicy: Gets the specified playback restriction policy. */
@@ -320,6 +397,8 @@ IVS_API ivs_status ivs_ivs_insert_ad_break(ivs_client *client, const char *input
 IVS_API ivs_status ivs_ivs_list_ad_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListChannels: Gets summary information about all channels in your account, in the Amazon Web Services region where the API request is processed. */
 IVS_API ivs_status ivs_ivs_list_channels(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListFailoverSlateConfigurations: Gets summary information about all failover slate configurations in your account, in the Amazon Web Services region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_failover_slate_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListPlaybackKeyPairs: Gets summary information about playback key pairs. */
 IVS_API ivs_status ivs_ivs_list_playback_key_pairs(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListPlaybackRestrictionPolicies: Gets summary information about playback restriction policies. */
@@ -344,12 +423,16 @@ IVS_API ivs_status ivs_ivs_stop_stream(ivs_client *client, const char *input_jso
 IVS_API ivs_status ivs_ivs_tag_resource(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UntagResource: Removes tags from the resource with the specified ARN. */
 IVS_API ivs_status ivs_ivs_untag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateAdConfiguration: Updates a specified ad configuration. */
+IVS_API ivs_status ivs_ivs_update_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UpdateChannel: Updates a channel's configuration. */
 IVS_API ivs_status ivs_ivs_update_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateFailoverSlateConfiguration: Updates a specified failover slate configuration. */
+IVS_API ivs_status ivs_ivs_update_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UpdatePlaybackRestrictionPolicy: Updates a specified playback restriction policy. */
 IVS_API ivs_status ivs_ivs_update_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
 
-/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 39 operations. */
+/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 40 operations. */
 /** ivs-realtime CreateEncoderConfiguration: Creates an EncoderConfiguration object. */
 IVS_API ivs_status ivs_realtime_create_encoder_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime CreateIngestConfiguration: Creates a new IngestConfiguration resource, used to specify the ingest protocol for a stage. */
@@ -412,6 +495,8 @@ IVS_API ivs_status ivs_realtime_list_stages(ivs_client *client, const char *inpu
 IVS_API ivs_status ivs_realtime_list_storage_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime ListTagsForResource: Gets information about AWS tags for the specified ARN. */
 IVS_API ivs_status ivs_realtime_list_tags_for_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime RevokeConnectionToken: Revokes the specified connection token so that it can no longer connect to a stage. */
+IVS_API ivs_status ivs_realtime_revoke_connection_token(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime StartComposition: Starts a Composition from a stage based on the configuration provided in the request. */
 IVS_API ivs_status ivs_realtime_start_composition(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime StartParticipantReplication: Starts replicating a publishing participant from a source stage to a destination stage. */

@@ -148,10 +148,10 @@ void h_check_coverage(const char *svc) {
 /* ---- calls ------------------------------------------------------------------------------------- */
 
 static const char *kinds[] = {"ok", "invalid_argument", "validation", "config", "credentials", "network",
-                              "service", "internal"};
+                              "service", "internal", "cancelled"};
 
 const char *h_kind(ivs_status st) {
-    return (st >= 0 && st <= IVS_E_INTERNAL) ? kinds[st] : "?";
+    return (st >= 0 && st <= IVS_E_CANCELLED) ? kinds[st] : "?";
 }
 
 void h_check_error_json(const json_t *doc, ivs_status st, const char *code, const char *file, int line) {

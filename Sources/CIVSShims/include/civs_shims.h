@@ -33,4 +33,14 @@ void civs_log_level_store(int level);
 /* A long updated by compare-and-swap (the retry quota): no lock shared by every call of a client. */
 long civs_atomic_load_long(const long *p);
 int civs_atomic_cas_long(long *p, long expected, long desired);
+/* The event loop's curl multi handle: curl_multi_setopt (variadic), and the next finished transfer
+ * from curl_multi_info_read (1 and easy/result set, or 0 when there is none). */
+CURLMcode civs_multi_setopt_long(CURLM *m, CURLMoption opt, long value);
+int civs_multi_next_done(CURLM *m, CURL **easy, CURLcode *result);
+
+/* An eventfd (nonblocking, close-on-exec) that is readable while completions wait for
+ * ivs_client_dispatch; -1 on failure. signal makes it readable, drain makes it not. */
+int civs_eventfd_new(void);
+void civs_eventfd_signal(int fd);
+void civs_eventfd_drain(int fd);
 #endif

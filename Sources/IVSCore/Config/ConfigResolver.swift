@@ -99,7 +99,8 @@ public struct ConfigResolver {
                               profile: profileName,
                               maxPages: config.maxPages ?? ResolvedConfig.defaultMaxPages,
                               maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes,
-                              signRequests: config.signRequests)
+                              signRequests: config.signRequests, dispatch: config.dispatch,
+                              maxConnections: config.maxConnections ?? ResolvedConfig.defaultMaxConnections)
     }
 
     /// A profile's settings with where they came from, for messages.

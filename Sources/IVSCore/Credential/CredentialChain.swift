@@ -37,6 +37,21 @@ public final class CredentialChain: @unchecked Sendable {
 
     public var providerNames: [String] { providers.map(\.name) }
 
+    /// The current credentials if they can be used now without asking any source (what the event
+    /// loop, which must not block, asks first). In the advisory window they are returned and
+    /// refreshInBackground is called so that one refresh starts; nil when a refresh must finish first.
+    func peek(refreshInBackground: () -> Void) -> Credentials? {
+        let (found, startRefresh): (Credentials?, Bool) = state.withLock {
+            switch need(cached) {
+            case .none(let c): return (c, false)
+            case .advisory(let c): return (c, !refreshing)
+            case .mandatory: return (nil, false)
+            }
+        }
+        if startRefresh { refreshInBackground() }
+        return found
+    }
+
     /// The current credentials (resolved, or refreshed, if needed) and the provider that served them.
     public func current() throws(IVSError) -> (Credentials, String) {
         let c = try resolve()

@@ -62,6 +62,13 @@ IngestConfigurationTypeDef = TypedDict("IngestConfigurationTypeDef", {
     'tags': NotRequired[Dict[str, str]],
 })
 CreateIngestConfigurationResponseWithMetadataTypeDef = TypedDict("CreateIngestConfigurationResponseWithMetadataTypeDef", {
+    'accessControlAllowOrigin': NotRequired[str],
+    'accessControlExposeHeaders': NotRequired[str],
+    'cacheControl': NotRequired[str],
+    'contentSecurityPolicy': NotRequired[str],
+    'strictTransportSecurity': NotRequired[str],
+    'xContentTypeOptions': NotRequired[str],
+    'xFrameOptions': NotRequired[str],
     'ingestConfiguration': NotRequired["IngestConfigurationTypeDef"],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
@@ -462,6 +469,9 @@ ListTagsForResourceResponseWithMetadataTypeDef = TypedDict("ListTagsForResourceR
     'tags': Dict[str, str],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
+RevokeConnectionTokenResponseWithMetadataTypeDef = TypedDict("RevokeConnectionTokenResponseWithMetadataTypeDef", {
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
 GridConfigurationInputTypeDef = TypedDict("GridConfigurationInputTypeDef", {
     'featuredParticipantAttribute': NotRequired[str],
     'omitStoppedVideo': NotRequired[bool],
@@ -547,6 +557,13 @@ UntagResourceResponseWithMetadataTypeDef = TypedDict("UntagResourceResponseWithM
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 UpdateIngestConfigurationResponseWithMetadataTypeDef = TypedDict("UpdateIngestConfigurationResponseWithMetadataTypeDef", {
+    'accessControlAllowOrigin': NotRequired[str],
+    'accessControlExposeHeaders': NotRequired[str],
+    'cacheControl': NotRequired[str],
+    'contentSecurityPolicy': NotRequired[str],
+    'strictTransportSecurity': NotRequired[str],
+    'xContentTypeOptions': NotRequired[str],
+    'xFrameOptions': NotRequired[str],
     'ingestConfiguration': NotRequired["IngestConfigurationTypeDef"],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
@@ -771,6 +788,9 @@ class IVSRealtimeClient(BaseClient):
 
     def list_tags_for_resource(self, *, resourceArn: str) -> ListTagsForResourceResponseWithMetadataTypeDef:
         """ivs-realtime ListTagsForResource."""
+
+    def revoke_connection_token(self, *, tokenId: str) -> RevokeConnectionTokenResponseWithMetadataTypeDef:
+        """ivs-realtime RevokeConnectionToken."""
 
     def start_composition(self, *, stageArn: str, idempotencyToken: str = ..., layout: "LayoutConfigurationInputTypeDef" = ..., destinations: Sequence["DestinationConfigurationInputTypeDef"], tags: Mapping[str, str] = ...) -> StartCompositionResponseWithMetadataTypeDef:
         """ivs-realtime StartComposition."""
