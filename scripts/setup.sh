@@ -30,5 +30,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
   echo "$want" > "$stamp"
 fi
+# botocore[crt] in a virtual environment of its own: the reference for `aws login` credentials (botocore's
+# login provider needs awscrt), kept out of .venv because awscrt changes how every botocore client signs.
+crt=.build-botocore-crt
+pin=$(sed -n 's/^botocore\(\[[a-z,]*\]\)\{0,1\}==//p' requirements-dev.txt)
+if ! "$crt/bin/python" -c "import awscrt, botocore, sys; sys.exit(botocore.__version__ != '$pin')" 2>/dev/null; then
+  echo "setup: botocore[crt]==$pin in $crt"
+  "$PY" -m venv "$crt"
+  "$crt/bin/pip" install -q --disable-pip-version-check "botocore[crt]==$pin"
+fi
 command -v swift >/dev/null || { echo "setup: swift not found (expected at /opt/swift/usr/bin)" >&2; exit 1; }
 echo "setup: ok"

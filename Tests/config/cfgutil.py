@@ -18,6 +18,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
 from ivslocal.testing import Control  # noqa: E402
 
+# A Python with botocore[crt] (awscrt), which botocore's `aws login` provider needs: scripts/setup.sh makes
+# one apart from .venv (awscrt would change how every other botocore client signs), test.sh names it.
+BOTOCORE_CRT_PYTHON = os.environ.get('IVS_BOTOCORE_CRT_PYTHON')
 LIBRARY = os.environ.get('IVS_LIBRARY') or os.path.join(ROOT, '.build', 'release', 'libivs.so')
 REGION = 'us-west-2'
 
@@ -83,13 +86,13 @@ class Home:
 
 
 
-    def botocore(self, region=REGION, profile=None, steps=(), env=None, timeout=120):
+    def botocore(self, region=REGION, profile=None, steps=(), env=None, timeout=120, python=None):
         """The same steps through botocore (Tests/config/botoref.py) with this HOME and environment."""
         e = dict(self.env)
         e.update(env or {})
         e = {k: v for k, v in e.items() if v is not None}
         spec = {'region': region, 'profile': profile, 'steps': list(steps)}
-        p = subprocess.run([sys.executable, os.path.join(HERE, 'botoref.py')], input=json.dumps(spec), env=e,
+        p = subprocess.run([python or sys.executable, os.path.join(HERE, 'botoref.py')], input=json.dumps(spec), env=e,
                            capture_output=True, text=True, timeout=timeout)
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)
@@ -156,3 +159,8 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def botocore_has_crt():
+    return bool(BOTOCORE_CRT_PYTHON) and subprocess.run([BOTOCORE_CRT_PYTHON, '-c', 'import awscrt'],
+                                                        capture_output=True).returncode == 0

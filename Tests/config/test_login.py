@@ -1,8 +1,7 @@
 """`aws login` profiles (login_session): the cached credentials, and their refresh through a local fake
-of AWS Sign-In's CreateOAuth2Token. botocore's LoginProvider needs botocore[crt] (awscrt), which the
-test environment does not install, so the reference here is the Sign-In model and botocore's code as
-read: the DPoP proof is checked with `cryptography` (header, key, ES256 signature, claims), the request
-body and the cache written back against what LoginCredentialFetcher writes."""
+of AWS Sign-In's CreateOAuth2Token. The DPoP proof is checked with `cryptography` (header, key, ES256
+signature, claims); botocore's LoginProvider, which needs botocore[crt] (awscrt), runs in the Python
+IVS_BOTOCORE_CRT_PYTHON names (scripts/setup.sh makes it, test.sh sets it; skipped without it)."""
 import base64
 import hashlib
 import json
@@ -14,7 +13,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from cfgutil import REGION
+import re
+
+from cfgutil import BOTOCORE_CRT_PYTHON, REGION, botocore_has_crt
 
 SESSION = 'arn:aws:iam::123456789012:user/dev'
 CLIENT_ID = 'arn:aws:signin:::devtools/same-device'
@@ -147,3 +148,28 @@ def test_wrong_key_curve(home, fake_server, key):
     err = probe(home, signin)['results'][0][0]['json']['error']
     assert err['code'] == 'LoginTokenLoadError' and 'dpopKey' in err['message']
     assert signin.server.requests == []
+
+
+@pytest.mark.skipif(not botocore_has_crt(), reason='no IVS_BOTOCORE_CRT_PYTHON with botocore[crt] (run scripts/setup.sh)')
+def test_same_refresh_as_botocore(home, fake_server, key):
+    signin = FakeSignin(fake_server, key)
+    steps = [{'credentials': True}, {'clock': 30 * 60}, {'credentials': True}]
+    write_cache(home, key, 3 * 60)
+    mine = [x[0]['json'] for x in probe(home, signin, steps)['results']]
+    mine_cache = open(cache_file(home)).read()
+    write_cache(home, key, 3 * 60)
+    ref = home.botocore(REGION, None, steps, env={'AWS_ENDPOINT_URL_SIGNIN': signin.url},
+                        python=BOTOCORE_CRT_PYTHON)['results']
+    ref_cache = open(cache_file(home)).read()
+    for a, b in zip(mine, ref):
+        assert (a['accessKeyId'], a['secretAccessKey'], a['sessionToken'], a['source']) == \
+            (b['accessKeyId'], b['secretAccessKey'], b['sessionToken'], b['source'])
+    lib, boto = signin.server.requests[:2], signin.server.requests[2:]
+    assert len(lib) == len(boto) == 2  # refreshed at first (3 minutes left), again 30 minutes on
+    for a, b in zip(lib, boto):
+        assert (a['method'], a['path']) == (b['method'], b['path'])
+        assert json.loads(a['body']) == json.loads(b['body'])
+        assert a['headers']['dpop'].split('.')[0] == b['headers']['dpop'].split('.')[0]  # same header and key
+    assert [p['htu'] for p in signin.proofs[:2]] == [p['htu'] for p in signin.proofs[2:]]
+    expiry = re.compile(r'"expiresAt": "[^"]*"')
+    assert expiry.sub('', mine_cache) == expiry.sub('', ref_cache)
