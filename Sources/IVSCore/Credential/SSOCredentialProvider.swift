@@ -13,8 +13,9 @@ public struct SSOCredentialProvider: CredentialProvider {
     let cacheFile: String
     let portal: String
     let http: CredentialHTTP
-    /// The sso-session's token, refreshed when due; nil for a legacy profile.
-    let sessionToken: SSOTokenProvider?
+    /// The sso-session's token, refreshed when due; nil for a legacy profile (a default, so the
+    /// memberwise initializer the fuzz target uses keeps its form).
+    var sessionToken: SSOTokenProvider? = nil
 
     static let configKeys = ["sso_start_url", "sso_region", "sso_role_name", "sso_account_id"]
 
