@@ -154,7 +154,10 @@ public struct ConfigResolver {
     /// the profile's endpoint_url. All but the client config's are off when ignoreConfigured.
     func configuredEndpoint(for service: ServiceModel, profile p: ProfileSettings, shared: SharedConfig,
                             ignoreConfigured: Bool) throws(IVSError) -> (url: String, source: String)? {
-        if let u = config.endpointUrls[service.name] { return (try Endpoint.parse(u, key: "endpointUrls.\(service.name)").url, "endpointUrls.\(service.name)") }
+        if let u = config.endpointUrls[service.name] {
+            let key = "endpointUrls.\(service.name)"
+            return (try Endpoint.parse(u, key: key).url, key)
+        }
         if let u = config.endpointUrl { return (try Endpoint.parse(u, key: "endpointUrl").url, "endpointUrl") }
         if ignoreConfigured { return nil }
         return try configuredEndpoint(id: service.configKey, profile: p, shared: shared)

@@ -16,11 +16,16 @@ public final class CredentialChain: @unchecked Sendable {
     private let logLevel: Int32
     /// The error when no provider has credentials (nil: the chain's own, listing the sources tried).
     private let noneMessage: String?
+    private let noneCode: String
+    /// What the debug log calls the credentials this chain serves.
+    private let label: String
 
     public init(providers: [CredentialProvider], logLevel: Int32 = 0) {
         self.providers = providers
         self.logLevel = logLevel
         self.noneMessage = nil
+        self.noneCode = ErrorCode.noCredentials
+        self.label = "credentials"
     }
 
     /// A chain for the source credentials of a role (source_profile, credential_source): cached and
@@ -32,8 +37,6 @@ public final class CredentialChain: @unchecked Sendable {
         self.noneCode = code
         self.label = "source credentials"
     }
-    private var label = "credentials"
-    private var noneCode = ErrorCode.noCredentials
 
     public var providerNames: [String] { providers.map(\.name) }
 
