@@ -34,6 +34,8 @@ step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 step "C tests under ThreadSanitizer"
 ./scripts/sanitize.sh tsan
 
+# Tests/config compares `aws login` credentials with botocore[crt], which setup.sh installs apart.
+export IVS_BOTOCORE_CRT_PYTHON="$PWD/.build-botocore-crt/bin/python"
 # One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
 for suite in emulator differential tokens config python boto3_scripts hostile; do
   step "pytest Tests/$suite"
