@@ -336,6 +336,9 @@ private:
     bool nul_ = false;
 };
 
+template <class T> inline constexpr bool is_std_function_v = false;
+template <class R, class... A> inline constexpr bool is_std_function_v<std::function<R(A...)>> = true;
+
 /* What a text argument becomes for CText: a const char * stays one (string literals, arrays), a
  * std::string lends its buffer, anything else is viewed and copied. */
 template <class T> decltype(auto) c_text_source(const T &v) {
@@ -357,6 +360,17 @@ template <class T> inline constexpr bool is_nlohmann_json_v = false;
 template <class T> inline constexpr bool is_text_v =
     std::is_convertible_v<const T &, std::string_view> && !is_nlohmann_json_v<std::decay_t<T>>;
 template <class T> using if_text = std::enable_if_t<is_text_v<T>, int>;
+
+/* Callback: what the callback overloads accept (invocable as done(Status, std::string_view)). */
+template <class F> using if_callback =
+    std::enable_if_t<std::is_invocable_v<std::decay_t<F> &, Status, std::string_view>, int>;
+
+/* Whether a callback is an empty std::function or a null function pointer (anything else is callable). */
+template <class F> bool is_empty_callable(const F &f) noexcept {
+    if constexpr (std::is_pointer_v<F>) return f == nullptr;
+    else if constexpr (is_std_function_v<F>) return !f;
+    else return false;
+}
 
 /* Takes a string libivs returned, releasing it with ivs_free. */
 inline std::string take(char *s) {
@@ -487,7 +501,9 @@ class Client {
 public:
     /* done of call_async / paginate_async: the status and the output or error JSON, which is valid only
      * during the call (copy it to keep it). Runs exactly once, on the client's I/O thread (or in
-     * dispatch() with "dispatch": "manual"); must not throw. */
+     * dispatch() with "dispatch": "manual"); must not throw. Any callable of this signature is taken,
+     * move-only ones too (a lambda owning a std::promise): it is moved to the heap and destroyed after
+     * it ran, on the thread that ran it. */
     using Callback = std::function<void(Status status, std::string_view json)>;
 
     /* An empty client. */
@@ -582,14 +598,14 @@ public:
     /* done runs exactly once with the result (see Callback). Returns the call's id for cancel(); 0 when
      * the call could not start (an empty client), in which case done has already run, here, with
      * Status::invalid_argument. */
-    template <class Text, detail::if_text<Text> = 0>
-    RequestId call_async(std::string_view service, std::string_view operation, const Text &input, Callback done) const {
-        return start(ivs_call_async, service, operation, detail::c_text_source(input), std::move(done));
+    template <class Text, class Done, detail::if_text<Text> = 0, detail::if_callback<Done> = 0>
+    RequestId call_async(std::string_view service, std::string_view operation, const Text &input, Done &&done) const {
+        return start(ivs_call_async, service, operation, detail::c_text_source(input), std::forward<Done>(done));
     }
-    template <class Text, detail::if_text<Text> = 0>
+    template <class Text, class Done, detail::if_text<Text> = 0, detail::if_callback<Done> = 0>
     RequestId paginate_async(std::string_view service, std::string_view operation, const Text &input,
-                             Callback done) const {
-        return start(ivs_paginate_async, service, operation, detail::c_text_source(input), std::move(done));
+                             Done &&done) const {
+        return start(ivs_paginate_async, service, operation, detail::c_text_source(input), std::forward<Done>(done));
     }
 
 #if IVS_HPP_EXCEPTIONS
@@ -662,13 +678,15 @@ public:
                     nlohmann::json &out) const {
         return store_json(invoke_json(ivs_paginate, service, operation, input), out);
     }
+    template <class Done, detail::if_callback<Done> = 0>
     RequestId call_async(std::string_view service, std::string_view operation, const nlohmann::json &input,
-                         Callback done) const {
-        return start_json(ivs_call_async, service, operation, input, std::move(done));
+                         Done &&done) const {
+        return start_json(ivs_call_async, service, operation, input, std::forward<Done>(done));
     }
+    template <class Done, detail::if_callback<Done> = 0>
     RequestId paginate_async(std::string_view service, std::string_view operation, const nlohmann::json &input,
-                             Callback done) const {
-        return start_json(ivs_paginate_async, service, operation, input, std::move(done));
+                             Done &&done) const {
+        return start_json(ivs_paginate_async, service, operation, input, std::forward<Done>(done));
     }
 #endif
 
@@ -713,26 +731,29 @@ private:
     }
 #endif
 
-    static void run_callback(ivs_status status, const char *json, void *userdata) noexcept {
-        std::unique_ptr<Callback> done(static_cast<Callback *>(userdata));
+    /* The ivs_done_fn of a callable of type F, which userdata points to (owned). */
+    template <class F> static void run_callback(ivs_status status, const char *json, void *userdata) noexcept {
+        std::unique_ptr<F> done(static_cast<F *>(userdata));
         (*done)(static_cast<Status>(status), json ? std::string_view(json) : std::string_view());
     }
 
-    template <class Source>
+    template <class Source, class Done>
     RequestId start(AsyncFn fn, std::string_view service, std::string_view operation, const Source &source,
-                    Callback done) const {
+                    Done &&done) const {
+        using F = std::decay_t<Done>;
+        if (detail::is_empty_callable(done)) return 0; // nothing to call back: nothing started
         detail::CText svc(service), op(operation), in(source);
         if (const char *bad = refused(svc, op, in)) {
             // As libivs does for arguments it refuses: the callback reports it, once (here, not later).
             std::string error = detail::nul_error(bad);
-            if (done) done(Status::invalid_argument, error);
+            done(Status::invalid_argument, error);
             return 0;
         }
-        auto box = std::make_unique<Callback>(std::move(done));
+        auto box = std::make_unique<F>(std::forward<Done>(done));
         ivs_request_id id = 0;
-        if (!*box || fn(handle_, svc.get(), op.get(), in.get(), run_callback, box.get(), &id) != IVS_OK) {
-            // Not accepted (an empty client or no callback): libivs will never call back.
-            if (*box) (*box)(Status::invalid_argument, detail::empty_client_error);
+        if (fn(handle_, svc.get(), op.get(), in.get(), run_callback<F>, box.get(), &id) != IVS_OK) {
+            // Not accepted (an empty client): libivs will never call back.
+            (*box)(Status::invalid_argument, detail::empty_client_error);
             return 0;
         }
         box.release(); // run_callback owns it now
@@ -831,14 +852,16 @@ private:
         return r.status;
     }
 
+    template <class Done>
     RequestId start_json(AsyncFn fn, std::string_view service, std::string_view operation,
-                         const nlohmann::json &input, Callback done) const {
+                         const nlohmann::json &input, Done &&done) const {
+        if (detail::is_empty_callable(done)) return 0;
         std::string text, error;
         if (!dump(input, text, error)) {
-            if (done) done(Status::invalid_argument, error);
+            done(Status::invalid_argument, error);
             return 0;
         }
-        return start(fn, service, operation, text, std::move(done));
+        return start(fn, service, operation, text, std::forward<Done>(done));
     }
 
 #if IVS_HPP_EXCEPTIONS

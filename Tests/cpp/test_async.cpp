@@ -105,6 +105,30 @@ static void callbacks(const ivs::Client &c) {
     CHECK(listed.get() > 7);
 }
 
+static void plain_function(ivs::Status, std::string_view) {}
+
+/* Any callable: a move-only lambda (owning a promise), a function, a std::function. */
+static void callables(const ivs::Client &c) {
+    std::promise<std::string> p;
+    std::future<std::string> f = p.get_future();
+    c.call_async("ivs", "ListChannels", "{}", [p = std::move(p)](ivs::Status st, std::string_view json) mutable {
+        p.set_value(st == ivs::Status::ok ? std::string(json) : std::string());
+    });
+    REQUIRE(f.wait_for(30s) == std::future_status::ready);
+    CHECK(h::Doc(f.get()).has("channels"));
+    CHECK(c.call_async("ivs", "ListChannels", "{}", plain_function) != 0u);
+    CHECK(c.call_async("ivs", "ListChannels", "{}", &plain_function) != 0u);
+    void (*null_function)(ivs::Status, std::string_view) = nullptr;
+    CHECK_EQ(c.call_async("ivs", "ListChannels", "{}", null_function), 0u); // nothing to call: nothing started
+    Latch latch;
+    Outcome o;
+    const ivs::Client::Callback kept = record(o, latch);
+    CHECK(c.paginate_async("ivs", "ListChannels", "{}", kept) != 0u); // copied, still usable here
+    REQUIRE(latch.wait_for(1, 30s));
+    CHECK_EQ(o.status, ivs::Status::ok);
+    CHECK(static_cast<bool>(kept));
+}
+
 static void futures(const ivs::Client &c) {
     std::future<std::string> created = c.call_async("ivschat", "CreateRoom", R"({"name": "future"})");
     std::string arn = h::Doc(created.get()).str("arn");
@@ -314,6 +338,7 @@ static void nlohmann_async(const ivs::Client &c) {
 int main() {
     ivs::Client c(h::config());
     callbacks(c);
+    callables(c);
     futures(c);
     many_in_flight();
     cancelling(c);
