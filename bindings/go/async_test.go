@@ -134,7 +134,7 @@ func TestCloseInFlight(t *testing.T) {
 	}
 }
 
-// Goroutines, cancellations and closes leave nothing running, and dropped clients are finalized.
+// Goroutines, cancellations and closes leave nothing running and no cgo handle behind.
 func TestNoGoroutineLeak(t *testing.T) {
 	reset(t)
 	baseline := runtime.NumGoroutine()
@@ -174,5 +174,9 @@ func TestNoGoroutineLeak(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > baseline {
 		buf := make([]byte, 1<<16)
 		t.Errorf("%d goroutines, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
+	}
+	// every call's handle was deleted once its callback ran
+	if n := ivs.LiveHandles(); n != 0 {
+		t.Errorf("%d cgo handles left", n)
 	}
 }

@@ -13,6 +13,7 @@ import "C"
 
 import (
 	"runtime/cgo"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -22,11 +23,24 @@ type result struct {
 	json   []byte
 }
 
+// liveHandles counts the handles of calls in flight (the tests check that none is left behind).
+var liveHandles int64
+
+func newHandle(done chan result) cgo.Handle {
+	atomic.AddInt64(&liveHandles, 1)
+	return cgo.NewHandle(done)
+}
+
+func deleteHandle(h cgo.Handle) {
+	h.Delete()
+	atomic.AddInt64(&liveHandles, -1)
+}
+
 //export ivsGoDone
 func ivsGoDone(status C.ivs_status, text *C.char, handle C.uintptr_t) {
 	h := cgo.Handle(handle)
 	done := h.Value().(chan result)
-	h.Delete()
+	deleteHandle(h)
 	var b []byte
 	if text != nil {
 		n := C.strlen(text)

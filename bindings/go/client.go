@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
-	"runtime/cgo"
 	"strings"
 	"sync"
 	"unsafe"
@@ -39,7 +38,7 @@ func NewClient(cfg Config) (*Client, error) {
 	var cerr *C.char
 	st := C.ivs_client_new(ctext, &handle, &cerr)
 	if st != C.IVS_OK {
-		return nil, errorFromJSON(statusKinds[st], takeText(cerr))
+		return nil, errorFromJSON(kindOf(st), takeText(cerr))
 	}
 	c := &Client{handle: handle}
 	runtime.SetFinalizer(c, (*Client).Close)
@@ -86,7 +85,7 @@ func (c *Client) ResolvedConfig() (json.RawMessage, error) {
 	st := C.ivs_client_config(c.handle, &out)
 	text := takeText(out)
 	if st != C.IVS_OK {
-		return nil, errorFromJSON(statusKinds[st], text)
+		return nil, errorFromJSON(kindOf(st), text)
 	}
 	return text, nil
 }
@@ -129,7 +128,7 @@ func (c *Client) start(ctx context.Context, paginate bool, service, operation st
 	}()
 
 	done := make(chan result, 1)
-	h := cgo.NewHandle(done)
+	h := newHandle(done)
 	var id C.ivs_request_id
 	flag := C.int(0)
 	if paginate {
@@ -138,13 +137,13 @@ func (c *Client) start(ctx context.Context, paginate bool, service, operation st
 	c.mu.RLock()
 	if c.handle == nil {
 		c.mu.RUnlock()
-		h.Delete()
+		deleteHandle(h)
 		return result{}, closedError()
 	}
 	st := C.ivs_go_start(c.handle, flag, csvc, cop, cin, C.uintptr_t(h), &id)
 	c.mu.RUnlock()
 	if st != C.IVS_OK { // refused outright: the callback will never run
-		h.Delete()
+		deleteHandle(h)
 		return result{}, closedError()
 	}
 
@@ -171,11 +170,7 @@ func (c *Client) start(ctx context.Context, paginate bool, service, operation st
 // decode turns a callback's result into the caller's output or an *Error.
 func decode(r result, output any) error {
 	if r.status != C.IVS_OK {
-		kind, ok := statusKinds[r.status]
-		if !ok {
-			kind = KindInternal
-		}
-		return errorFromJSON(kind, r.json)
+		return errorFromJSON(kindOf(r.status), r.json)
 	}
 	switch out := output.(type) {
 	case nil:

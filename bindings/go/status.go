@@ -31,5 +31,13 @@ var statusKinds = map[C.ivs_status]Kind{
 	C.IVS_E_CANCELLED:        KindCancelled,
 }
 
+// kindOf is the kind of a failed status (KindInternal for one this binding does not know).
+func kindOf(st C.ivs_status) Kind {
+	if k, ok := statusKinds[st]; ok {
+		return k
+	}
+	return KindInternal
+}
+
 // Version is the version of the libivs.so in use, e.g. "0.1.0".
 func Version() string { return C.GoString(C.ivs_version()) }
