@@ -36,7 +36,7 @@ struct FuzzInput {
 }
 
 /// Every operation of the three services, in model order: the byte that picks one is taken modulo
-/// the count (96 with the 2020-07-14 models).
+/// the count (103 with the models of botocore 1.44.8).
 let allOperations: [(ServiceModel, IVSCore.Operation)] = ServiceModel.all.flatMap { m in m.operations.map { (m, $0) } }
 
 /// The bytes as a NUL-terminated C string for the C ABI's text arguments: up to the first NUL, as a

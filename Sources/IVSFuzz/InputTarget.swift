@@ -1,6 +1,6 @@
 // Fuzz target "input": ivs_call's input JSON, everything before a byte is sent.
 //
-// Input: byte 0 picks the operation (modulo 96, model order: ivs, ivs-realtime, ivschat), the rest
+// Input: byte 0 picks the operation (modulo the number of operations, model order: ivs, ivs-realtime, ivschat), the rest
 // is input_json (up to a NUL, as a C string ends). It is parsed as the C ABI parses it (Marshal.swift),
 // validated at every level (botocore, on, strict), shown as the trace log would show it (Redactor),
 // then prepared with validation off (so anything reaches the serializer), signed and turned into

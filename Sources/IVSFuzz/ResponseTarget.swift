@@ -1,6 +1,6 @@
-// Fuzz target "response": what libivs does with a service's response to any of the 96 operations.
+// Fuzz target "response": what libivs does with a service's response to any operation of the three services.
 //
-// Input: byte 0 picks the operation (modulo 96, model order: ivs, ivs-realtime, ivschat), byte 1 is
+// Input: byte 0 picks the operation (modulo the number of operations, model order: ivs, ivs-realtime, ivschat), byte 1 is
 // flags (bits 0-1: attempts - 1; bit 2: maxResponseBytes 1024 instead of the default; bits 3-7: the
 // size of the pieces the body arrives in, 0 = all at once), the rest is the response as on the wire:
 // the status line and header lines up to the empty line (after any 1xx interim response), then the

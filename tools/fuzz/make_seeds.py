@@ -3,12 +3,15 @@
 
     python3 tools/fuzz/make_seeds.py      # rewrites fuzz/corpus/<target>/seed-* and fuzz/<target>.dict
 
-Seeds are realistic data in each target's input format: responses shaped by the models for all 96
-operations (and error responses as the services send them), the inputs of
+Seeds are realistic data in each target's input format: responses shaped by the models for every
+operation (and error responses as the services send them), the inputs of
 Tests/IVSCoreTests/Fixtures/serializer.json, shared config files as the AWS CLI writes them,
 credential documents as the sources return them, and tokens made by libivs itself (through
 libivs.so: IVS_LIBRARY, else .build/release/libivs.so from scripts/build.sh). Inputs the fuzzer
 added (files named by their SHA-1) are left alone; only seed-* files are replaced.
+
+The response and input targets pick an operation by its index in the generated tables: after a model
+refresh adds operations, run this again (older inputs still fuzz, but name other operations).
 """
 import ctypes
 import json
@@ -456,8 +459,8 @@ CLIENT_CONFIG_DICT = ["region", "profile", "credentials", "accessKeyId", "secret
 def main():
     models = {s: load_model(s) for s in SERVICES}
     ops = operation_order()
-    if len(ops) != 96:
-        sys.exit(f"make_seeds: expected 96 operations in the generated tables, found {len(ops)}")
+    if not ops:
+        sys.exit("make_seeds: no operations found in the generated tables")
     write_seeds("response", response_seeds(ops, models))
     write_dict("response", response_dict(models))
     write_seeds("dates", date_seeds())
