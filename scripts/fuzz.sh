@@ -103,6 +103,10 @@ start=$(date +%s)
 build
 echo "fuzz: built in $(( $(date +%s) - start ))s"
 tmp=$(mktemp -d /tmp/ivs-fuzz-run.XXXXXX)
+# The targets' scratch files (written per input: in memory), removed however the runs end.
+scratch=$(mktemp -d "$( [ -w /dev/shm ] && echo /dev/shm || echo /tmp )/ivs-fuzz-scratch.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export IVS_FUZZ_SCRATCH="$scratch"
 
 # Canaries: a run passes only if findings would fail it. Each canary input must be reported (a
 # trap, a leak, a heap overflow), and the binary must carry coverage counters for IVSCore (without

@@ -111,11 +111,13 @@ func isOutputTimestamp(_ s: String) -> Bool {
 }
 
 /// A directory of its own for targets whose code reads files (the shared config, the SSO cache),
-/// made once per process and removed at exit. In /dev/shm where there is one: files are written for
-/// every input, and a disk's open/truncate would cost more than the rest of the input.
+/// made once per process and removed at exit (a crash skips that: scripts/fuzz.sh gives its runs a
+/// parent, IVS_FUZZ_SCRATCH, that it removes itself). In /dev/shm where there is one: files are
+/// written for every input, and a disk's open/truncate would cost more than the rest of the input.
 enum ScratchDirectory {
     static let path: String = {
-        let base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        let base = getenv("IVS_FUZZ_SCRATCH").map { String(cString: $0) }
+            ?? (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp")
         var template = Array("\(base)/ivs-fuzz-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard let made else {
