@@ -51,8 +51,8 @@ final class ChatShared: @unchecked Sendable {
     /// Queues a request's frame; true when the loop must be woken to write it.
     func enqueue(id: String, frame: [UInt8], limit: Int) -> Result<Bool, Refusal> {
         locked {
-            if closing || finished { return .failure(.closing) }
-            guard open else { return .failure(.notConnected) }
+            if closing { return .failure(.closing) }
+            guard open && !finished else { return .failure(.notConnected) }
             guard outboxBytes + frame.count <= limit else { return .failure(.queueFull) }
             outbox.append((id, frame))
             outboxBytes += frame.count

@@ -139,8 +139,7 @@ class Connection:
         self.closing = False
         self.gone = threading.Event()
         self._close_lock = threading.Lock()
-        self.writer = threading.Thread(target=self._write, daemon=True)
-        self.writer.start()
+        self.writer = threading.Thread(target=self._write, daemon=True)  # started once the 101 is out
 
     def view(self) -> dict:
         return {'connectionId': self.id, 'userId': self.user_id, 'capabilities': sorted(self.capabilities),
@@ -279,27 +278,33 @@ def serve(handler) -> None:
     if time.time() >= claims['s']:
         return _refuse(handler, 401, 'The chat session has expired')
 
-    # The token is echoed as the chosen subprotocol, as browsers require.
-    handler.send_response(101, 'Switching Protocols')
-    handler.send_header('Upgrade', 'websocket')
-    handler.send_header('Connection', 'Upgrade')
-    handler.send_header('Sec-WebSocket-Accept', websocket.accept_key(key))
-    handler.send_header('Sec-WebSocket-Protocol', token)
-    handler.end_headers()
-    handler.wfile.flush()
-    handler.close_connection = True
-
+    # Registered before the 101 goes out (its frames wait in its queue until the writer starts), so an
+    # event sent once the client has seen the 101 reaches it.
     conn = Connection(handler.connection, claims, handler.client_address[0])
     with _lock:
         REGISTRY.setdefault(conn.room, []).append(conn)
-    session = threading.Timer(max(0.0, conn.session_end - time.time()), conn.close,
-                              (websocket.NORMAL, 'The chat session has expired'))
-    session.daemon = True
-    session.start()
+    session = None
     try:
+        # The token is echoed as the chosen subprotocol, as browsers require.
+        handler.send_response(101, 'Switching Protocols')
+        handler.send_header('Upgrade', 'websocket')
+        handler.send_header('Connection', 'Upgrade')
+        handler.send_header('Sec-WebSocket-Accept', websocket.accept_key(key))
+        handler.send_header('Sec-WebSocket-Protocol', token)
+        handler.end_headers()
+        handler.wfile.flush()
+        handler.close_connection = True
+        conn.writer.start()
+        session = threading.Timer(max(0.0, conn.session_end - time.time()), conn.close,
+                                  (websocket.NORMAL, 'The chat session has expired'))
+        session.daemon = True
+        session.start()
         _read_loop(conn, websocket.FrameReader(handler.rfile, MAX_MESSAGE_BYTES))
+    except OSError:
+        pass
     finally:
-        session.cancel()
+        if session:
+            session.cancel()
         with _lock:
             conns = REGISTRY.get(conn.room, [])
             if conn in conns:
@@ -307,7 +312,8 @@ def serve(handler) -> None:
             if not conns:
                 REGISTRY.pop(conn.room, None)
         conn.finish()
-        conn.writer.join(timeout=CLOSE_GRACE)
+        if conn.writer.is_alive():
+            conn.writer.join(timeout=CLOSE_GRACE)
         try:
             handler.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
