@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
 # under valgrind, ASan+UBSan and TSan), and the Python suites (ivs-local, differential vs botocore,
-# tokens, configuration, the Python binding, the hostile-server suite). This is the command CI runs
+# tokens, configuration, the Python binding, the hostile-server suite, chat messaging). This is the command CI runs
 # (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ step "C tests under ThreadSanitizer"
 ./scripts/sanitize.sh tsan
 
 # One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
-for suite in emulator differential tokens config python hostile; do
+for suite in emulator differential tokens config python hostile chat; do
   step "pytest Tests/$suite"
   .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "Tests/$suite"
 done
