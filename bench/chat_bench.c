@@ -5,7 +5,8 @@
  *   chat_bench BASE_URL ROOM_ARN [MESSAGES]
  *
  * 1. throughput: one connection sends MESSAGES messages as fast as ivs_chat_send takes them and
- *    receives its own MESSAGE events back; messages per second from the first send to the last echo.
+ *    receives its own MESSAGE events back; messages per second from the first send to the last echo, and
+ *    the client process's CPU time per message (CLOCK_PROCESS_CPUTIME_ID: every thread of libivs).
  * 2. latency: a second connection in the room; one message at a time, the time from ivs_chat_send on
  *    the first connection to the MESSAGE event on the second (p50, p90, p99, max), 500 samples.
  * The room's rate limit must be off (POST /_local/chat/rate-limit {"enforce": false}).
@@ -75,6 +76,12 @@ static ivs_chat *open_chat(ivs_client *c, const char *ws, const char *room, cons
     return chat;
 }
 
+static double cpu(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
@@ -96,7 +103,7 @@ int main(int argc, char **argv) {
     ivs_chat *ca = open_chat(c, ws, room, "bench-a", &a);
 
     /* 1. throughput on one connection */
-    double start = now();
+    double start = now(), cpu0 = cpu();
     int full = 0;
     for (int i = 0; i < n; i++) {
         char req[128];
@@ -107,10 +114,10 @@ int main(int argc, char **argv) {
     }
     double sent = now();
     wait_count(&a, n, 0);
-    double done = a.last_message_at;
+    double done = a.last_message_at, cpu1 = cpu();
     printf("throughput: %d messages sent in %.3f s (%.0f/s into the queue), all %d received back in %.3f s: "
-           "%.0f messages/s (queue full %d times)\n", n, sent - start, n / (sent - start), a.messages, done - start,
-           n / (done - start), full);
+           "%.0f messages/s (queue full %d times); client CPU %.1f us per message sent and received\n", n, sent - start,
+           n / (sent - start), a.messages, done - start, n / (done - start), full, (cpu1 - cpu0) * 1e6 / n);
 
     /* 2. latency to another connection */
     ivs_chat *cb = open_chat(c, ws, room, "bench-b", &b);

@@ -40,13 +40,13 @@ async def websockets_bench(url, tokens, n, samples=500):
                         done.set_result(time.monotonic())
                         return
         task = asyncio.create_task(reader())
-        start = time.monotonic()
+        start, cpu0 = time.monotonic(), time.process_time()
         for i in range(n):
             await a.send(json.dumps({'Action': 'SEND_MESSAGE', 'Content': f'message {i} of the benchmark',
                                      'RequestId': str(i)}))
         end = await asyncio.wait_for(done, 120)
         await task
-        throughput = n / (end - start)
+        throughput = n / (end - start), (time.process_time() - cpu0) * 1e6 / n
         async with websockets.connect(ws_url, subprotocols=[tokens[1]]) as b:
             lat = []
             for _ in range(samples):
@@ -86,8 +86,9 @@ def main():
             print(f'round {r + 1} libivs:\n  ' + c.stdout.strip().replace('\n', '\n  '))
             tokens = [chat.create_chat_token(roomIdentifier=room, userId=f'py-{i}',
                                              capabilities=['SEND_MESSAGE'])['token'] for i in range(2)]
-            tp, lat = asyncio.run(websockets_bench(url, tokens, args.messages))
-            print(f'round {r + 1} websockets:\n  throughput: {tp:.0f} messages/s\n  latency send -> other client (us): '
+            (tp, cpu_us), lat = asyncio.run(websockets_bench(url, tokens, args.messages))
+            print(f'round {r + 1} websockets:\n  throughput: {tp:.0f} messages/s; client CPU {cpu_us:.1f} us per message sent '
+                  f'and received\n  latency send -> other client (us): '
                   f'p50 {lat[len(lat) // 2]:.0f} p90 {lat[len(lat) * 9 // 10]:.0f} p99 {lat[len(lat) * 99 // 100]:.0f} '
                   f'max {lat[-1]:.0f} (mean {statistics.mean(lat):.0f})')
     finally:

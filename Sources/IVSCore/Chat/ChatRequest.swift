@@ -12,6 +12,7 @@ public enum ChatRequest {
         "DELETE_MESSAGE": (["Id"], ["Reason"]),
         "DISCONNECT_USER": (["UserId"], ["Reason"]),
     ]
+    private static let members: [String: Set<String>] = actions.mapValues { Set(["Action", "RequestId"] + $0.required + $0.optional) }
     /// The most code points of Content in any room.
     public static let maxContentLength = 500
 
@@ -29,7 +30,7 @@ public enum ChatRequest {
         guard let name = action.stringValue, let fields = actions[name] else {
             return .failure(.validation([("Action", "must be SEND_MESSAGE, DELETE_MESSAGE or DISCONNECT_USER")]))
         }
-        let known = Set(["Action", "RequestId"] + fields.required + fields.optional)
+        let known = members[name] ?? []
         request.forEachMember { k, _ in
             if !known.contains(k) { problems.append((k, "is not a member of \(name)")) }
         }
@@ -62,7 +63,7 @@ public enum ChatRequest {
         if let given = request["RequestId"]?.stringValue {
             requestId = given
         } else {
-            requestId = RandomID.uuid()
+            requestId = ChatEntropy.uuid()
             request.set("RequestId", JSON.string(requestId))
         }
         guard let text = OutputText.dump(request) else { return .failure(.internal("out of memory")) }

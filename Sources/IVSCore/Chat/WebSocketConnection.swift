@@ -59,6 +59,9 @@ final class WebSocketConnection {
     private let share: CurlShare            // outlives the handle that uses it
     private let abortBox: Unmanaged<ChatAbortFlag>
     private(set) var fd: Int32
+    /// Over plain TCP a short read means the socket is drained (one recv saved per wakeup); over TLS
+    /// records may wait inside OpenSSL, where poll cannot see them, so reading goes on until EAGAIN.
+    private var shortReadDrains = false
     var reader: WebSocketReader
     private var out: [UInt8] = []
     private var outStart = 0
@@ -116,6 +119,7 @@ final class WebSocketConnection {
         if abort.isSet { return .failure(.aborted) }
         guard rc == CURLE_OK else { return .failure(.network(conn.curlMessage(rc))) }
         conn.fd = civs_curl_active_socket(curl)
+        conn.shortReadDrains = !endpoint.secure && transport.proxy == nil
         guard conn.fd >= 0 else { return .failure(.network("curl connected but has no socket")) }
         return conn.handshake(endpoint, token: token, userAgent: transport.userAgent, deadline: deadline, abort: abort)
             .map { conn }
@@ -227,6 +231,7 @@ final class WebSocketConnection {
             guard n > 0 else { return .eof }
             chunk.withUnsafeBytes { reader.feed(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             total += n
+            if shortReadDrains && n < chunk.count { return .wouldBlock }
         }
         return .more
     }

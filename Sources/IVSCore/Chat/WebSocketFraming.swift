@@ -86,10 +86,21 @@ public enum WebSocketFrameWriter {
             out.append(0x80 | 127)
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: UInt64(n) >> UInt64(shift))) }
         }
-        let key = [UInt8(truncatingIfNeeded: maskKey >> 24), UInt8(truncatingIfNeeded: maskKey >> 16),
-                   UInt8(truncatingIfNeeded: maskKey >> 8), UInt8(truncatingIfNeeded: maskKey)]
-        out.append(contentsOf: key)
-        for i in 0..<n { out.append(payload[i] ^ key[i & 3]) }
+        let key = (UInt8(truncatingIfNeeded: maskKey >> 24), UInt8(truncatingIfNeeded: maskKey >> 16),
+                   UInt8(truncatingIfNeeded: maskKey >> 8), UInt8(truncatingIfNeeded: maskKey))
+        out.append(key.0); out.append(key.1); out.append(key.2); out.append(key.3)
+        let start = out.count
+        out.append(contentsOf: payload)
+        out.withUnsafeMutableBufferPointer { b in
+            var i = 0
+            while i + 4 <= n {
+                b[start + i] ^= key.0; b[start + i + 1] ^= key.1; b[start + i + 2] ^= key.2; b[start + i + 3] ^= key.3
+                i += 4
+            }
+            if i < n { b[start + i] ^= key.0 }
+            if i + 1 < n { b[start + i + 1] ^= key.1 }
+            if i + 2 < n { b[start + i + 2] ^= key.2 }
+        }
     }
 
     public static func append(_ opcode: WebSocketOpcode, _ payload: [UInt8], to out: inout [UInt8]) {
@@ -111,10 +122,7 @@ public enum WebSocketFrameWriter {
     }
 
     /// A masking key: RFC 6455 wants it unpredictable, so it comes from the system's CSPRNG.
-    static func newMaskKey() -> UInt32 {
-        var g = SystemRandomNumberGenerator()
-        return UInt32.random(in: 0...UInt32.max, using: &g)
-    }
+    static func newMaskKey() -> UInt32 { ChatEntropy.maskKey() }
 }
 
 /// Frames in: bytes are fed as they arrive; next() returns each whole message or control frame, nil
