@@ -195,7 +195,7 @@ class ChatRoom:
     def set_token(self, token):
         """Hands over a token (a string, or CreateChatToken's output) for the next connect."""
         if isinstance(token, dict):
-            token = json.dumps({k: v if isinstance(v, str) else str(v) for k, v in token.items()
+            token = json.dumps({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in token.items()
                                 if k in ("token", "tokenExpirationTime", "sessionExpirationTime")})
         status = _native().ivs_chat_set_token(self._chat, token.encode() if isinstance(token, str) else token)
         if status != _lib.OK:
