@@ -88,7 +88,9 @@ IVS_API const char *ivs_version(void);
  *   caBundle               path to a PEM CA bundle; verifyTls: boolean (default true)
  *   proxy                  proxy URL for all requests ([scheme://][user:password@]host[:port]; "" for none)
  *   userAgentSuffix        appended to the User-Agent "libivs/<version>"
- *   validation             "on" (default), "strict" (enums and patterns too) or "off"
+ *   validation             "on" (default: types, required members, lengths and ranges), "strict" (enums
+ *                          and patterns too), "botocore" (what botocore checks: maximums are left to the
+ *                          service) or "off"
  *   logLevel               0-5, as ivs_set_log_callback()
  *   maxResponseBytes       largest response body accepted, 1024 to 2^30 (default 16 MiB); a larger
  *                          one is IVS_E_SERVICE "ResponseTooLarge" and is not read further

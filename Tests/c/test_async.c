@@ -87,15 +87,6 @@ static long attempts_of(const struct result *r) {
     return n;
 }
 
-static long received(const char *operation) {
-    char route[256];
-    snprintf(route, sizeof route, "requests?operation=%s", operation);
-    json_t *log = h_control_ok("GET", route, NULL);
-    long n = h_len(log, "requests");
-    json_decref(log);
-    return n;
-}
-
 static void fault(const char *operation, int count, json_t *more) {
     json_t *f = json_pack("{s:s, s:i}", "operation", operation, "count", count);
     json_object_update(f, more);
@@ -141,7 +132,7 @@ static void many_calls_with_faults(void) {
     long on_wire = 0;
     long want_ops[4] = {n / 4 + throttles, n / 4 + errors, n / 4 + drops, n / 4};
     for (int k = 0; k < 4; k++) {
-        long got = received(ops[k][1]);
+        long got = h_received(ops[k][1]);
         CHECKF(got == want_ops[k], "%s: ivs-local received %ld, expected %ld", ops[k][1], got, want_ops[k]);
         on_wire += got;
     }
@@ -253,7 +244,7 @@ static void cancellation(void) {
     fault("ListRooms", 1, json_pack("{s:s, s:i, s:s, s:i}", "action", "error", "status", 503, "code",
                                     "ServiceUnavailableException", "retryAfter", 5));
     cancel_and_expect(c, "ivschat", "ListRooms", "{}", 0.5, "waiting to retry");
-    CHECK(received("ListRooms") == 1);
+    CHECK(h_received("ListRooms") == 1);
     ivs_client_free(c);
 
     /* connecting: a TLS handshake with a server that never answers */
@@ -292,10 +283,10 @@ static void cancellation(void) {
     ivs_free(err);
     free(text);
     REQUIRE(slow != NULL);
-    long before = received("ListStages");
+    long before = h_received("ListStages");
     cancel_and_expect(slow, "ivs-realtime", "ListStages", "{}", 0.2, "waiting for credentials");
     usleep(1200 * 1000); /* the credentials arrive: the cancelled call must not be sent */
-    CHECK(received("ListStages") == before);
+    CHECK(h_received("ListStages") == before);
     /* the next call uses them */
     struct result r = {0};
     reset_counts();
@@ -431,7 +422,7 @@ static void many_threads(void) {
         free(r[i].json);
     }
     CHECKF(ok == threads * n, "%d of %d calls from %d threads", ok, threads * n, threads);
-    CHECK(received("ListRooms") == threads * n);
+    CHECK(h_received("ListRooms") == threads * n);
     free(r);
     ivs_client_free(shared);
 }
@@ -540,13 +531,7 @@ static void paginate_async(void) {
 }
 
 int main(void) {
-    const char *cleared[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                             "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-                             "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"};
-    for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) unsetenv(cleared[i]);
-    setenv("AWS_CONFIG_FILE", "/nonexistent/aws/config", 1);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials", 1);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    h_isolate_environment();
     errors_through_done();
     same_text_as_ivs_call();
     paginate_async();

@@ -93,7 +93,9 @@ extension Client {
         asyncState.withValue { s -> EventLoop? in
             if s.closed { return nil }
             if let l = s.loop { return l }
-            let transport = CurlTransport(options: config.transport, share: share)
+            // As many handles kept as connections may be open: a handle per call in flight, reused.
+            let transport = CurlTransport(options: config.transport, share: share,
+                                          maxPooled: max(64, config.maxConnections))
             guard let l = EventLoop(client: self, transport: transport, dispatcher: dispatcher,
                                     maxConnections: config.maxConnections), l.start() else { return nil }
             s.loop = l

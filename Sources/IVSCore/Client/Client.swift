@@ -17,7 +17,7 @@ public final class Client: @unchecked Sendable {
         let resolved = try ConfigResolver(config: config, env: env).resolve()
         self.config = resolved
         self.transport = CurlTransport(options: resolved.transport, share: share)
-        self.credentials = CredentialChain(providers: resolved.credentialProviders)
+        self.credentials = CredentialChain(providers: resolved.credentialProviders, logLevel: resolved.logLevel)
         self.retry = RetryPolicy(mode: resolved.retryMode, maxAttempts: resolved.maxAttempts)
         self.dispatcher = Dispatcher(mode: resolved.dispatch)
     }

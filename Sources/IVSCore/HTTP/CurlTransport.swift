@@ -15,7 +15,8 @@ public final class CurlTransport: @unchecked Sendable {
     let options: TransportOptions
     private let share: CurlShare
     private let pool = Locked<[PooledHandle]>([])
-    private static let maxPooled = 64
+    /// Handles kept for reuse (each keeps its connection alive when used with curl_easy_perform).
+    private let maxPooled: Int
 
     /// An easy handle and the error buffer curl writes its messages into.
     struct PooledHandle {
@@ -41,10 +42,12 @@ public final class CurlTransport: @unchecked Sendable {
         self.init(options: options, share: CurlShare())
     }
 
-    /// A transport whose handles share share's DNS cache and TLS sessions with other transports.
-    init(options: TransportOptions, share: CurlShare) {
+    /// A transport whose handles share share's DNS cache and TLS sessions with other transports,
+    /// keeping up to maxPooled handles for reuse.
+    init(options: TransportOptions, share: CurlShare, maxPooled: Int = 64) {
         self.options = options
         self.share = share
+        self.maxPooled = maxPooled
     }
 
     deinit {
@@ -216,7 +219,7 @@ public final class CurlTransport: @unchecked Sendable {
 
     private func checkin(_ h: PooledHandle) {
         let kept = pool.withValue { p -> Bool in
-            guard p.count < Self.maxPooled else { return false }
+            guard p.count < maxPooled else { return false }
             p.append(h)
             return true
         }

@@ -58,6 +58,26 @@ public struct HTTPResponse: Sendable {
         return true
     }
 
+    /// appendHeader for bytes curl delivers (the hot path): copied whole, the name lowercased in place.
+    mutating func appendHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
+        guard headerSpans.count < Self.maxHeaderCount,
+              headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
+        let ns = headerBytes.count
+        headerBytes.append(contentsOf: name.bindMemory(to: UInt8.self))
+        let vs = headerBytes.count
+        headerBytes.withUnsafeMutableBufferPointer { b in
+            for i in ns..<vs { b[i] = ASCII.lower(b[i]) }
+        }
+        headerBytes.append(contentsOf: value.bindMemory(to: UInt8.self))
+        let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
+                              valueEnd: Int32(headerBytes.count))
+        if !hasRepeatedNames {
+            hasRepeatedNames = headerSpans.contains { sameName($0, span) }
+        }
+        headerSpans.append(span)
+        return true
+    }
+
     /// What one header line did (see receiveHeaderLine).
     enum HeaderLine: Equatable {
         /// A status line: a new response begins (after 1xx, or a proxy's CONNECT answer).

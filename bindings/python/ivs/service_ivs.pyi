@@ -474,86 +474,59 @@ UpdatePlaybackRestrictionPolicyResponseWithMetadataTypeDef = TypedDict("UpdatePl
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 
-class ListAdConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListAdConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListAdConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListAdConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListAdConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListAdConfigurationsPageIterator: ...
+class ListAdConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListAdConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListChannelsPageIterator:
-    def __iter__(self) -> Iterator[ListChannelsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListChannelsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListChannelsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListChannelsPaginator:
-    def paginate(self, *, filterByName: str = ..., filterByRecordingConfigurationArn: str = ..., filterByPlaybackRestrictionPolicyArn: str = ..., filterByAdConfigurationArn: str = ..., filterByFailoverSlateConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListChannelsPageIterator: ...
+class ListChannelsPaginator(Paginator):
+    def paginate(self, *, filterByName: str = ..., filterByRecordingConfigurationArn: str = ..., filterByPlaybackRestrictionPolicyArn: str = ..., filterByAdConfigurationArn: str = ..., filterByFailoverSlateConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListChannelsPageIterator: ...  # type: ignore[override]
 
-class ListFailoverSlateConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListFailoverSlateConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListFailoverSlateConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListFailoverSlateConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListFailoverSlateConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListFailoverSlateConfigurationsPageIterator: ...
+class ListFailoverSlateConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListFailoverSlateConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListPlaybackKeyPairsPageIterator:
-    def __iter__(self) -> Iterator[ListPlaybackKeyPairsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListPlaybackKeyPairsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListPlaybackKeyPairsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListPlaybackKeyPairsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackKeyPairsPageIterator: ...
+class ListPlaybackKeyPairsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackKeyPairsPageIterator: ...  # type: ignore[override]
 
-class ListPlaybackRestrictionPoliciesPageIterator:
-    def __iter__(self) -> Iterator[ListPlaybackRestrictionPoliciesResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListPlaybackRestrictionPoliciesPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListPlaybackRestrictionPoliciesResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListPlaybackRestrictionPoliciesPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackRestrictionPoliciesPageIterator: ...
+class ListPlaybackRestrictionPoliciesPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackRestrictionPoliciesPageIterator: ...  # type: ignore[override]
 
-class ListRecordingConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListRecordingConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListRecordingConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListRecordingConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListRecordingConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListRecordingConfigurationsPageIterator: ...
+class ListRecordingConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListRecordingConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListStreamKeysPageIterator:
-    def __iter__(self) -> Iterator[ListStreamKeysResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStreamKeysPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStreamKeysResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStreamKeysPaginator:
-    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamKeysPageIterator: ...
+class ListStreamKeysPaginator(Paginator):
+    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamKeysPageIterator: ...  # type: ignore[override]
 
-class ListStreamSessionsPageIterator:
-    def __iter__(self) -> Iterator[ListStreamSessionsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStreamSessionsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStreamSessionsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStreamSessionsPaginator:
-    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamSessionsPageIterator: ...
+class ListStreamSessionsPaginator(Paginator):
+    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamSessionsPageIterator: ...  # type: ignore[override]
 
-class ListStreamsPageIterator:
-    def __iter__(self) -> Iterator[ListStreamsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStreamsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStreamsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStreamsPaginator:
-    def paginate(self, *, filterBy: "StreamFiltersInputTypeDef" = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamsPageIterator: ...
+class ListStreamsPaginator(Paginator):
+    def paginate(self, *, filterBy: "StreamFiltersInputTypeDef" = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamsPageIterator: ...  # type: ignore[override]
 
 class IVSExceptions(BaseClientExceptions):
     AccessDeniedException: Type[ClientError]
@@ -591,6 +564,8 @@ class IVSClient(BaseClient):
     def get_paginator(self, operation_name: Literal['list_stream_sessions']) -> ListStreamSessionsPaginator: ...
     @overload
     def get_paginator(self, operation_name: Literal['list_streams']) -> ListStreamsPaginator: ...
+    @overload
+    def get_paginator(self, operation_name: str) -> Paginator: ...
     def batch_get_channel(self, *, arns: Sequence[str]) -> BatchGetChannelResponseWithMetadataTypeDef:
         """ivs BatchGetChannel."""
 

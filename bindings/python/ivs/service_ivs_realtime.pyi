@@ -572,95 +572,65 @@ UpdateStageResponseWithMetadataTypeDef = TypedDict("UpdateStageResponseWithMetad
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 
-class ListCompositionsPageIterator:
-    def __iter__(self) -> Iterator[ListCompositionsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListCompositionsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListCompositionsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListCompositionsPaginator:
-    def paginate(self, *, filterByStageArn: str = ..., filterByEncoderConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListCompositionsPageIterator: ...
+class ListCompositionsPaginator(Paginator):
+    def paginate(self, *, filterByStageArn: str = ..., filterByEncoderConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListCompositionsPageIterator: ...  # type: ignore[override]
 
-class ListEncoderConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListEncoderConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListEncoderConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListEncoderConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListEncoderConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListEncoderConfigurationsPageIterator: ...
+class ListEncoderConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListEncoderConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListIngestConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListIngestConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListIngestConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListIngestConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListIngestConfigurationsPaginator:
-    def paginate(self, *, filterByStageArn: str = ..., filterByState: Literal['ACTIVE', 'INACTIVE'] = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListIngestConfigurationsPageIterator: ...
+class ListIngestConfigurationsPaginator(Paginator):
+    def paginate(self, *, filterByStageArn: str = ..., filterByState: Literal['ACTIVE', 'INACTIVE'] = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListIngestConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListParticipantEventsPageIterator:
-    def __iter__(self) -> Iterator[ListParticipantEventsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListParticipantEventsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListParticipantEventsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListParticipantEventsPaginator:
-    def paginate(self, *, stageArn: str, sessionId: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantEventsPageIterator: ...
+class ListParticipantEventsPaginator(Paginator):
+    def paginate(self, *, stageArn: str, sessionId: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantEventsPageIterator: ...  # type: ignore[override]
 
-class ListParticipantReplicasPageIterator:
-    def __iter__(self) -> Iterator[ListParticipantReplicasResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListParticipantReplicasPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListParticipantReplicasResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListParticipantReplicasPaginator:
-    def paginate(self, *, sourceStageArn: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantReplicasPageIterator: ...
+class ListParticipantReplicasPaginator(Paginator):
+    def paginate(self, *, sourceStageArn: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantReplicasPageIterator: ...  # type: ignore[override]
 
-class ListParticipantsPageIterator:
-    def __iter__(self) -> Iterator[ListParticipantsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListParticipantsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListParticipantsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListParticipantsPaginator:
-    def paginate(self, *, stageArn: str, sessionId: str, filterByUserId: str = ..., filterByPublished: bool = ..., filterByState: Literal['CONNECTED', 'DISCONNECTED'] = ..., nextToken: str = ..., maxResults: int = ..., filterByRecordingState: Literal['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'] = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantsPageIterator: ...
+class ListParticipantsPaginator(Paginator):
+    def paginate(self, *, stageArn: str, sessionId: str, filterByUserId: str = ..., filterByPublished: bool = ..., filterByState: Literal['CONNECTED', 'DISCONNECTED'] = ..., nextToken: str = ..., maxResults: int = ..., filterByRecordingState: Literal['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'] = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantsPageIterator: ...  # type: ignore[override]
 
-class ListPublicKeysPageIterator:
-    def __iter__(self) -> Iterator[ListPublicKeysResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListPublicKeysPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListPublicKeysResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListPublicKeysPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPublicKeysPageIterator: ...
+class ListPublicKeysPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPublicKeysPageIterator: ...  # type: ignore[override]
 
-class ListStageSessionsPageIterator:
-    def __iter__(self) -> Iterator[ListStageSessionsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStageSessionsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStageSessionsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStageSessionsPaginator:
-    def paginate(self, *, stageArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStageSessionsPageIterator: ...
+class ListStageSessionsPaginator(Paginator):
+    def paginate(self, *, stageArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStageSessionsPageIterator: ...  # type: ignore[override]
 
-class ListStagesPageIterator:
-    def __iter__(self) -> Iterator[ListStagesResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStagesPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStagesResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStagesPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStagesPageIterator: ...
+class ListStagesPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStagesPageIterator: ...  # type: ignore[override]
 
-class ListStorageConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListStorageConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStorageConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStorageConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStorageConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStorageConfigurationsPageIterator: ...
+class ListStorageConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStorageConfigurationsPageIterator: ...  # type: ignore[override]
 
 class IVSRealtimeExceptions(BaseClientExceptions):
     AccessDeniedException: Type[ClientError]
@@ -696,6 +666,8 @@ class IVSRealtimeClient(BaseClient):
     def get_paginator(self, operation_name: Literal['list_stages']) -> ListStagesPaginator: ...
     @overload
     def get_paginator(self, operation_name: Literal['list_storage_configurations']) -> ListStorageConfigurationsPaginator: ...
+    @overload
+    def get_paginator(self, operation_name: str) -> Paginator: ...
     def create_encoder_configuration(self, *, name: str = ..., video: "VideoInputTypeDef" = ..., tags: Mapping[str, str] = ...) -> CreateEncoderConfigurationResponseWithMetadataTypeDef:
         """ivs-realtime CreateEncoderConfiguration."""
 
