@@ -4,7 +4,8 @@
  *
  *   chat_driver OPTIONS_JSON [REQUEST_JSON...]
  *
- * Makes a client (us-west-2, credentials test/test, endpointUrl $IVS_LOCAL_URL when set), connects
+ * Makes a client (us-west-2, credentials test/test, endpointUrl $IVS_LOCAL_URL when set, and the
+ * members of $CHAT_DRIVER_CONFIG, a JSON object's members without the braces), connects
  * with OPTIONS_JSON, prints every event as one line "event <json>" on stdout, sends each REQUEST_JSON
  * once connected (printing "send <status> <json>"), and ends when the chat's last event came or
  * after $CHAT_DRIVER_SECONDS (default 10) by closing it. With $CHAT_DRIVER_CLOSE_MS it closes that
@@ -79,11 +80,13 @@ int main(int argc, char **argv) {
 
     const char *level = getenv("IVS_DRIVER_LOG");
     if (level && *level) set_log(atoi(level), on_log, NULL);
-    char config[1024];
+    char config[4096];
     const char *endpoint = getenv("IVS_LOCAL_URL");
+    const char *extra = getenv("CHAT_DRIVER_CONFIG");
     snprintf(config, sizeof config,
-             "{\"region\": \"us-west-2\", \"credentials\": {\"accessKeyId\": \"test\", \"secretAccessKey\": \"test\"}%s%s%s}",
-             endpoint ? ", \"endpointUrl\": \"" : "", endpoint ? endpoint : "", endpoint ? "\"" : "");
+             "{\"region\": \"us-west-2\", \"credentials\": {\"accessKeyId\": \"test\", \"secretAccessKey\": \"test\"}%s%s%s%s%s}",
+             endpoint ? ", \"endpointUrl\": \"" : "", endpoint ? endpoint : "", endpoint ? "\"" : "",
+             extra ? ", " : "", extra ? extra : "");
     ivs_client *client = NULL;
     char *err = NULL;
     if (client_new(config, &client, &err) != IVS_OK) { fprintf(stderr, "client: %s\n", err); return 2; }

@@ -73,13 +73,15 @@ class Run:
 
 @pytest.fixture(scope='session')
 def run_driver(driver):
-    def run(options, *requests, seconds=10, close_ms=None, log=5, endpoint=None, timeout=60):
+    def run(options, *requests, seconds=10, close_ms=None, log=5, endpoint=None, config=None, timeout=60):
         env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'IVS_LIBRARY': LIBRARY, 'HOME': '/nonexistent',
                'AWS_EC2_METADATA_DISABLED': 'true', 'CHAT_DRIVER_SECONDS': str(seconds), 'IVS_DRIVER_LOG': str(log)}
         if close_ms is not None:
             env['CHAT_DRIVER_CLOSE_MS'] = str(close_ms)
         if endpoint:
             env['IVS_LOCAL_URL'] = endpoint
+        if config:
+            env['CHAT_DRIVER_CONFIG'] = config
         proc = subprocess.run([driver, json.dumps(options), *[json.dumps(r) for r in requests]], env=env,
                               capture_output=True, text=True, timeout=timeout)
         assert proc.returncode == 0, f'the driver died ({proc.returncode}): {proc.stderr[-2000:]}'
