@@ -63,6 +63,15 @@ class WsServer:
         self.thread.join(5)
 
 
+def settle(pred, seconds=3.0):
+    """Waits for the server's handler to have recorded what pred checks (its thread may finish just
+    after the driver's process did)."""
+    end = time.monotonic() + seconds
+    while not pred() and time.monotonic() < end:
+        time.sleep(0.02)
+    return pred()
+
+
 @pytest.fixture
 def ws_server():
     servers = []
@@ -98,7 +107,7 @@ def test_messages_fragments_and_client_close(ws_server, run_driver):
     got = [json.loads(m) for k, m in server.seen if k == 'got']
     assert got and got[0]['Content'] == 'ü' * 500 and got[0]['RequestId'] == run.sends[0][1]['RequestId']
     assert ('subprotocol', TOKEN) in server.seen
-    assert ('closed', 1000) in server.seen
+    assert settle(lambda: ('closed', 1000) in server.seen), server.seen
     assert run.final['Reason'] == 'clientClosed' and run.final['Code'] == 1000
 
 
@@ -147,7 +156,7 @@ def test_server_close_codes(ws_server, run_driver, code, reason, transient):
     assert first['Reason'] == 'serverClosed' and first['Code'] == code
     assert (reason in first['Message']) if reason else True
     assert first['Reconnecting'] is transient
-    assert server.seen and server.seen[0] == code  # our close answered theirs with the same code
+    assert settle(lambda: bool(server.seen)) and server.seen[0] == code  # our close answered theirs with the same code
 
 
 def test_oversized_message_from_websockets(ws_server, run_driver):
@@ -159,7 +168,7 @@ def test_oversized_message_from_websockets(ws_server, run_driver):
     server = ws_server(handler)
     run = run_driver(options(server.url, maxMessageBytes=4096), seconds=5)
     assert run.final['Reason'] == 'protocolError' and run.final['Code'] == 1009
-    assert server.seen == [1009]
+    assert settle(lambda: server.seen == [1009]), server.seen
 
 
 # -- hostile frames over a raw socket -------------------------------------------------------------------
@@ -216,13 +225,18 @@ HOSTILE = {
 def test_hostile_frames(raw_server, run_driver, case):
     data, code, words = HOSTILE[case]
     holder = {}
+    handled = threading.Event()
 
     def handler(conn):
         holder['conn'] = conn
-        hostile(data)(conn)
+        try:
+            hostile(data)(conn)
+        finally:
+            handled.set()
 
     server = raw_server(handler)
     run = run_driver(options(server.url, maxMessageBytes=4096), seconds=5)
+    assert handled.wait(5), 'the server thread did not finish'  # it records the client's close frame
     assert run.final['Reason'] == 'protocolError', (case, run.final)
     assert run.final['Code'] == code and words in run.final['Message'], (case, run.final)
     close = holder['conn'].client_close
