@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-apt_pkgs=(libcurl4-openssl-dev libssl-dev libjansson-dev libexpat1-dev libglib2.0-dev pkg-config binutils cmake ninja-build valgrind python3-venv)
+apt_pkgs=(libcurl4-openssl-dev libssl-dev libjansson-dev libexpat1-dev libglib2.0-dev pkg-config binutils cmake ninja-build valgrind python3-venv
+          g++ clang nlohmann-json3-dev golang-go)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
-# under valgrind, ASan+UBSan and TSan), and the Python suites (ivs-local, differential vs botocore,
-# tokens, configuration, the Python binding, boto3-style scripts run with boto3 and with ivs and
-# type-checked with mypy --strict, the hostile-server suite, chat messaging). This is the command CI
-# runs (.ci/run).
+# under valgrind, ASan+UBSan and TSan), the C++ and Go suites, and the Python suites (ivs-local,
+# differential vs botocore, tokens, configuration, the Python binding, boto3-style scripts run with
+# boto3 and with ivs and type-checked with mypy --strict, the hostile-server suite, chat messaging).
+# This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -28,6 +28,12 @@ swift test 2>&1 | tail -n 25
 
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
+
+step "C++ tests (ivs.hpp: g++ and clang++, ctest)"
+./scripts/cpp-tests.sh
+
+step "Go tests (bindings/go: go vet, go test -race with cgocheck, the example)"
+./scripts/go-tests.sh
 
 step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ./scripts/sanitize.sh asan
