@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import common, model, resources, sigv4
-from .services import MODULES
+from .services import MODULES, chat_messaging
 
 
 class Emulator:
@@ -138,6 +138,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _dispatch(self):
         split = urlsplit(self.path)
         self.raw_path, self.raw_query = split.path, split.query
+        if (self.headers.get('Upgrade') or '').lower() == 'websocket':
+            # IVS Chat messaging, as wss://edge.ivschat.<region>.amazonaws.com serves it.
+            return chat_messaging.serve(self)
         try:
             body = self._read_body()
         except (ValueError, OSError):
