@@ -35,7 +35,8 @@ import tempfile
 import time
 import zipfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # bindings/python
+# bindings/python, its links resolved: a tree reached through a symbolic link is still in its checkout.
+ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 REPO = os.path.dirname(os.path.dirname(ROOT))  # the repository, when ROOT is inside one
 NAME = "ivs"
 
