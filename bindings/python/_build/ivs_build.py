@@ -167,6 +167,9 @@ def _build_in_repository():
     if result.returncode != 0:
         _fail(f"./scripts/build.sh failed (exit {result.returncode}):\n" + output[-4000:])
     _log(output.strip().splitlines()[-1] if output.strip() else "built")
+    # SwiftPM leaves the file as it was when nothing it builds from changed (a source touched but not
+    # edited); mark it current, as the CMake build does, so that the next install does not build again.
+    os.utime(lib)
     return lib
 
 
