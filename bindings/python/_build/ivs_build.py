@@ -185,7 +185,8 @@ def _find_library(config_settings):
         _fail(f"no libivs.so to bundle: {ROOT} is not inside the libivs repository, so set IVS_LIBRARY (or "
               f"--config-settings libivs=PATH) to a libivs.so built from the same version ({VERSION})")
     if not os.path.isfile(path):
-        _fail(f"{path} ({origin}) does not exist")
+        where = "" if os.path.isabs(path) else f" in {os.getcwd()}, where pip runs this build: give an absolute path"
+        _fail(f"{path} ({origin}) does not exist{where}")
     return os.path.realpath(path), origin
 
 
