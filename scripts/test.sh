@@ -49,4 +49,6 @@ for suite in emulator differential tokens config python boto3_scripts hostile ch
   .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "Tests/$suite"
 done
 
+step "Python packaging (Tests/wheel: pip wheel and install in fresh venvs, auditwheel)"; ./scripts/wheel-tests.sh
+
 echo; echo "all suites passed in $(( $(date +%s) - start ))s"
