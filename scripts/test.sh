@@ -2,7 +2,7 @@
 # Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
 # under valgrind, ASan+UBSan and TSan), the C++ and Go suites, and the Python suites (ivs-local,
 # differential vs botocore, tokens, configuration, the Python binding, boto3-style scripts run with
-# boto3 and with ivs and type-checked with mypy --strict, the hostile-server suite, chat messaging).
+# boto3 and with ivs and type-checked with mypy --strict, the hostile-server suite, chat messaging) and the Python packaging (wheels installed into fresh venvs).
 # This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
