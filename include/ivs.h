@@ -266,6 +266,128 @@ IVS_API int ivs_client_fd(ivs_client *client);
  */
 IVS_API int ivs_client_dispatch(ivs_client *client, int timeout_ms);
 
+/* ------------------------------------------------------------------------------------------------
+ * Chat messaging: a WebSocket connection to an IVS Chat room (the IVS Chat Messaging API), for
+ * broadcast tools, overlays, moderation bots and game servers. It rides on the client's I/O thread
+ * like calls in flight: TLS, the proxy, the CA bundle and verifyTls come from the client's
+ * configuration, and events are delivered as the client's "dispatch" setting says.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* One connection to one chat room. Opaque; thread-safe. */
+typedef struct ivs_chat ivs_chat;
+
+/*
+ * Receives every event of a chat: event_json is a JSON object owned by libivs and valid only during
+ * the call; userdata is the pointer given to ivs_chat_connect(). Runs on the client's I/O thread, or,
+ * with "dispatch": "manual", on the thread that calls ivs_client_dispatch(). It may call ivs_chat_send()
+ * and ivs_chat_set_token() (and any ivs_ function but ivs_client_free of this client); keep it short
+ * in thread mode, as the I/O thread serves every call and chat of the client.
+ *
+ * The service's events arrive exactly as the service sent them: "Type" "MESSAGE" (Id, RequestId,
+ * Content, Attributes, Sender {UserId, Attributes}, SendTime), "EVENT" (Id, RequestId, EventName,
+ * Attributes, SendTime; the service's own are "aws:DELETE_MESSAGE" and "aws:DISCONNECT_USER") and
+ * "ERROR" (Id, RequestId, ErrorCode, ErrorMessage): see the Chat Messaging API reference.
+ * The connection's own events have "Type": "CONNECTION":
+ *   {"State": "connecting", "Attempt": n}                   a connect attempt starts (1, 2, ...)
+ *   {"State": "tokenNeeded"}                                 no token left: call ivs_chat_set_token()
+ *   {"State": "connected", "Attempt": n, "SessionExpirationTime"?: ISO 8601 (when known)}
+ *   {"State": "disconnected", "Reason", "Message", "Reconnecting": bool, "Code"?: close code,
+ *    "HttpStatus"?: the status of a refused handshake, "UnsentRequestIds"?: [requests accepted by
+ *    ivs_chat_send() and never written], "Error"?: {"kind", "code", "message"} of a failed
+ *    CreateChatToken}
+ * Reason is one of clientClosed (ivs_chat_close, or ivs_client_free), serverClosed (the server sent a
+ * close frame: Code and its reason in Message; e.g. after DisconnectUser), sessionExpired (the close
+ * came at the session's end), tokenExpired (the service refused the token: used, expired or invalid),
+ * tokenError (CreateChatToken failed), refused (the handshake was answered with another HTTP status),
+ * network (connect, TLS, reset, EOF, no answer to keep-alive pings), protocolError (the server broke
+ * RFC 6455: Code is the close code sent, Message says what). With "Reconnecting": true another
+ * "connecting" follows after a backoff; the last event of every chat is a "disconnected" with
+ * "Reconnecting": false, after which the function is never called again for it.
+ */
+typedef void (*ivs_chat_event_fn)(const char *event_json, void *userdata);
+
+/*
+ * Connects to a chat room and returns at once; the connection is made on the client's I/O thread and
+ * reported through on_event ("connecting", then "connected" or "disconnected").
+ *
+ * options_json is a JSON object (an unknown key or a bad value is IVS_E_CONFIG):
+ *   token                  the chat token (CreateChatToken's "token"), or CreateChatToken's output
+ *                          object {"token", "tokenExpirationTime", "sessionExpirationTime"}; used once
+ *   createToken            a CreateChatToken input ({"roomIdentifier", "userId", "capabilities",
+ *                          "sessionDurationInMinutes", "attributes"}): libivs calls CreateChatToken
+ *                          with client before every connect and reconnect (tokens are single use),
+ *                          and reads the room's maximumMessageLength once with GetRoom. Checked
+ *                          against the model here (IVS_E_VALIDATION). Excludes token.
+ *                          With neither, the first event after "connecting" is "tokenNeeded".
+ *   url                    "wss://edge.ivschat.<region>.amazonaws.com" by default; ws:// or wss://
+ *                          (ivs-local: its base URL with ws://)
+ *   maximumMessageLength   the room's limit, 1-500, for checking Content in ivs_chat_send()
+ *   reconnect              false, or {"enabled": true, "maxAttempts": 10 (failed attempts in a row;
+ *                          0 never gives up), "initialDelayMs": 500, "maxDelayMs": 30000 (exponential
+ *                          backoff, each wait a random time between half and all of it),
+ *                          "renewSession": true (connect again with a new token when the session ends)}
+ *   pingIntervalMs         keep-alive: a ping after this long without a byte from the server (30000)
+ *   pingTimeoutMs          no byte within this long after a ping: the connection is lost (10000)
+ *   maxMessageBytes        largest message accepted from the server, 1 KiB-16 MiB (131072); a larger
+ *                          one ends the connection (protocolError, Code 1009)
+ *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB)
+ *   maxPendingEvents       manual dispatch: with this many events not yet run, reading stops until
+ *                          half of them ran (10000), so memory stays bounded
+ *   handshakeTimeoutMs     connect plus opening handshake (10000); closeTimeoutMs: how long
+ *                          ivs_chat_close() waits for the server's close (2000)
+ * The WebSocket is RFC 6455 over libcurl's connect-only mode, the token sent as the subprotocol:
+ * masked frames, fragmented messages, pings answered, the close handshake; text checked as UTF-8.
+ *
+ * On IVS_OK, *out_chat is the chat, to end with ivs_chat_close(), and *out_error_json is NULL.
+ * Otherwise *out_chat is NULL, on_event is never called, and *out_error_json (out_error_json may be
+ * NULL) holds an error JSON: IVS_E_INVALID_ARGUMENT for a NULL client, on_event, out_chat or
+ * options_json or malformed JSON; IVS_E_CONFIG for bad options; IVS_E_VALIDATION for a createToken
+ * input the model refuses; IVS_E_CANCELLED while the client is being freed. Thread-safe. The chat
+ * keeps its client alive; close every chat, before or after ivs_client_free(), which ends the
+ * connections of the chats still open (their last event says clientClosed).
+ */
+IVS_API ivs_status ivs_chat_connect(ivs_client *client, const char *options_json, ivs_chat_event_fn on_event,
+                                    void *userdata, ivs_chat **out_chat, char **out_error_json);
+
+/*
+ * Sends one Chat Messaging API action, request_json as the service defines it:
+ *   {"Action": "SEND_MESSAGE", "Content": "...", "Attributes"?: {string: string}, "RequestId"?}
+ *   {"Action": "DELETE_MESSAGE", "Id": message id, "Reason"?, "RequestId"?}
+ *   {"Action": "DISCONNECT_USER", "UserId": ..., "Reason"?, "RequestId"?}
+ * It is checked here: the action, required members, types, no unknown member, and Content (1 to the
+ * room's maximumMessageLength code points when known, else 500). RequestId (a UUID when absent) is
+ * returned as {"RequestId": ...} in *out_json (out_json may be NULL). The request is queued and
+ * written by the I/O thread; what the service refuses (capabilities, rate, message review, sizes)
+ * arrives as an "ERROR" event with this RequestId. Success of SEND_MESSAGE shows as the "MESSAGE"
+ * event with it (the sender gets its own messages).
+ *
+ * Errors, with an error JSON in *out_json: IVS_E_INVALID_ARGUMENT (NULL chat or request, malformed
+ * JSON, code ChatClosed after ivs_chat_close began), IVS_E_VALIDATION (ParamValidationError with
+ * every problem in fields.problems), IVS_E_NETWORK with code ChatNotConnected (not connected now:
+ * nothing is queued while connecting) or ChatSendQueueFull (maxQueuedBytes waiting), both retryable.
+ * Thread-safe; requests from one thread are written in order.
+ */
+IVS_API ivs_status ivs_chat_send(ivs_chat *chat, const char *request_json, char **out_json);
+
+/*
+ * Hands over a token for the chat's next connect: the token, or CreateChatToken's output as JSON
+ * (then an expired token is not tried, and sessionExpirationTime is known). Answers a "tokenNeeded"
+ * event; given earlier, it waits for the next connect. Tokens are single use: give a fresh one each
+ * time. IVS_E_INVALID_ARGUMENT for a NULL chat or token, or a token that is empty, over 16 KB or has
+ * characters a WebSocket subprotocol cannot carry (the token is never quoted). Thread-safe.
+ */
+IVS_API ivs_status ivs_chat_set_token(ivs_chat *chat, const char *token);
+
+/*
+ * Ends a chat and releases it. NULL-safe. Requests accepted before are written first, then the close
+ * handshake runs (bounded by closeTimeoutMs); the last event is a "disconnected" with Reason
+ * clientClosed. Returns once that event has run (thread dispatch) or is queued for
+ * ivs_client_dispatch() (manual dispatch; userdata must stay valid until it has run). Called from
+ * an event function on the client's I/O thread, it returns at once and the event follows later.
+ * The chat must not be used after this call, from any thread.
+ */
+IVS_API void ivs_chat_close(ivs_chat *chat);
+
 /*
  * Log sink. level: 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace. message is valid only during the
  * callback. At debug level every HTTP attempt is logged (method, URL, status, duration, retry

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The C++ suite (include/ivs.hpp) against the INSTALLED library, as an application would build it:
-#   1. install libivs with CMake into build/prefix (reusing $IVS_LIBRARY, the .so scripts/build.sh made,
-#      when it is set), as scripts/c-tests.sh does;
+#   1. install libivs with CMake into build/prefix (scripts/install-prefix.sh, reusing $IVS_LIBRARY, the
+#      .so scripts/build.sh made, when it is set);
 #   2. for each compiler (g++ and clang++; IVS_CXX_COMPILERS="g++" for one), configure Tests/cpp as its
 #      own CMake project with find_package(ivs) -> ivs::cpp, build it with -Wall -Wextra -Werror (each
 #      test with and without nlohmann::json, one also with -fno-exceptions, with the first compiler
@@ -14,18 +14,9 @@ root="$PWD"
 prefix="$root/build/prefix"
 jobs="${IVS_TEST_JOBS:-$(nproc)}"
 
-lib_args=(-DIVS_PREBUILT_LIBRARY=)
-if [ -n "${IVS_LIBRARY:-}" ]; then
-  lib_args=(-DIVS_PREBUILT_LIBRARY="$IVS_LIBRARY")
-fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-
-echo "cpp-tests: installing libivs into $prefix"
-cmake -S . -B build/cmake "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
-  -DIVS_BUILD_TESTS=OFF -DIVS_BUILD_EXAMPLES=ON "${lib_args[@]}" >/dev/null
-cmake --build build/cmake >/dev/null
-cmake --install build/cmake >/dev/null
+scripts/install-prefix.sh
 
 # Debian's clang++ (the toolchain's /opt/swift/usr/bin/clang++, first on PATH, works as well:
 # IVS_CXX_COMPILERS="g++ /opt/swift/usr/bin/clang++").

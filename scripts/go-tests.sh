@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Go binding (bindings/go) against the INSTALLED library:
-#   1. install libivs with CMake into build/prefix (reusing $IVS_LIBRARY when set), as c-tests.sh does;
+#   1. install libivs with CMake into build/prefix (scripts/install-prefix.sh, reusing $IVS_LIBRARY when set);
 #   2. go vet the package and the example (examples/go);
 #   3. go test against one ivs-local (Tests/c/run-with-ivs-local.sh), with the race detector and
 #      cgo's full pointer checks (GOEXPERIMENT=cgocheck2 from Go 1.21, GODEBUG=cgocheck=2 before);
@@ -14,18 +14,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 root="$PWD"
 prefix="$root/build/prefix"
 
-lib_args=(-DIVS_PREBUILT_LIBRARY=)
-if [ -n "${IVS_LIBRARY:-}" ]; then
-  lib_args=(-DIVS_PREBUILT_LIBRARY="$IVS_LIBRARY")
-fi
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-
-echo "go-tests: installing libivs into $prefix"
-cmake -S . -B build/cmake "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
-  -DIVS_BUILD_TESTS=OFF -DIVS_BUILD_EXAMPLES=ON "${lib_args[@]}" >/dev/null
-cmake --build build/cmake >/dev/null
-cmake --install build/cmake >/dev/null
+scripts/install-prefix.sh
 
 export GOPATH="$root/build/go/path" GOCACHE="$root/build/go/cache" GOPROXY=off GOFLAGS= GOTOOLCHAIN=local
 export CGO_ENABLED=1 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" CGO_LDFLAGS="-Wl,-rpath,$prefix/lib"

@@ -3,7 +3,8 @@
 # target, the C suite under ctest (also under valgrind, ASan+UBSan and TSan), the C++ and Go suites,
 # and the Python suites (ivs-local, differential vs botocore, tokens, configuration, the Python
 # binding, boto3-style scripts run with boto3 and with ivs and type-checked with mypy --strict, the
-# hostile-server suite). This is the command CI runs (.ci/run).
+# hostile-server suite, chat messaging) and the Python packaging (wheels installed into fresh venvs).
+# This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -47,9 +48,11 @@ step "C tests under ThreadSanitizer"
 # Tests/config compares `aws login` credentials with botocore[crt], which setup.sh installs apart.
 export IVS_BOTOCORE_CRT_PYTHON="$PWD/.build-botocore-crt/bin/python"
 # One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
-for suite in emulator differential tokens config python boto3_scripts hostile; do
+for suite in emulator differential tokens config python boto3_scripts hostile chat; do
   step "pytest Tests/$suite"
   .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "Tests/$suite"
 done
+
+step "Python packaging (Tests/wheel: pip wheel and install in fresh venvs, auditwheel)"; ./scripts/wheel-tests.sh
 
 echo; echo "all suites passed in $(( $(date +%s) - start ))s"

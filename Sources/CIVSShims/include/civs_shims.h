@@ -14,6 +14,12 @@ CURLcode civs_curl_setopt_write(CURL *h, CURLoption opt,
 CURLcode civs_curl_setopt_prereq(CURL *h, int (*fn)(void *, char *, char *, int, int));
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out);
 CURLcode civs_curl_getinfo_off(CURL *h, CURLINFO info, curl_off_t *out);
+/* Chat connections (CURLOPT_CONNECT_ONLY): the connected socket (CURLINFO_ACTIVESOCKET), or -1; and
+ * CURLOPT_XFERINFOFUNCTION with progress on, whose nonzero return aborts the connect (the chat was closed
+ * meanwhile). */
+int civs_curl_active_socket(CURL *h);
+CURLcode civs_curl_setopt_xferinfo(CURL *h, int (*fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t),
+                                   void *userdata);
 
 /* One client's curl share: the DNS cache and TLS sessions of its pooled easy handles, behind a
  * pthread mutex per kind of data. A handle created while the others are busy then resumes their TLS

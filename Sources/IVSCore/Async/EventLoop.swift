@@ -26,6 +26,13 @@ final class EventLoop: @unchecked Sendable {
     private var timers: [(deadline: Double, action: () -> Void)] = []
     private var watchers: [Int32: (events: Int16, handler: (Int16) -> Void)] = [:]
     private var parked: [AsyncCall] = [] // waiting for credentials
+    // Calls libivs makes for itself (a chat's CreateChatToken): their results come back here, on the
+    // loop thread, whatever the dispatch mode. Their ids have the top bit set, so no caller's id
+    // (ivs_cancel) ever names one.
+    private var internalCalls: Set<UInt64> = []
+    private var lastInternalId: UInt64 = 1 << 63
+    // What rides on the loop besides calls (chat connections), told when the loop stops.
+    private var stopHandlers: [ObjectIdentifier: () -> Void] = [:]
     private var resolving = false
     private let mailbox: CredentialMailbox
 
@@ -85,6 +92,11 @@ final class EventLoop: @unchecked Sendable {
         mailbox.close()
     }
 
+    /// Whether the caller is the loop's own thread (a callback in thread dispatch mode).
+    var isLoopThread: Bool {
+        lock.withLock { thread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
     // MARK: The loop thread
 
     private func run() {
@@ -113,6 +125,9 @@ final class EventLoop: @unchecked Sendable {
         }
         // Stopping: everything still in flight ends as cancelled, with its callback.
         for w in lock.withLock({ () -> [(EventLoop) -> Void] in let w = inbox; inbox.removeAll(); return w }) { w(self) }
+        let riders = stopHandlers
+        stopHandlers.removeAll()
+        for (_, stop) in riders { stop() }
         for call in Array(calls.values) { cancel(call) }
         timers.removeAll()
         watchers.removeAll()
@@ -270,7 +285,25 @@ final class EventLoop: @unchecked Sendable {
         calls[call.id] = nil
         call.finish()
         let done = call.done
+        if internalCalls.remove(call.id) != nil { return done(result) }
         dispatcher.deliver { done(result) }
+    }
+
+    /// A call libivs makes for itself: done runs on the loop thread in any dispatch mode (it is not
+    /// the caller's callback). input is owned by the call. On the loop thread only.
+    func callInternal(service: String, operation: String, input: JSONPointer,
+                      done: @escaping (Result<OutputText, IVSError>) -> Void) {
+        lastInternalId &+= 1
+        let id = lastInternalId | 1 << 63
+        switch Client.operation(service: service, operation: operation) {
+        case .failure(let e):
+            JSON.release(input)
+            done(.failure(e))
+        case .success(let (model, op)):
+            internalCalls.insert(id)
+            begin(AsyncCall(id: id, model: model, op: op, input: input, prepared: client.prepare(model, op, input),
+                            joiner: nil, done: done))
+        }
     }
 
     // MARK: Timers and watchers (for calls and anything else the loop carries)
@@ -293,6 +326,12 @@ final class EventLoop: @unchecked Sendable {
     /// Calls handler with the revents whenever fd has any of events; nil handler stops watching.
     func watch(_ fd: Int32, events: Int16, _ handler: ((Int16) -> Void)?) {
         if let handler { watchers[fd] = (events, handler) } else { watchers[fd] = nil }
+    }
+
+    /// Has stop run (on the loop thread) when the loop stops (ivs_client_free) while owner rides on
+    /// it; nil forgets it. On the loop thread only.
+    func onStop(_ owner: AnyObject, _ stop: (() -> Void)?) {
+        stopHandlers[ObjectIdentifier(owner)] = stop
     }
 }
 
