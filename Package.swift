@@ -43,3 +43,11 @@ let package = Package(
     // static checking cannot see through; the Swift 5 language mode keeps those checks as warnings.
     swiftLanguageModes: [.v5]
 )
+
+// The fuzz targets (Sources/IVSFuzz, docs/fuzzing.md): declared only when scripts/fuzz.sh builds them
+// (IVS_FUZZ=1, with -sanitize=fuzzer,address), because libFuzzer supplies their main; no other build
+// and no product sees them.
+if Context.environment["IVS_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "IVSFuzz", dependencies: ["IVSCore", "CJansson"],
+                                             path: "Sources/IVSFuzz"))
+}

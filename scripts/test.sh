@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
-# under valgrind, ASan+UBSan and TSan), the C++ and Go suites, and the Python suites (ivs-local,
-# differential vs botocore, tokens, configuration, the Python binding, boto3-style scripts run with
-# boto3 and with ivs and type-checked with mypy --strict, the hostile-server suite, chat messaging) and the Python packaging (wheels installed into fresh venvs).
+# Runs every test suite: generated-code freshness, Swift unit tests, a bounded run of every fuzz
+# target, the C suite under ctest (also under valgrind, ASan+UBSan and TSan), the C++ and Go suites,
+# and the Python suites (ivs-local, differential vs botocore, tokens, configuration, the Python
+# binding, boto3-style scripts run with boto3 and with ivs and type-checked with mypy --strict, the
+# hostile-server suite, chat messaging) and the Python packaging (wheels installed into fresh venvs).
 # This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,9 @@ step "Python stubs are up to date"
 
 step "swift test"
 swift test 2>&1 | tail -n 25
+
+step "fuzz targets, 20 s each (scripts/fuzz.sh; docs/fuzzing.md)"
+./scripts/fuzz.sh
 
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
