@@ -41,3 +41,11 @@ let package = Package(
     // static checking cannot see through; the Swift 5 language mode keeps those checks as warnings.
     swiftLanguageModes: [.v5]
 )
+
+// The differential fuzz target of the response reader (Sources/IVSDiffFuzz; docs/response-reader.md):
+// declared only when scripts/fuzz-diff.sh builds it (IVS_FUZZ=1, with -sanitize=fuzzer,address),
+// because libFuzzer supplies its main; no other build and no product sees it.
+if Context.environment["IVS_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "IVSDiffFuzz", dependencies: ["IVSCore"],
+                                             path: "Sources/IVSDiffFuzz"))
+}

@@ -28,6 +28,9 @@ swift test 2>&1 | tail -n 25
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
 
+step "differential fuzzing of the response path (bounded)"
+./scripts/fuzz-diff.sh
+
 step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ./scripts/sanitize.sh asan
 

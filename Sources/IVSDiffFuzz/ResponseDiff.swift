@@ -1,0 +1,114 @@
+// The differential fuzz target "response-diff" (issue 16): the proof that ivs_call's response path
+// with JSONReader (ResponseParser.outputText) gives exactly what the jansson path gives
+// (ResponseParser.outputTextByTree, today's path and the reference) for every response body.
+//
+// Input: byte 0 picks the operation (modulo the 96, model order: ivs, ivs-realtime, ivschat); byte 1
+// picks how the body is made (bits 0-1: 0 a valid body, 1 and 2 a body with faults, rarely and often,
+// 3 the rest of the input as the body itself; bits 2-7: attempts and headers); the rest drives
+// BodyGenerator, which writes a body for the operation's output shape.
+//
+// Both paths get the same response; they must both give output, byte for byte the same, or both
+// fail with the same error (kind, code, message, HTTP status, request id). Anything else stops the
+// run with both results printed: libFuzzer saves the input as the reproducer.
+@testable import IVSCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum ResponseDiff {
+    /// Every operation of the three services, in model order.
+    static let operations: [(ServiceModel, IVSCore.Operation)] = ServiceModel.all.flatMap { m in
+        m.operations.map { (m, $0) }
+    }
+
+    static func run(_ data: UnsafeBufferPointer<UInt8>) {
+        var input = Decisions(data)
+        let (model, op) = operations[Int(input.byte()) % operations.count]
+        let how = input.byte()
+        let body: [UInt8]
+        switch how & 3 {
+        case 3:
+            body = Array(input.rest)
+        default:
+            var g = BodyGenerator(model: model, decisions: input, faults: how & 3 == 0 ? 0 : (how & 3 == 1 ? 24 : 6))
+            g.value(op.output, depth: 0)
+            g.mutate()
+            body = g.out
+        }
+        var headers: [(String, String)] = [("x-amzn-RequestId", "4f3c0b7a-0a5e-4a4b-9a55-0123456789ab"),
+                                           ("Content-Type", "application/json")]
+        if how & 4 != 0 { headers.append(("Access-Control-Allow-Origin", "*")) }
+        if how & 8 != 0 { headers.append(("x-amzn-ErrorType", "x")) }
+        let response = HTTPResponse(status: how & 16 != 0 ? 201 : 200, headers: headers, body: body)
+        let metadata = ResponseMetadata(response, attempts: 1 + Int(how >> 5))
+        compare(model, op, response, metadata)
+    }
+
+    static func compare(_ model: ServiceModel, _ op: IVSCore.Operation, _ response: HTTPResponse,
+                        _ metadata: ResponseMetadata) {
+        let parser = ResponseParser(model: model)
+        let verdict: JSONReader.Verdict = op.output < 0 ? .fallback(.noOutputShape, at: 0)
+            : response.body.withUnsafeBufferPointer { JSONReader.scan($0, shape: op.output, in: ReaderShapes.of(model)) }
+        Stats.count(verdict)
+        let reader = parser.outputText(op, response, metadata: metadata)
+        let jansson = parser.outputTextByTree(op, response, metadata: metadata)
+        defer {
+            if case .success(let t) = reader { t.free() }
+            if case .success(let t) = jansson { t.free() }
+        }
+        switch (reader, jansson) {
+        case (.success(let a), .success(let b)):
+            Stats.outputs += 1
+            if strcmp(a.pointer, b.pointer) != 0 {
+                differ(model, op, response, verdict, "outputs differ", "reader path: \(a.string)\njansson path: \(b.string)")
+            }
+        case (.failure(let a), .failure(let b)):
+            Stats.errors += 1
+            if a.kind != b.kind || a.code != b.code || a.message != b.message || a.httpStatus != b.httpStatus
+                || a.requestId != b.requestId {
+                differ(model, op, response, verdict, "errors differ",
+                       "reader path: \(a.kind) \(a.code) \(a.message)\njansson path: \(b.kind) \(b.code) \(b.message)")
+            }
+        case (.success(let a), .failure(let b)):
+            differ(model, op, response, verdict, "the reader path gave output where the jansson path failed",
+                   "reader path: \(a.string)\njansson path: \(b.kind) \(b.code) \(b.message)")
+        case (.failure(let a), .success(let b)):
+            differ(model, op, response, verdict, "the reader path failed where the jansson path gave output",
+                   "reader path: \(a.kind) \(a.code) \(a.message)\njansson path: \(b.string)")
+        }
+    }
+
+    static func differ(_ model: ServiceModel, _ op: IVSCore.Operation, _ response: HTTPResponse,
+                       _ verdict: JSONReader.Verdict, _ what: String, _ detail: String) {
+        let body = String(decoding: response.body.prefix(2000), as: UTF8.self)
+        fputs("libivs response-diff: \(what) for \(model.name).\(op.name) (reader: \(verdict))\n"
+              + "body (\(response.body.count) bytes): \(body.debugDescription)\n\(detail)\n", stderr)
+        abort()
+    }
+}
+
+/// How the bodies went: printed when the process ends, so a run shows it reached both sides (bodies
+/// passed through, and every reason to fall back).
+enum Stats {
+    nonisolated(unsafe) static var bodies = 0
+    nonisolated(unsafe) static var passed = 0
+    nonisolated(unsafe) static var outputs = 0
+    nonisolated(unsafe) static var errors = 0
+    nonisolated(unsafe) static var reasons: [String: Int] = [:]
+
+    static func count(_ v: JSONReader.Verdict) {
+        bodies += 1
+        switch v {
+        case .passThrough: passed += 1
+        case .fallback(let r, _): reasons["\(r)", default: 0] += 1
+        }
+    }
+
+    static func print() {
+        guard bodies > 0 else { return }
+        var text = "response-diff: \(bodies) bodies: \(passed) passed through by the reader, \(bodies - passed) to the "
+            + "jansson path; \(outputs) gave output and \(errors) an error on both paths alike\n  fallbacks:"
+        for (r, n) in reasons.sorted(by: { $0.value > $1.value }) { text += " \(r) \(n)," }
+        fputs(String(text.dropLast()) + "\n", stderr)
+    }
+}
