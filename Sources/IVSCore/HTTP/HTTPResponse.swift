@@ -46,8 +46,11 @@ public struct HTTPResponse: Sendable {
         guard headerSpans.count < Self.maxHeaderCount,
               headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
         let ns = headerBytes.count
-        for c in name { headerBytes.append(ASCII.lower(c)) }
+        headerBytes.append(contentsOf: name)
         let vs = headerBytes.count
+        headerBytes.withUnsafeMutableBufferPointer { b in // lowercased in place: no append per byte
+            for i in ns..<vs { b[i] = ASCII.lower(b[i]) }
+        }
         headerBytes.append(contentsOf: value)
         let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
                               valueEnd: Int32(headerBytes.count))
