@@ -6,8 +6,8 @@
  * One process measures one first client, so scripts/bench.sh runs it many times and takes medians.
  * --curl-first calls curl_global_init before (as libcurl asks programs to: then OpenSSL's process-wide
  * initialisation is the program's, not ivs_client_new's); --models-first calls ivs_describe for the three
- * services before (building the model tables; its own time is mostly writing the description). Prints one RESULT line: microseconds and page faults
- * of curl_global_init, of ivs_describe and of each client.
+ * services before (building the model tables; its own time is mostly writing the descriptions). Prints
+ * one RESULT line: microseconds and page faults of curl_global_init, of ivs_describe and of each client.
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
