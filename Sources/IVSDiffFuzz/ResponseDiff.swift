@@ -35,13 +35,33 @@ enum ResponseDiff {
             g.mutate()
             body = g.out
         }
-        var headers: [(String, String)] = [("x-amzn-RequestId", "4f3c0b7a-0a5e-4a4b-9a55-0123456789ab"),
-                                           ("Content-Type", "application/json")]
-        if how & 4 != 0 { headers.append(("Access-Control-Allow-Origin", "*")) }
-        if how & 8 != 0 { headers.append(("x-amzn-ErrorType", "x")) }
-        let response = HTTPResponse(status: how & 16 != 0 ? 201 : 200, headers: headers, body: body)
+        var response = HTTPResponse(status: how & 16 != 0 ? 201 : 200, headerCapacity: 256)
+        headers(how, &input, &response)
+        response.body = body
         let metadata = ResponseMetadata(response, attempts: 1 + Int(how >> 5))
         compare(model, op, response, metadata)
+    }
+
+    /// The response's headers, as the transport receives them (ResponseCollector's path): usually
+    /// what AWS sends; with bit 2 of `how`, headers from the input: names repeated or differing in
+    /// case, the request id in either header or none, values that are empty, need escaping or are not
+    /// UTF-8 (ResponseMetadata writes them all).
+    static func headers(_ how: UInt8, _ input: inout Decisions, _ r: inout HTTPResponse) {
+        func add(_ name: [UInt8], _ value: [UInt8]) {
+            let line = name + Array(": ".utf8) + value + [13, 10]
+            _ = line.withUnsafeBytes { r.receiveHeaderLine($0) }
+        }
+        add(Array("x-amzn-RequestId".utf8), Array("4f3c0b7a-0a5e-4a4b-9a55-0123456789ab".utf8))
+        add(Array("Content-Type".utf8), Array("application/json".utf8))
+        if how & 8 != 0 { add(Array("Access-Control-Allow-Origin".utf8), Array("*".utf8)) }
+        guard how & 4 != 0 else { return }
+        let names = ["x-amzn-RequestId", "X-Amzn-RequestId", "x-amz-request-id", "Date", "Set-Cookie", "x-a", "X-A"]
+        let values: [[UInt8]] = [[], Array("v".utf8), Array("a \"quoted\" \\ value".utf8), [0xC3, 0xA9], [0xFF, 0x41],
+                                 [0x09, 0x41, 0x01, 0x42], Array("12345678901234567".utf8), [0xE2, 0x82]]
+        r.removeHeaders()
+        for _ in 0..<input.below(6) {
+            add(Array(names[input.below(names.count)].utf8), values[input.below(values.count)])
+        }
     }
 
     static func compare(_ model: ServiceModel, _ op: IVSCore.Operation, _ response: HTTPResponse,

@@ -179,6 +179,47 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertTrue(text.string.hasSuffix("\"RetryAttempts\":0}}"), text.string)
     }
 
+    /// The pass-through path writes ResponseMetadata in place when the headers allow it: the same bytes
+    /// appendMember writes, or nil (and appendMember is used).
+    func testMetadataWrittenInPlaceIsWhatAppendMemberWrites() {
+        func response(_ lines: [[UInt8]], status: Int = 200) -> HTTPResponse {
+            var r = HTTPResponse(status: status, headerCapacity: 64)
+            for l in lines { _ = (l + [13, 10]).withUnsafeBytes { r.receiveHeaderLine($0) } }
+            return r
+        }
+        let cases: [([[UInt8]], Bool)] = [
+            ([], true),
+            ([Array("x-amzn-RequestId: abc".utf8)], true),
+            ([Array("X-Amzn-RequestId: abc".utf8), Array("Content-Type: application/json".utf8), Array("Date: x".utf8)], true),
+            ([Array("x-amzn-requestid:".utf8), Array("a: ".utf8)], true), // empty values
+            ([Array("x-amz-request-id: other".utf8)], false), // the id from the other header: appendMember's path
+            ([Array("x-amzn-RequestId: a".utf8), Array("x-amz-request-id: b".utf8)], true),
+            ([Array("Set-Cookie: a".utf8), Array("set-cookie: b".utf8)], false), // repeated: joined
+            ([Array("x-a: caf".utf8) + [0xC3, 0xA9]], false),
+            ([Array("x-a: a\"b".utf8)], false),
+            ([Array("x-a: ".utf8) + [0xFF]], false),
+            ([Array("x-amzn-RequestId: 12345678901234567890".utf8), Array("x-long: ".utf8) + Array(repeating: 97, count: 300)], true),
+        ]
+        for (lines, plain) in cases {
+            for (status, attempts) in [(200, 1), (204, 3), (299, 11)] {
+                let r = response(lines, status: status)
+                let meta = ResponseMetadata(r, attempts: attempts)
+                var expected: [UInt8] = []
+                meta.appendMember(to: &expected)
+                guard let n = meta.plainMemberLength() else {
+                    XCTAssertFalse(plain, "\(lines)")
+                    continue
+                }
+                XCTAssertTrue(plain, "\(lines)")
+                var written = [UInt8](repeating: 0, count: n + 16)
+                let m = written.withUnsafeMutableBufferPointer { meta.writePlainMember($0.baseAddress!) }
+                XCTAssertEqual(m, n)
+                XCTAssertEqual(Array(written[0..<m]), expected, String(decoding: expected, as: UTF8.self))
+                XCTAssertTrue(written[m...].allSatisfy { $0 == 0 }, "wrote past its length")
+            }
+        }
+    }
+
     // MARK: What the tree path would change
 
     func testWhatTheTreePathChangesFallsBack() {

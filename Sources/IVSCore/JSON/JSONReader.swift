@@ -104,13 +104,18 @@ struct JSONReader {
     struct Frame {
         /// A structure's members seen (bit k: member k).
         var seen: UInt64
-        /// A structure's own shape; a list's or map's element shape.
+        /// A structure's first member in the table (ReaderShapes.Entry.first); a list's or map's
+        /// element shape.
         var a: Int32
+        /// A structure's first slot in the table's index (ReaderShapes.Entry.slotBase).
+        var slotBase: Int32
         /// Members or elements read so far.
         var count: Int32
         /// A map's first key in `keys`.
         var keyBase: Int16
         var container: Container
+        /// A structure's ReaderShapes.Entry.slotBits.
+        var slotBits: UInt8
     }
 
     struct KeySpan {
@@ -170,10 +175,11 @@ struct JSONReader {
                 guard let e = table.entry(shape) else { throw stop(.shapeMismatch) }
                 switch e.kind {
                 case .structure:
-                    try push(Frame(seen: 0, a: Int32(truncatingIfNeeded: shape), count: 0, keyBase: Int16(keyTop),
-                                   container: .structure))
+                    try push(Frame(seen: 0, a: e.first, slotBase: e.slotBase, count: 0, keyBase: Int16(keyTop),
+                                   container: .structure, slotBits: e.slotBits))
                 case .map:
-                    try push(Frame(seen: 0, a: e.element, count: 0, keyBase: Int16(keyTop), container: .map))
+                    try push(Frame(seen: 0, a: e.element, slotBase: 0, count: 0, keyBase: Int16(keyTop), container: .map,
+                                   slotBits: 0))
                 case .wide: throw stop(.wideStructure)
                 default: throw stop(.shapeMismatch)
                 }
@@ -186,7 +192,8 @@ struct JSONReader {
             case 91: // [
                 guard let e = table.entry(shape) else { throw stop(.shapeMismatch) }
                 guard e.kind == .list else { throw stop(.shapeMismatch) }
-                try push(Frame(seen: 0, a: e.element, count: 0, keyBase: Int16(keyTop), container: .list))
+                try push(Frame(seen: 0, a: e.element, slotBase: 0, count: 0, keyBase: Int16(keyTop), container: .list,
+                               slotBits: 0))
                 i += 1
                 skipSpace()
                 if byte(i) != 93 {
@@ -283,14 +290,14 @@ struct JSONReader {
         let f = frames[d]
         let shape: Int
         if f.container == .structure {
-            guard let e = table.entry(Int(f.a)),
-                  let k = table.member(e, p + start, length, head: head(start, length)) else {
+            guard let k = table.member(first: f.a, slotBase: f.slotBase, slotBits: f.slotBits, p + start, length,
+                                       head: head(start, length)) else {
                 throw stop(.unknownMember, start - 1)
             }
             let bit: UInt64 = 1 << UInt64(k)
             guard f.seen & bit == 0 else { throw stop(.duplicateKey, start - 1) }
             frames[d].seen = f.seen | bit
-            shape = table.memberShape(e, k)
+            shape = table.memberShape(first: f.a, k)
         } else {
             var j = Int(f.keyBase)
             while j < keyTop {
@@ -331,6 +338,7 @@ struct JSONReader {
 
     /// A string at i (the opening quote); leaves i after the closing quote. Returns whether it has
     /// escapes. Runs of plain ASCII are skipped 8 bytes at a time.
+    @inline(__always)
     mutating func string() throws(Stop) -> Bool {
         i += 1
         var escaped = false

@@ -132,34 +132,42 @@ final class ReaderShapes: @unchecked Sendable {
         s >= 0 && s < entryCount ? entries[s] : nil
     }
 
-    /// The index (0-based, within the structure) of structure e's member whose name is the bytes
-    /// key[0 ..< length], or nil; head is key's first 8 bytes as Name.head has them.
+    /// The index (0-based, within the structure) of the member whose name is the bytes key[0 ..< length],
+    /// or nil, in the structure whose Entry has first, slotBase and slotBits; head is key's first 8
+    /// bytes as Name.head has them.
     @inline(__always)
-    func member(_ e: Entry, _ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64) -> Int? {
-        let bits = Int(e.slotBits)
-        let mask = (1 << bits) - 1, base = Int(e.slotBase), first = Int(e.first)
+    func member(first: Int32, slotBase: Int32, slotBits: UInt8, _ key: UnsafePointer<UInt8>, _ length: Int,
+                head: UInt64) -> Int? {
+        let bits = Int(slotBits)
+        let mask = (1 << bits) - 1, base = Int(slotBase), first = Int(first)
         let length32 = Int32(truncatingIfNeeded: length)
         var h = Self.hash(head, bits)
         // At most every slot once: the table is never full, so an empty slot ends the search sooner.
-        for _ in 0...mask {
+        var probes = 0
+        while probes <= mask {
             let s = Int(slots[base + h])
             if s == 0 { return nil }
             let name = names[first + s - 1]
             if name.head == head, name.length == length32 {
-                // The first 8 bytes are equal; compare the rest.
+                // The first 8 bytes are equal; compare the rest, 8 at a time while 8 remain.
                 let p = text + Int(name.start)
                 var j = 8
+                while j + 8 <= length,
+                      UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(key + j).loadUnaligned(as: UInt64.self) {
+                    j += 8
+                }
                 while j < length, p[j] == key[j] { j += 1 }
                 if j >= length { return s - 1 }
             }
             h = (h + 1) & mask
+            probes += 1
         }
         return nil
     }
 
-    /// The shape of member k of structure e.
+    /// The shape of member k of the structure whose members start at first.
     @inline(__always)
-    func memberShape(_ e: Entry, _ k: Int) -> Int { Int(names[Int(e.first) + k].shape) }
+    func memberShape(first: Int32, _ k: Int) -> Int { Int(names[Int(first) + k].shape) }
 
     /// The table of one of the library's models, built once; any other model (tests) gets its own.
     static func of(_ model: ServiceModel) -> ReaderShapes {

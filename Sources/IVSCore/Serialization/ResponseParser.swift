@@ -61,13 +61,26 @@ public struct ResponseParser {
                 JSONReader.scan($0, shape: op.output, in: ReaderShapes.of(model))
             }
             if case .passThrough(let close, let empty) = verdict {
-                var member: [UInt8] = []
-                metadata.appendMember(to: &member)
-                if empty { return Self.joined(Self.openBrace, comma: false, member) }
                 return response.body.withUnsafeBufferPointer { bytes in
                     var end = min(close, bytes.count)
                     while end > 0, Self.isSpace(bytes[end - 1]) { end -= 1 }
-                    return Self.joined(UnsafeBufferPointer(rebasing: bytes[0..<end]), comma: true, member)
+                    let prefix = empty ? Self.openBrace : UnsafeBufferPointer(rebasing: bytes[0..<end])
+                    if let n = metadata.plainMemberLength() { // the metadata written in place: one buffer, one copy
+                        let total = prefix.count + (empty ? 0 : 1) + n + 1
+                        guard let p = malloc(total + 1)?.assumingMemoryBound(to: UInt8.self) else {
+                            return .failure(.internal("out of memory"))
+                        }
+                        if let base = prefix.baseAddress { memcpy(p, base, prefix.count) }
+                        var at = prefix.count
+                        if !empty { p[at] = 44; at += 1 }
+                        at += metadata.writePlainMember(p + at)
+                        p[at] = 125
+                        p[at + 1] = 0
+                        return .success(OutputText(UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self)))
+                    }
+                    var member: [UInt8] = []
+                    metadata.appendMember(to: &member)
+                    return Self.joined(prefix, comma: !empty, member)
                 }
             }
         }
