@@ -1,11 +1,13 @@
-// The differential fuzz target "response-diff" (issue 16): the proof that ivs_call's response path
-// with JSONReader (ResponseParser.outputText) gives exactly what the jansson path gives
-// (ResponseParser.outputTextByTree, today's path and the reference) for every response body.
+// The differential fuzz target "reader-diff" (issue 16): the proof that ivs_call with the readers
+// gives exactly what the jansson path gives. Its response half (here): ResponseParser.outputText,
+// which asks JSONReader first, against ResponseParser.outputTextByTree (today's path, the reference),
+// for every response body. Its request half: RequestDiff.
 //
 // Input: byte 0 picks the operation (modulo the 96, model order: ivs, ivs-realtime, ivschat); byte 1
-// picks how the body is made (bits 0-1: 0 a valid body, 1 and 2 a body with faults, rarely and often,
-// 3 the rest of the input as the body itself; bits 2-7: attempts and headers); the rest drives
-// BodyGenerator, which writes a body for the operation's output shape.
+// picks what is made and how: bit 7 a request (RequestDiff) rather than a response; bits 0-1: 0 a
+// valid body, 1 and 2 a body with faults, rarely and often, 3 the rest of the input as the body
+// itself; bits 2-6: headers, status and attempts (the validation level for a request); the rest
+// drives BodyGenerator, which writes a body for the operation's output (or input) shape.
 //
 // Both paths get the same response; they must both give output, byte for byte the same, or both
 // fail with the same error (kind, code, message, HTTP status, request id). Anything else stops the
@@ -25,6 +27,7 @@ enum ResponseDiff {
         var input = Decisions(data)
         let (model, op) = operations[Int(input.byte()) % operations.count]
         let how = input.byte()
+        if how & 0x80 != 0 { return RequestDiff.run(model, op, &input, how & 0x7F) }
         let body: [UInt8]
         switch how & 3 {
         case 3:
@@ -38,7 +41,7 @@ enum ResponseDiff {
         var response = HTTPResponse(status: how & 16 != 0 ? 201 : 200, headerCapacity: 256)
         headers(how, &input, &response)
         response.body = body
-        let metadata = ResponseMetadata(response, attempts: 1 + Int(how >> 5))
+        let metadata = ResponseMetadata(response, attempts: 1 + Int((how >> 5) & 3))
         compare(model, op, response, metadata)
     }
 
@@ -101,7 +104,7 @@ enum ResponseDiff {
     static func differ(_ model: ServiceModel, _ op: IVSCore.Operation, _ response: HTTPResponse,
                        _ verdict: JSONReader.Verdict, _ what: String, _ detail: String) {
         let body = String(decoding: response.body.prefix(2000), as: UTF8.self)
-        fputs("libivs response-diff: \(what) for \(model.name).\(op.name) (reader: \(verdict))\n"
+        fputs("libivs reader-diff (response): \(what) for \(model.name).\(op.name) (reader: \(verdict))\n"
               + "body (\(response.body.count) bytes): \(body.debugDescription)\n\(detail)\n", stderr)
         abort()
     }
@@ -115,6 +118,13 @@ enum Stats {
     nonisolated(unsafe) static var outputs = 0
     nonisolated(unsafe) static var errors = 0
     nonisolated(unsafe) static var reasons: [String: Int] = [:]
+    nonisolated(unsafe) static var requests = 0
+    nonisolated(unsafe) static var requestsWritten = 0
+
+    static func countRequest(_ written: Bool) {
+        requests += 1
+        if written { requestsWritten += 1 }
+    }
 
     static func count(_ v: JSONReader.Verdict) {
         bodies += 1
@@ -125,10 +135,11 @@ enum Stats {
     }
 
     static func print() {
-        guard bodies > 0 else { return }
-        var text = "response-diff: \(bodies) bodies: \(passed) passed through by the reader, \(bodies - passed) to the "
-            + "jansson path; \(outputs) gave output and \(errors) an error on both paths alike\n  fallbacks:"
+        var text = "reader-diff: \(bodies) response bodies: \(passed) passed through by the reader, \(bodies - passed) to "
+            + "the jansson path; \(outputs) gave output and \(errors) an error on both paths alike\n  fallbacks:"
         for (r, n) in reasons.sorted(by: { $0.value > $1.value }) { text += " \(r) \(n)," }
-        fputs(String(text.dropLast()) + "\n", stderr)
+        text = String(text.dropLast()) + "\nreader-diff: \(requests) request inputs: \(requestsWritten) written by the "
+            + "reader and equal to the jansson path's request, \(requests - requestsWritten) left to the jansson path\n"
+        fputs(text, stderr)
     }
 }

@@ -458,8 +458,10 @@ struct JSONReader {
 
     /// A number at i: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. An integer must fit an
     /// Int64 (jansson's json_int_t; it refuses larger ones); a real must be clearly inside the double
-    /// range (jansson refuses one that overflows; the edge is left to it).
-    mutating func number() throws(Stop) {
+    /// range (jansson refuses one that overflows; the edge is left to it). Returns whether it is an
+    /// integer (no fraction, no exponent: jansson's JSON_INTEGER).
+    @discardableResult
+    mutating func number() throws(Stop) -> Bool {
         let start = i
         var negative = false
         if p[i] == 45 { negative = true; i += 1 }
@@ -507,14 +509,15 @@ struct JSONReader {
                 while k < 19, p[intStart + k] == l[k] { k += 1 }
                 guard k == 19 ? negative : p[intStart + k] < l[k] else { throw stop(.number, start) }
             }
-            return
+            return true
         }
         // The decimal exponent of the first significant digit: the value lies in [10^e, 10^(e+1)).
         var z = intStart
         while z < i, p[z] == 48 || p[z] == 46 { z += 1 }
-        guard z < i, p[z] &- 48 < 10 else { return } // all zeros: 0.0, whatever the exponent
+        guard z < i, p[z] &- 48 < 10 else { return false } // all zeros: 0.0, whatever the exponent
         let leading = z < intStart + intDigits ? intStart + intDigits - 1 - z : -(z - (intStart + intDigits + 1) + 1)
         let e = leading + exponent
         guard e <= 307 else { throw stop(.number, start) }
+        return false
     }
 }

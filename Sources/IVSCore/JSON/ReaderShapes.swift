@@ -40,6 +40,24 @@ final class ReaderShapes: @unchecked Sendable {
         var shape: Int32
     }
 
+    /// What the request reader checks as Validator does (RequestReader): kept apart from Entry, which
+    /// the response reader copies for every value.
+    struct Limits {
+        /// The model's min and max (length of a string, list or map; value of a number), when given.
+        var min: Int64
+        var max: Int64
+        var hasMin: Bool
+        var hasMax: Bool
+        var isUnion: Bool
+        /// Some member is filled with an idempotency token when absent (the serializer adds it).
+        var idempotent: Bool
+        /// A structure's required members (bit k: member k).
+        var required: UInt64
+        var type: ShapeType
+        /// A map's key shape (-1 for none).
+        var key: Int32
+    }
+
     /// The most members a structure may have for the reader (one bit each in a UInt64).
     static let maxMembers = 64
 
@@ -50,6 +68,7 @@ final class ReaderShapes: @unchecked Sendable {
     private let text: UnsafeMutablePointer<UInt8>
     /// Each structure's open-addressing index: 0 for an empty slot, else the member's index + 1.
     private let slots: UnsafeMutablePointer<UInt8>
+    private let limits: UnsafeMutablePointer<Limits>
 
     init(_ model: ServiceModel) {
         let shapes = model.shapes
@@ -65,6 +84,7 @@ final class ReaderShapes: @unchecked Sendable {
         text = .allocate(capacity: max(1, textCount))
         slots = .allocate(capacity: max(1, slotCount))
         slots.initialize(repeating: 0, count: max(1, slotCount))
+        limits = .allocate(capacity: max(1, shapes.count))
         var n = 0, t = 0, slot = 0
         for (i, s) in shapes.enumerated() {
             let kind: Kind
@@ -100,6 +120,11 @@ final class ReaderShapes: @unchecked Sendable {
                 }
                 slot += 1 << bits
             }
+            var required: UInt64 = 0
+            for (k, m) in s.members.enumerated() where m.required && k < 64 { required |= 1 << UInt64(k) }
+            (limits + i).initialize(to: Limits(min: s.min ?? 0, max: s.max ?? 0, hasMin: s.min != nil, hasMax: s.max != nil,
+                                               isUnion: s.isUnion, idempotent: s.members.contains { $0.idempotencyToken },
+                                               required: required, type: s.type, key: Int32(clamping: s.key)))
             (entries + i).initialize(to: Entry(kind: kind, plain: !s.containsTimestamp && !s.hasBoundMembers,
                                                slotBits: UInt8(bits), element: Int32(clamping: s.element),
                                                first: Int32(first), count: Int32(n - first), slotBase: Int32(slotBase)))
@@ -111,6 +136,18 @@ final class ReaderShapes: @unchecked Sendable {
         names.deallocate()
         text.deallocate()
         slots.deallocate()
+        limits.deallocate()
+    }
+
+    /// The limits of shape s (valid: an index entry(_:) accepted).
+    @inline(__always)
+    func limits(_ s: Int) -> Limits { limits[s] }
+
+    /// Member k's name bytes in the structure whose members start at first.
+    @inline(__always)
+    func memberName(first: Int32, _ k: Int) -> UnsafeBufferPointer<UInt8> {
+        let name = names[Int(first) + k]
+        return UnsafeBufferPointer(start: text + Int(name.start), count: Int(name.length))
     }
 
     /// Slots for a structure of count members: a power of two at least twice the count (probes stay short).
