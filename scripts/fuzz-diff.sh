@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# The differential fuzzer of the response path (Sources/IVSDiffFuzz; docs/response-reader.md): bodies
-# for every operation's output shape, valid, near-valid and malformed, through ivs_call's response
-# path with JSONReader and through the jansson path; any difference in output bytes or error stops the
-# run. Built with libFuzzer and AddressSanitizer (LeakSanitizer included) into
-# .build-fuzz/debug/IVSDiffFuzz.
+# The differential fuzzer of ivs_call's readers (Sources/IVSDiffFuzz; docs/response-reader.md): response
+# bodies and request inputs for every operation's shapes, valid, near-valid and malformed, through the
+# readers (JSONReader, RequestReader) and through the jansson path; any difference in output bytes,
+# error or request stops the run. Built with libFuzzer and AddressSanitizer (LeakSanitizer included)
+# into .build-fuzz/debug/IVSDiffFuzz.
 #
 #   scripts/fuzz-diff.sh                    bounded: IVS_DIFF_FUZZ_SECONDS (120) on a copy of the corpus (the
 #                                           tree is not changed); fails on any difference, crash, leak or
 #                                           sanitizer report and prints the reproducer. What CI runs.
-#   scripts/fuzz-diff.sh --long SECONDS     a long run, e.g. --long 3600 (millions of bodies); inputs that add
-#                                           coverage are merged into fuzz/corpus/response-diff/, findings saved
-#                                           in fuzz/findings/response-diff/; prints the count and the findings.
+#   scripts/fuzz-diff.sh --long SECONDS     a long run, e.g. --long 3600 (millions of inputs); inputs that add
+#                                           coverage are merged into fuzz/corpus/reader-diff/ (the seeds are
+#                                           committed, what a run adds need not be), findings saved in
+#                                           fuzz/findings/reader-diff/; prints the count and the findings.
 #   scripts/fuzz-diff.sh --runs N           exactly N bodies (then as --long).
 #   scripts/fuzz-diff.sh --repro FILE...    runs inputs once, printing any report.
 #
-# Every run replays fuzz/findings/response-diff/ first: a finding once fixed stays fixed.
+# Every run replays fuzz/findings/reader-diff/ first: a finding once fixed stays fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 root="$PWD"
 bin="$root/.build-fuzz/debug/IVSDiffFuzz"
-target=response-diff
+target=reader-diff
 
 export SWIFT_BACKTRACE=enable=no
 export ASAN_SYMBOLIZER_PATH=/opt/swift/usr/bin/llvm-symbolizer
@@ -60,6 +61,7 @@ case "${1:-}" in
 esac
 
 start=$(date +%s)
+built_at=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift || echo "+changes")
 build
 echo "fuzz-diff: built in $(( $(date +%s) - start ))s"
 work=$(mktemp -d /tmp/ivs-fuzz-diff.XXXXXX)
@@ -79,15 +81,15 @@ limit=(-max_total_time="$seconds")
 [ "$runs" -ge 0 ] && limit=(-runs="$runs")
 status=0
 "$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-  -dict=fuzz/response-diff.dict -artifact_prefix="$artifacts" "${dirs[@]}" > "$work/log" 2>&1 || status=$?
+  -dict=fuzz/reader-diff.dict -artifact_prefix="$artifacts" "${dirs[@]}" > "$work/log" 2>&1 || status=$?
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -n 1)
 speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -n 1)
-grep '^response-diff:\|^  fallbacks:' "$work/log" || true
+grep '^reader-diff:\|^  fallbacks:' "$work/log" || true
 if [ "$mode" = long ]; then
   "$bin" -merge=1 -timeout=10 -rss_limit_mb=2048 "fuzz/corpus/$target" "$work/corpus" > "$work/merge.log" 2>&1 \
     || echo "fuzz-diff: merging the new inputs failed; see $work/merge.log" >&2
 fi
-echo "fuzz-diff: $(( $(date +%s) - start ))s, ${execs:-0} bodies, ${speed:-0}/s, at $(git rev-parse --short HEAD)"
+echo "fuzz-diff: $(( $(date +%s) - start ))s, ${execs:-0} inputs, ${speed:-0}/s, built from $built_at"
 if [ $status -ne 0 ]; then
   echo "---- fuzz-diff: a finding; the report:" >&2
   grep -v -E '^#[0-9]+\s+(NEW|REDUCE|pulse|RELOAD|INITED)' "$work/log" | tail -n 60 >&2
