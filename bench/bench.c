@@ -389,6 +389,7 @@ static void multi_threaded(int threads, int rounds, int calls) {
         if (r % 2 == 0) { bp[r] = mt_round(threads, calls, NULL); ip[r] = mt_round(threads, calls, c); }
         else { ip[r] = mt_round(threads, calls, c); bp[r] = mt_round(threads, calls, NULL); }
         ratio[r] = ip[r] / bp[r];
+        printf("  round %2d: bare %8.0f  ivs %8.0f calls/s  ratio %.3f\n", r + 1, bp[r], ip[r], ratio[r]);
     }
     double bmed = quantile(bp, rounds, 0.5), imed = quantile(ip, rounds, 0.5), rmed = quantile(ratio, rounds, 0.5);
     printf("\n%d threads, %d rounds of %d calls per thread (medians)\n", threads, rounds, calls);
