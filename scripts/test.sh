@@ -28,7 +28,7 @@ swift test 2>&1 | tail -n 25
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
 
-step "differential fuzzing of the response path (bounded)"
+step "differential fuzzing of the readers (bounded)"
 ./scripts/fuzz-diff.sh
 
 step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
