@@ -17,17 +17,19 @@ let package = Package(
         .library(name: "ivs", type: .dynamic, targets: ["IVS"]),
     ],
     targets: [
-        // The three C libraries libivs is built on, found through pkg-config.
+        // The C libraries libivs is built on, found through pkg-config.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CExpat", path: "Sources/CExpat", pkgConfig: "expat",
+                       providers: [.apt(["libexpat1-dev"])]),
         // Non-variadic wrappers for the variadic parts of libcurl, which Swift cannot call.
         .target(name: "CIVSShims", dependencies: ["CCurl"], path: "Sources/CIVSShims"),
         // The engine: models, validation, serialization, signing, transport, client.
-        .target(name: "IVSCore", dependencies: ["CCurl", "COpenSSL", "CJansson", "CIVSShims"],
+        .target(name: "IVSCore", dependencies: ["CCurl", "COpenSSL", "CJansson", "CExpat", "CIVSShims"],
                 path: "Sources/IVSCore"),
         // The C ABI: marshalling between C strings and IVSCore, nothing else.
         .target(name: "IVS", dependencies: ["IVSCore"], path: "Sources/IVS",

@@ -37,6 +37,8 @@
 #ifndef IVS_H
 #define IVS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,7 +65,8 @@ typedef enum ivs_status {
     IVS_E_CREDENTIALS = 4,      /* no usable credentials */
     IVS_E_NETWORK = 5,          /* DNS, connect, TLS, timeout, reset: after retries */
     IVS_E_SERVICE = 6,          /* the service answered with an error */
-    IVS_E_INTERNAL = 7          /* a bug in libivs or an out-of-memory condition */
+    IVS_E_INTERNAL = 7,         /* a bug in libivs or an out-of-memory condition */
+    IVS_E_CANCELLED = 8         /* a call in flight was cancelled (ivs_cancel, ivs_client_free) */
 } ivs_status;
 
 /* The library version, e.g. "0.1.0". A static string: do not free it. */
@@ -85,7 +88,9 @@ IVS_API const char *ivs_version(void);
  *   caBundle               path to a PEM CA bundle; verifyTls: boolean (default true)
  *   proxy                  proxy URL for all requests ([scheme://][user:password@]host[:port]; "" for none)
  *   userAgentSuffix        appended to the User-Agent "libivs/<version>"
- *   validation             "on" (default), "strict" (enums and patterns too) or "off"
+ *   validation             "on" (default: types, required members, lengths and ranges), "strict" (enums
+ *                          and patterns too), "botocore" (what botocore checks: maximums are left to the
+ *                          service) or "off"
  *   logLevel               0-5, as ivs_set_log_callback()
  *   maxResponseBytes       largest response body accepted, 1024 to 2^30 (default 16 MiB); a larger
  *                          one is IVS_E_SERVICE "ResponseTooLarge" and is not read further
@@ -93,6 +98,11 @@ IVS_API const char *ivs_version(void);
  *   maxPaginateBytes       most response bytes ivs_paginate() reads in all, 1024 to 2^34 (default 256 MiB)
  *   credentialProcessTimeoutMs  how long a profile's credential_process may run before it (and every
  *                          process it started) is killed, 1 to 3600000 (default 60000)
+ *   signatureVersion       "v4" (default) or "unsigned" (no credentials, no signature)
+ *   dispatch               where the callbacks of calls in flight run: "thread" (default: the client's
+ *                          I/O thread) or "manual" (queued for ivs_client_dispatch; see ivs_client_fd)
+ *   maxConnections         most connections calls in flight open to one host, 1 to 100000 (default
+ *                          64); further calls wait for one
  * Absent keys follow the AWS conventions (environment variables, then the shared config and
  * credentials files). Credentials are resolved on first use, not here.
  *
@@ -108,7 +118,10 @@ IVS_API const char *ivs_version(void);
  */
 IVS_API ivs_status ivs_client_new(const char *config_json, ivs_client **out_client, char **out_error_json);
 
-/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread. */
+/* Releases a client and its connections. NULL-safe. The client must not be in use by another thread.
+ * Calls in flight are cancelled first and their callbacks run (with IVS_E_CANCELLED unless they had
+ * finished) before this returns: on the I/O thread, or here with manual dispatch. Must not be called
+ * from a callback of the same client. */
 IVS_API void ivs_client_free(ivs_client *client);
 
 /*
@@ -194,6 +207,187 @@ IVS_API char *ivs_describe(const char *service);
 /* Frees any string libivs returned. NULL-safe. */
 IVS_API void ivs_free(void *p);
 
+/* ------------------------------------------------------------------------------------------------
+ * Calls in flight: many calls at once from one thread, for event loops (GLib, libuv, epoll, asyncio).
+ * A client runs them on one I/O thread of its own (started on the first call in flight): one curl
+ * multi handle, kept-alive connections, retries waiting on timers, never a thread per call.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Identifies a call in flight for ivs_cancel(). Never 0. */
+typedef uint64_t ivs_request_id;
+
+/*
+ * The callback of a call in flight. status and json are what ivs_call (or ivs_paginate) would have
+ * returned for the same response: the output JSON on IVS_OK, an error JSON otherwise (IVS_E_CANCELLED
+ * when the call was cancelled). json is owned by libivs and valid only during the callback.
+ * userdata is the pointer given with the call.
+ */
+typedef void (*ivs_done_fn)(ivs_status status, const char *json, void *userdata);
+
+/*
+ * Starts a call in flight and returns at once. done runs exactly once, later: on the client's I/O
+ * thread, or, with the client config "dispatch": "manual", on the thread that calls
+ * ivs_client_dispatch(). Arguments as ivs_call's; input_json is read during this call only.
+ *
+ * Returns IVS_E_INVALID_ARGUMENT, and done never runs, only when client or done is NULL. Everything
+ * else, a NULL or unknown service or operation, malformed input and validation problems included,
+ * arrives through done. *out_id (out_id may be NULL) is the call's id, or 0 when the call was refused.
+ *
+ * Thread-safe: any number of threads may start calls on one client at once, and a callback may start
+ * new calls (also blocking ones, which then hold the I/O thread until they return).
+ */
+IVS_API ivs_status ivs_call_async(ivs_client *client, const char *service, const char *operation,
+                                  const char *input_json, ivs_done_fn done, void *userdata,
+                                  ivs_request_id *out_id);
+
+/* As ivs_call_async(), joining every page as ivs_paginate() does (pages are fetched one after the other). */
+IVS_API ivs_status ivs_paginate_async(ivs_client *client, const char *service, const char *operation,
+                                      const char *input_json, ivs_done_fn done, void *userdata,
+                                      ivs_request_id *out_id);
+
+/*
+ * Cancels a call in flight wherever it stands (waiting for credentials, connecting, mid-response,
+ * waiting to retry): its done then runs with IVS_E_CANCELLED, unless it already ran or is running.
+ * An id that is unknown or already done is ignored. IVS_E_INVALID_ARGUMENT for a NULL client or id 0.
+ */
+IVS_API ivs_status ivs_cancel(ivs_client *client, ivs_request_id id);
+
+/*
+ * With "dispatch": "manual": a file descriptor that is readable while callbacks wait to be run by
+ * ivs_client_dispatch(): watch it in your loop (g_unix_fd_add, uv_poll, epoll). Owned by the client;
+ * do not read or close it. -1 in thread mode and for a NULL client.
+ */
+IVS_API int ivs_client_fd(ivs_client *client);
+
+/*
+ * With "dispatch": "manual": runs the callbacks waiting now, on this thread. With none waiting, waits
+ * up to timeout_ms for one (0: no wait; negative: until one comes). Returns how many ran (0 in thread
+ * mode). Callbacks run outside any lock of libivs and may start new calls.
+ */
+IVS_API int ivs_client_dispatch(ivs_client *client, int timeout_ms);
+
+/* ------------------------------------------------------------------------------------------------
+ * Chat messaging: a WebSocket connection to an IVS Chat room (the IVS Chat Messaging API), for
+ * broadcast tools, overlays, moderation bots and game servers. It rides on the client's I/O thread
+ * like calls in flight: TLS, the proxy, the CA bundle and verifyTls come from the client's
+ * configuration, and events are delivered as the client's "dispatch" setting says.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* One connection to one chat room. Opaque; thread-safe. */
+typedef struct ivs_chat ivs_chat;
+
+/*
+ * Receives every event of a chat: event_json is a JSON object owned by libivs and valid only during
+ * the call; userdata is the pointer given to ivs_chat_connect(). Runs on the client's I/O thread, or,
+ * with "dispatch": "manual", on the thread that calls ivs_client_dispatch(). It may call ivs_chat_send()
+ * and ivs_chat_set_token() (and any ivs_ function but ivs_client_free of this client); keep it short
+ * in thread mode, as the I/O thread serves every call and chat of the client.
+ *
+ * The service's events arrive exactly as the service sent them: "Type" "MESSAGE" (Id, RequestId,
+ * Content, Attributes, Sender {UserId, Attributes}, SendTime), "EVENT" (Id, RequestId, EventName,
+ * Attributes, SendTime; the service's own are "aws:DELETE_MESSAGE" and "aws:DISCONNECT_USER") and
+ * "ERROR" (Id, RequestId, ErrorCode, ErrorMessage): see the Chat Messaging API reference.
+ * The connection's own events have "Type": "CONNECTION":
+ *   {"State": "connecting", "Attempt": n}                   a connect attempt starts (1, 2, ...)
+ *   {"State": "tokenNeeded"}                                 no token left: call ivs_chat_set_token()
+ *   {"State": "connected", "Attempt": n, "SessionExpirationTime"?: ISO 8601 (when known)}
+ *   {"State": "disconnected", "Reason", "Message", "Reconnecting": bool, "Code"?: close code,
+ *    "HttpStatus"?: the status of a refused handshake, "UnsentRequestIds"?: [requests accepted by
+ *    ivs_chat_send() and never written], "Error"?: {"kind", "code", "message"} of a failed
+ *    CreateChatToken}
+ * Reason is one of clientClosed (ivs_chat_close, or ivs_client_free), serverClosed (the server sent a
+ * close frame: Code and its reason in Message; e.g. after DisconnectUser), sessionExpired (the close
+ * came at the session's end), tokenExpired (the service refused the token: used, expired or invalid),
+ * tokenError (CreateChatToken failed), refused (the handshake was answered with another HTTP status),
+ * network (connect, TLS, reset, EOF, no answer to keep-alive pings), protocolError (the server broke
+ * RFC 6455: Code is the close code sent, Message says what). With "Reconnecting": true another
+ * "connecting" follows after a backoff; the last event of every chat is a "disconnected" with
+ * "Reconnecting": false, after which the function is never called again for it.
+ */
+typedef void (*ivs_chat_event_fn)(const char *event_json, void *userdata);
+
+/*
+ * Connects to a chat room and returns at once; the connection is made on the client's I/O thread and
+ * reported through on_event ("connecting", then "connected" or "disconnected").
+ *
+ * options_json is a JSON object (an unknown key or a bad value is IVS_E_CONFIG):
+ *   token                  the chat token (CreateChatToken's "token"), or CreateChatToken's output
+ *                          object {"token", "tokenExpirationTime", "sessionExpirationTime"}; used once
+ *   createToken            a CreateChatToken input ({"roomIdentifier", "userId", "capabilities",
+ *                          "sessionDurationInMinutes", "attributes"}): libivs calls CreateChatToken
+ *                          with client before every connect and reconnect (tokens are single use),
+ *                          and reads the room's maximumMessageLength once with GetRoom. Checked
+ *                          against the model here (IVS_E_VALIDATION). Excludes token.
+ *                          With neither, the first event after "connecting" is "tokenNeeded".
+ *   url                    "wss://edge.ivschat.<region>.amazonaws.com" by default; ws:// or wss://
+ *                          (ivs-local: its base URL with ws://)
+ *   maximumMessageLength   the room's limit, 1-500, for checking Content in ivs_chat_send()
+ *   reconnect              false, or {"enabled": true, "maxAttempts": 10 (failed attempts in a row;
+ *                          0 never gives up), "initialDelayMs": 500, "maxDelayMs": 30000 (exponential
+ *                          backoff, each wait a random time between half and all of it),
+ *                          "renewSession": true (connect again with a new token when the session ends)}
+ *   pingIntervalMs         keep-alive: a ping after this long without a byte from the server (30000)
+ *   pingTimeoutMs          no byte within this long after a ping: the connection is lost (10000)
+ *   maxMessageBytes        largest message accepted from the server, 1 KiB-16 MiB (131072); a larger
+ *                          one ends the connection (protocolError, Code 1009)
+ *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB)
+ *   maxPendingEvents       manual dispatch: with this many events not yet run, reading stops until
+ *                          half of them ran (10000), so memory stays bounded
+ *   handshakeTimeoutMs     connect plus opening handshake (10000); closeTimeoutMs: how long
+ *                          ivs_chat_close() waits for the server's close (2000)
+ * The WebSocket is RFC 6455 over libcurl's connect-only mode, the token sent as the subprotocol:
+ * masked frames, fragmented messages, pings answered, the close handshake; text checked as UTF-8.
+ *
+ * On IVS_OK, *out_chat is the chat, to end with ivs_chat_close(), and *out_error_json is NULL.
+ * Otherwise *out_chat is NULL, on_event is never called, and *out_error_json (out_error_json may be
+ * NULL) holds an error JSON: IVS_E_INVALID_ARGUMENT for a NULL client, on_event, out_chat or
+ * options_json or malformed JSON; IVS_E_CONFIG for bad options; IVS_E_VALIDATION for a createToken
+ * input the model refuses; IVS_E_CANCELLED while the client is being freed. Thread-safe. The chat
+ * keeps its client alive; close every chat, before or after ivs_client_free(), which ends the
+ * connections of the chats still open (their last event says clientClosed).
+ */
+IVS_API ivs_status ivs_chat_connect(ivs_client *client, const char *options_json, ivs_chat_event_fn on_event,
+                                    void *userdata, ivs_chat **out_chat, char **out_error_json);
+
+/*
+ * Sends one Chat Messaging API action, request_json as the service defines it:
+ *   {"Action": "SEND_MESSAGE", "Content": "...", "Attributes"?: {string: string}, "RequestId"?}
+ *   {"Action": "DELETE_MESSAGE", "Id": message id, "Reason"?, "RequestId"?}
+ *   {"Action": "DISCONNECT_USER", "UserId": ..., "Reason"?, "RequestId"?}
+ * It is checked here: the action, required members, types, no unknown member, and Content (1 to the
+ * room's maximumMessageLength code points when known, else 500). RequestId (a UUID when absent) is
+ * returned as {"RequestId": ...} in *out_json (out_json may be NULL). The request is queued and
+ * written by the I/O thread; what the service refuses (capabilities, rate, message review, sizes)
+ * arrives as an "ERROR" event with this RequestId. Success of SEND_MESSAGE shows as the "MESSAGE"
+ * event with it (the sender gets its own messages).
+ *
+ * Errors, with an error JSON in *out_json: IVS_E_INVALID_ARGUMENT (NULL chat or request, malformed
+ * JSON, code ChatClosed after ivs_chat_close began), IVS_E_VALIDATION (ParamValidationError with
+ * every problem in fields.problems), IVS_E_NETWORK with code ChatNotConnected (not connected now:
+ * nothing is queued while connecting) or ChatSendQueueFull (maxQueuedBytes waiting), both retryable.
+ * Thread-safe; requests from one thread are written in order.
+ */
+IVS_API ivs_status ivs_chat_send(ivs_chat *chat, const char *request_json, char **out_json);
+
+/*
+ * Hands over a token for the chat's next connect: the token, or CreateChatToken's output as JSON
+ * (then an expired token is not tried, and sessionExpirationTime is known). Answers a "tokenNeeded"
+ * event; given earlier, it waits for the next connect. Tokens are single use: give a fresh one each
+ * time. IVS_E_INVALID_ARGUMENT for a NULL chat or token, or a token that is empty, over 16 KB or has
+ * characters a WebSocket subprotocol cannot carry (the token is never quoted). Thread-safe.
+ */
+IVS_API ivs_status ivs_chat_set_token(ivs_chat *chat, const char *token);
+
+/*
+ * Ends a chat and releases it. NULL-safe. Requests accepted before are written first, then the close
+ * handshake runs (bounded by closeTimeoutMs); the last event is a "disconnected" with Reason
+ * clientClosed. Returns once that event has run (thread dispatch) or is queued for
+ * ivs_client_dispatch() (manual dispatch; userdata must stay valid until it has run). Called from
+ * an event function on the client's I/O thread, it returns at once and the event follows later.
+ * The chat must not be used after this call, from any thread.
+ */
+IVS_API void ivs_chat_close(ivs_chat *chat);
+
 /*
  * Log sink. level: 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace. message is valid only during the
  * callback. At debug level every HTTP attempt is logged (method, URL, status, duration, retry
@@ -266,8 +460,9 @@ IVS_API ivs_status ivs_token_verify(const char *token, const char *public_key_pe
  * out_json): ivs_<svc>_<operation> with <svc> ivs, realtime or chat.
  * ------------------------------------------------------------------------------------------------ */
 /* BEGIN GENERATED OPERATIONS: tools/codegen/generate.py; do not edit by hand */
+/* From the AWS service models of botocore 1.44.8 (models/). */
 
-/* Amazon Interactive Video Service ("ivs"): 40 operations. */
+/* Amazon Interactive Video Service ("ivs"): 46 operations. */
 /** ivs BatchGetChannel: Performs GetChannel on multiple ARNs simultaneously. */
 IVS_API ivs_status ivs_ivs_batch_get_channel(ivs_client *client, const char *input_json, char **out_json);
 /** ivs BatchGetStreamKey: Performs GetStreamKey on multiple ARNs simultaneously. */
@@ -278,6 +473,8 @@ IVS_API ivs_status ivs_ivs_batch_start_viewer_session_revocation(ivs_client *cli
 IVS_API ivs_status ivs_ivs_create_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreateChannel: Creates a new channel and an associated stream key to start streaming. */
 IVS_API ivs_status ivs_ivs_create_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs CreateFailoverSlateConfiguration: Creates a new failover slate configuration. */
+IVS_API ivs_status ivs_ivs_create_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreatePlaybackRestrictionPolicy: Creates a new playback restriction policy, for constraining playback by countries and/or origins. */
 IVS_API ivs_status ivs_ivs_create_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
 /** ivs CreateRecordingConfiguration: Creates a new recording configuration, used to enable recording to Amazon S3. */
@@ -288,6 +485,8 @@ IVS_API ivs_status ivs_ivs_create_stream_key(ivs_client *client, const char *inp
 IVS_API ivs_status ivs_ivs_delete_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeleteChannel: Deletes the specified channel and its associated stream keys. */
 IVS_API ivs_status ivs_ivs_delete_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs DeleteFailoverSlateConfiguration: Deletes the specified failover slate configuration. */
+IVS_API ivs_status ivs_ivs_delete_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeletePlaybackKeyPair: Deletes a specified authorization key pair. */
 IVS_API ivs_status ivs_ivs_delete_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
 /** ivs DeletePlaybackRestrictionPolicy: Deletes the specified playback restriction policy. */
@@ -300,6 +499,8 @@ IVS_API ivs_status ivs_ivs_delete_stream_key(ivs_client *client, const char *inp
 IVS_API ivs_status ivs_ivs_get_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetChannel: Gets the channel configuration for the specified channel ARN. */
 IVS_API ivs_status ivs_ivs_get_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs GetFailoverSlateConfiguration: Gets the failover slate configuration for the specified ARN. */
+IVS_API ivs_status ivs_ivs_get_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetPlaybackKeyPair: Gets a specified playback authorization key pair and returns the arn and fingerprint. */
 IVS_API ivs_status ivs_ivs_get_playback_key_pair(ivs_client *client, const char *input_json, char **out_json);
 /** ivs GetPlaybackRestrictionPolicy: Gets the specified playback restriction policy. */
@@ -320,6 +521,8 @@ IVS_API ivs_status ivs_ivs_insert_ad_break(ivs_client *client, const char *input
 IVS_API ivs_status ivs_ivs_list_ad_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListChannels: Gets summary information about all channels in your account, in the Amazon Web Services region where the API request is processed. */
 IVS_API ivs_status ivs_ivs_list_channels(ivs_client *client, const char *input_json, char **out_json);
+/** ivs ListFailoverSlateConfigurations: Gets summary information about all failover slate configurations in your account, in the Amazon Web Services region where the API request is processed. */
+IVS_API ivs_status ivs_ivs_list_failover_slate_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListPlaybackKeyPairs: Gets summary information about playback key pairs. */
 IVS_API ivs_status ivs_ivs_list_playback_key_pairs(ivs_client *client, const char *input_json, char **out_json);
 /** ivs ListPlaybackRestrictionPolicies: Gets summary information about playback restriction policies. */
@@ -344,12 +547,16 @@ IVS_API ivs_status ivs_ivs_stop_stream(ivs_client *client, const char *input_jso
 IVS_API ivs_status ivs_ivs_tag_resource(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UntagResource: Removes tags from the resource with the specified ARN. */
 IVS_API ivs_status ivs_ivs_untag_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateAdConfiguration: Updates a specified ad configuration. */
+IVS_API ivs_status ivs_ivs_update_ad_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UpdateChannel: Updates a channel's configuration. */
 IVS_API ivs_status ivs_ivs_update_channel(ivs_client *client, const char *input_json, char **out_json);
+/** ivs UpdateFailoverSlateConfiguration: Updates a specified failover slate configuration. */
+IVS_API ivs_status ivs_ivs_update_failover_slate_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs UpdatePlaybackRestrictionPolicy: Updates a specified playback restriction policy. */
 IVS_API ivs_status ivs_ivs_update_playback_restriction_policy(ivs_client *client, const char *input_json, char **out_json);
 
-/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 39 operations. */
+/* Amazon Interactive Video Service RealTime ("ivs-realtime"): 40 operations. */
 /** ivs-realtime CreateEncoderConfiguration: Creates an EncoderConfiguration object. */
 IVS_API ivs_status ivs_realtime_create_encoder_configuration(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime CreateIngestConfiguration: Creates a new IngestConfiguration resource, used to specify the ingest protocol for a stage. */
@@ -412,6 +619,8 @@ IVS_API ivs_status ivs_realtime_list_stages(ivs_client *client, const char *inpu
 IVS_API ivs_status ivs_realtime_list_storage_configurations(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime ListTagsForResource: Gets information about AWS tags for the specified ARN. */
 IVS_API ivs_status ivs_realtime_list_tags_for_resource(ivs_client *client, const char *input_json, char **out_json);
+/** ivs-realtime RevokeConnectionToken: Revokes the specified connection token so that it can no longer connect to a stage. */
+IVS_API ivs_status ivs_realtime_revoke_connection_token(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime StartComposition: Starts a Composition from a stage based on the configuration provided in the request. */
 IVS_API ivs_status ivs_realtime_start_composition(ivs_client *client, const char *input_json, char **out_json);
 /** ivs-realtime StartParticipantReplication: Starts replicating a publishing participant from a source stage to a destination stage. */

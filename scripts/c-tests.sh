@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C test suite against the INSTALLED library, as a user would build it:
-#   1. configure, build and install libivs with CMake into build/prefix (reusing $IVS_LIBRARY, the .so
+#   1. configure, build and install libivs with CMake into build/prefix (scripts/install-prefix.sh: the .so
 #      scripts/build.sh made, when it is set; otherwise CMake runs swift build itself);
 #   2. configure Tests/c as its own CMake project with find_package(ivs) from that prefix, and build it;
 #   3. run ctest: every test program against its own ivs-local, then the pkg-config smoke test, then
@@ -12,19 +12,9 @@ root="$PWD"
 prefix="$root/build/prefix"
 jobs="${IVS_TEST_JOBS:-$(nproc)}"
 
-lib_args=(-DIVS_PREBUILT_LIBRARY=)  # empty: CMake builds it (and forgets an earlier prebuilt one)
-if [ -n "${IVS_LIBRARY:-}" ]; then
-  lib_args=(-DIVS_PREBUILT_LIBRARY="$IVS_LIBRARY")
-fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-
-echo "c-tests: building and installing libivs into $prefix"
-rm -rf "$prefix"
-cmake -S . -B build/cmake "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
-  -DIVS_BUILD_TESTS=OFF -DIVS_BUILD_EXAMPLES=ON "${lib_args[@]}" >/dev/null
-cmake --build build/cmake
-cmake --install build/cmake >/dev/null
+scripts/install-prefix.sh --clean
 
 echo "c-tests: building Tests/c against the installed libivs (find_package(ivs))"
 cmake -S Tests/c -B build/c-tests "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_PREFIX_PATH="$prefix" \

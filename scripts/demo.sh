@@ -10,13 +10,8 @@ prefix="$root/build/prefix"
 ./scripts/setup.sh
 ./scripts/build.sh
 
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
 echo "demo: installing libivs and ivs-demo into $prefix"
-cmake -S . -B build/cmake "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
-  -DIVS_BUILD_TESTS=OFF -DIVS_BUILD_EXAMPLES=ON -DIVS_PREBUILT_LIBRARY="$root/.build/release/libivs.so" >/dev/null
-cmake --build build/cmake
-cmake --install build/cmake >/dev/null
+IVS_LIBRARY="$root/.build/release/libivs.so" scripts/install-prefix.sh
 
 # ivs-local on a free port for the demo's lifetime: the same runner the C tests use (IVS_PYTHON
 # chooses the interpreter); it passes the URL as IVS_LOCAL_URL and stops ivs-local afterwards.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
-# under valgrind, ASan+UBSan and TSan), and the Python suites (ivs-local, differential vs botocore,
-# tokens, configuration, the Python binding, the hostile-server suite). This is the command CI runs
-# (.ci/run).
+# under valgrind, ASan+UBSan and TSan), the C++ and Go suites, and the Python suites (ivs-local,
+# differential vs botocore, tokens, configuration, the Python binding, boto3-style scripts run with
+# boto3 and with ivs and type-checked with mypy --strict, the hostile-server suite, chat messaging).
+# This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -28,6 +29,12 @@ swift test 2>&1 | tail -n 25
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
 
+step "C++ tests (ivs.hpp: g++ and clang++, ctest)"
+./scripts/cpp-tests.sh
+
+step "Go tests (bindings/go: go vet, go test -race with cgocheck, the example)"
+./scripts/go-tests.sh
+
 step "differential fuzzing of the readers (bounded)"
 ./scripts/fuzz-diff.sh
 
@@ -37,8 +44,10 @@ step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 step "C tests under ThreadSanitizer"
 ./scripts/sanitize.sh tsan
 
+# Tests/config compares `aws login` credentials with botocore[crt], which setup.sh installs apart.
+export IVS_BOTOCORE_CRT_PYTHON="$PWD/.build-botocore-crt/bin/python"
 # One pytest run per suite: each suite has its own conftest and fixtures (its own ivs-local).
-for suite in emulator differential tokens config python hostile; do
+for suite in emulator differential tokens config python boto3_scripts hostile chat; do
   step "pytest Tests/$suite"
   .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "Tests/$suite"
 done

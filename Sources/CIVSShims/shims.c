@@ -12,6 +12,18 @@ CURLcode civs_curl_setopt_prereq(CURL *h, int (*fn)(void *, char *, char *, int,
 }
 CURLcode civs_curl_getinfo_long(CURL *h, CURLINFO info, long *out) { return curl_easy_getinfo(h, info, out); }
 CURLcode civs_curl_getinfo_off(CURL *h, CURLINFO info, curl_off_t *out) { return curl_easy_getinfo(h, info, out); }
+int civs_curl_active_socket(CURL *h) {
+    curl_socket_t s = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &s) != CURLE_OK || s == CURL_SOCKET_BAD) return -1;
+    return (int)s;
+}
+CURLcode civs_curl_setopt_xferinfo(CURL *h, int (*fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t),
+                                   void *userdata) {
+    CURLcode rc = curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, fn);
+    if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_XFERINFODATA, userdata);
+    if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    return rc;
+}
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -73,4 +85,38 @@ long civs_atomic_load_long(const long *p) { return __atomic_load_n(p, __ATOMIC_A
 
 int civs_atomic_cas_long(long *p, long expected, long desired) {
     return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* ---- the event loop's curl multi handle -------------------------------------------------------- */
+
+CURLMcode civs_multi_setopt_long(CURLM *m, CURLMoption opt, long value) { return curl_multi_setopt(m, opt, value); }
+
+int civs_multi_next_done(CURLM *m, CURL **easy, CURLcode *result) {
+    int left = 0;
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+        if (msg->msg == CURLMSG_DONE) {
+            *easy = msg->easy_handle;
+            *result = msg->data.result;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdint.h>
+
+int civs_eventfd_new(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void civs_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    while (write(fd, &one, sizeof one) < 0 && errno == EINTR) {}
+}
+
+void civs_eventfd_drain(int fd) {
+    uint64_t n;
+    while (read(fd, &n, sizeof n) < 0 && errno == EINTR) {}
 }

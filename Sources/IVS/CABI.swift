@@ -31,7 +31,9 @@ public func ivs_client_new(_ config: UnsafePointer<CChar>?, _ outClient: UnsafeM
 @_cdecl("ivs_client_free")
 public func ivs_client_free(_ p: OpaquePointer?) {
     guard let p else { return }
-    Unmanaged<Client>.fromOpaque(UnsafeRawPointer(p)).release()
+    let handle = Unmanaged<Client>.fromOpaque(UnsafeRawPointer(p))
+    handle.takeUnretainedValue().shutdownAsync() // calls in flight end as cancelled, their callbacks run
+    handle.release()
 }
 
 /// The shared body of ivs_call, ivs_paginate and the generated per-operation functions.

@@ -12,6 +12,7 @@ extension IVSError.Kind {
         case .network: return 5
         case .service: return 6
         case .internal: return 7
+        case .cancelled: return 8
         }
     }
 }

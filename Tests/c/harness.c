@@ -148,10 +148,10 @@ void h_check_coverage(const char *svc) {
 /* ---- calls ------------------------------------------------------------------------------------- */
 
 static const char *kinds[] = {"ok", "invalid_argument", "validation", "config", "credentials", "network",
-                              "service", "internal"};
+                              "service", "internal", "cancelled"};
 
 const char *h_kind(ivs_status st) {
-    return (st >= 0 && st <= IVS_E_INTERNAL) ? kinds[st] : "?";
+    return (st >= 0 && st <= IVS_E_CANCELLED) ? kinds[st] : "?";
 }
 
 void h_check_error_json(const json_t *doc, ivs_status st, const char *code, const char *file, int line) {
@@ -362,4 +362,27 @@ json_t *h_control_ok(const char *method, const char *route, json_t *body) {
 
 void h_reset(void) {
     json_decref(h_control_ok("POST", "reset", NULL));
+}
+
+long h_received(const char *operation) {
+    char route[256];
+    snprintf(route, sizeof route, "requests?operation=%s", operation);
+    json_t *log = h_control_ok("GET", route, NULL);
+    long n = h_len(log, "requests");
+    json_decref(log);
+    return n;
+}
+
+void h_isolate_environment(void) {
+    const char *cleared[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                             "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+                             "AWS_ENDPOINT_URL_IVS", "AWS_ENDPOINT_URL_IVS_REALTIME", "AWS_ENDPOINT_URL_IVSCHAT",
+                             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
+                             "AWS_CA_BUNDLE", "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
+                             "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"};
+    for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) unsetenv(cleared[i]);
+    setenv("AWS_CONFIG_FILE", "/nonexistent/aws/config", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 }

@@ -100,5 +100,14 @@ json_t *h_control(const char *method, const char *route, json_t *body, long *sta
 json_t *h_control_ok(const char *method, const char *route, json_t *body);
 /* Forgets every resource, fault and logged request. */
 void h_reset(void);
+/* The number of requests for operation in ivs-local's request log. */
+long h_received(const char *operation);
+
+/* ---- the environment ----------------------------------------------------------------------------- */
+
+/* Nothing from the machine running the tests may supply a region, credentials, endpoints, proxies or
+ * retry settings: clears the AWS_ and proxy variables, points the shared files nowhere and turns the
+ * instance metadata service off. Call first in main(). */
+void h_isolate_environment(void);
 
 #endif

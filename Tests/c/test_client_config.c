@@ -140,14 +140,7 @@ static void null_arguments(void) {
 }
 
 int main(void) {
-    const char *cleared[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                             "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-                             "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY",
-                             "http_proxy", "ALL_PROXY", "all_proxy"};
-    for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) unsetenv(cleared[i]);
-    setenv("AWS_CONFIG_FILE", "/nonexistent/aws/config", 1);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials", 1);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    h_isolate_environment();
     explicit_settings();
     resolved_from_the_environment();
     credential_source_after_a_call();

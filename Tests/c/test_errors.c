@@ -14,16 +14,6 @@
 
 #define MISSING_CHANNEL "arn:aws:ivs:" REGION ":" ACCOUNT ":channel/missingChan1"
 
-/* The number of requests ivs-local received for operation (from its request log). */
-static long received(const char *operation) {
-    char route[256];
-    snprintf(route, sizeof route, "requests?operation=%s", operation);
-    json_t *log = h_control_ok("GET", route, NULL);
-    long n = h_len(log, "requests");
-    json_decref(log);
-    return n;
-}
-
 /* Calls and returns the parsed error JSON (the caller releases it). */
 static json_t *call_error(ivs_client *c, const char *svc, const char *op, const char *input, ivs_status want,
                           char **raw) {
@@ -96,9 +86,9 @@ static void validation(ivs_client *c) {
     json_decref(e);
     e = call_error(c, "ivschat", "CreateRoom", "{\"maximumMessageLength\": \"long\"}", IVS_E_VALIDATION, NULL);
     json_decref(e);
-    CHECK(received("CreateChannel") == 0);
-    CHECK(received("GetChannel") == 0);
-    CHECK(received("CreateRoom") == 0);
+    CHECK(h_received("CreateChannel") == 0);
+    CHECK(h_received("GetChannel") == 0);
+    CHECK(h_received("CreateRoom") == 0);
 }
 
 static void bad_credentials(void) {
@@ -139,11 +129,11 @@ static void no_credentials(void) {
     free(text);
     ivs_free(err);
     REQUIRE(c != NULL);
-    long before = received("ListChannels");
+    long before = h_received("ListChannels");
     json_t *e = call_error(c, "ivs", "ListChannels", "{}", IVS_E_CREDENTIALS, NULL);
     CHECK_STREQ(h_str(e, "error.kind"), "credentials");
     json_decref(e);
-    CHECK(received("ListChannels") == before);
+    CHECK(h_received("ListChannels") == before);
     ivs_client_free(c);
 }
 
@@ -292,7 +282,7 @@ static void unreachable_and_timeouts(void) {
     json_decref(e);
     /* ivs-local logs a dropped request after closing its connection, so the entry may lag the error */
     long n = 0;
-    for (int i = 0; i < 100 && (n = received("ListRooms")) == 0; i++) usleep(50 * 1000);
+    for (int i = 0; i < 100 && (n = h_received("ListRooms")) == 0; i++) usleep(50 * 1000);
     CHECKF(n == 1, "ivs-local received ListRooms %ld times", n);
     ivs_client_free(c);
 }
@@ -300,7 +290,7 @@ static void unreachable_and_timeouts(void) {
 /* The number of requests for operation, once ivs-local has logged at least want of them. */
 static long received_at_least(const char *operation, long want) {
     long n = 0;
-    for (int i = 0; i < 100 && (n = received(operation)) < want; i++) usleep(50 * 1000);
+    for (int i = 0; i < 100 && (n = h_received(operation)) < want; i++) usleep(50 * 1000);
     return n;
 }
 
@@ -319,7 +309,7 @@ static void dead_kept_alive_connection(void) {
     json_decref(e);
     long n = received_at_least("ListRooms", 1);
     usleep(200 * 1000); /* a resend, if there were one, would be logged by now */
-    n = received("ListRooms");
+    n = h_received("ListRooms");
     CHECKF(n == 1, "retries off: ivs-local received ListRooms %ld times, expected exactly 1", n);
     /* the client goes on working on a new connection */
     json_decref(CALL_OK(c, "ivschat", "ListRooms", json_pack("{}")));
@@ -349,7 +339,7 @@ static void retries(void) {
     json_t *out = CALL_OK(c, "ivs-realtime", "ListStages", json_pack("{}"));
     CHECK(h_int(out, "ResponseMetadata.RetryAttempts") == 1);
     json_decref(out);
-    CHECK(received("ListStages") == 2);
+    CHECK(h_received("ListStages") == 2);
 
     /* throttled on every attempt: the last error, retryable, with the number of attempts */
     json_decref(h_control_ok("POST", "faults",
@@ -362,20 +352,12 @@ static void retries(void) {
     CHECK(json_is_true(h_get(e, "error.retryable")));
     CHECK(h_int(e, "error.attempts") == 3);
     json_decref(e);
-    CHECK(received("ListRooms") == 3);
+    CHECK(h_received("ListRooms") == 3);
     ivs_client_free(c);
 }
 
 int main(void) {
-    /* nothing from the machine running the tests may supply a region or credentials */
-    const char *cleared[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                             "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-                             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"};
-    for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++) unsetenv(cleared[i]);
-    setenv("AWS_CONFIG_FILE", "/nonexistent/aws/config", 1);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials", 1);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    h_isolate_environment();
 
     ivs_client *c = h_client(NULL);
     not_found(c);

@@ -1,5 +1,5 @@
 /*
- * Amazon IVS (low-latency) through the C ABI against ivs-local: every one of the 40 operations, in
+ * Amazon IVS (low-latency) through the C ABI against ivs-local: every one of the 46 operations, in
  * the order an application runs them (create, read, list and page, update, tag, delete, not found
  * afterwards), with the live state of streams driven by the ivs-local control API.
  */
@@ -216,7 +216,25 @@ static void recording_policies_ads(ivs_client *c) {
     json_decref(ad);
     ad = CALL_OK(c, "ivs", "GetAdConfiguration", json_pack("{s:s}", "arn", ad_arn));
     CHECK_STREQ(h_str(ad, "adConfiguration.mediaTailorPlaybackConfigurations.0.playbackConfigurationArn"), MEDIATAILOR);
+    CHECK(json_is_false(h_get(ad, "adConfiguration.postRollConfiguration.enabled"))); /* the default: off, 15 s */
+    CHECK(h_int(ad, "adConfiguration.postRollConfiguration.durationSeconds") == 15);
     json_decref(ad);
+    ad = CALL_OK(c, "ivs", "UpdateAdConfiguration",
+                 json_pack("{s:s, s:s, s:{s:b, s:i}}", "arn", ad_arn, "name", "ads-2", "postRollConfiguration",
+                           "enabled", 1, "durationSeconds", 20));
+    CHECK_STREQ(h_str(ad, "adConfiguration.name"), "ads-2");
+    CHECK(json_is_true(h_get(ad, "adConfiguration.postRollConfiguration.enabled")));
+    CHECK(h_int(ad, "adConfiguration.postRollConfiguration.durationSeconds") == 20);
+    CHECK_STREQ(h_str(ad, "adConfiguration.mediaTailorPlaybackConfigurations.0.playbackConfigurationArn"), MEDIATAILOR);
+    json_decref(ad);
+    EXPECT_SERVICE_ERROR(c, "ivs", "UpdateAdConfiguration",
+                         json_pack("{s:s, s:s}", "arn", "arn:aws:ivs:" REGION ":" ACCOUNT ":ad-configuration/missingAd123",
+                                   "name", "x"),
+                         "ResourceNotFoundException");
+    EXPECT_ERROR(c, "ivs", "UpdateAdConfiguration",
+                 json_pack("{s:s, s:{s:b, s:i}}", "arn", ad_arn, "postRollConfiguration", "enabled", 1,
+                           "durationSeconds", 301),
+                 IVS_E_VALIDATION, "ParamValidationError");
     listed = CALL_OK(c, "ivs", "ListAdConfigurations", json_pack("{}"));
     CHECK(h_len(listed, "adConfigurations") == 1);
     json_decref(listed);
@@ -254,7 +272,18 @@ static void recording_policies_ads(ivs_client *c) {
     json_t *adbreak = CALL_OK(c, "ivs", "InsertAdBreak", json_pack("{s:s, s:i}", "channelArn", ch_arn,
                                                                    "durationSeconds", 30));
     CHECK(strlen(h_str(adbreak, "adBreakId")) == 12);
+    CHECK(strchr(h_str(adbreak, "targetStartAt"), 'T') != NULL);
     json_decref(adbreak);
+    adbreak = CALL_OK(c, "ivs", "InsertAdBreak",
+                      json_pack("{s:s, s:i, s:s, s:s}", "channelArn", ch_arn, "durationSeconds", 10, "adBreakId",
+                                "myBreak00001", "targetStartAt", "2030-01-02T03:04:05Z"));
+    CHECK_STREQ(h_str(adbreak, "adBreakId"), "myBreak00001");
+    CHECK(STARTS_WITH(h_str(adbreak, "targetStartAt"), "2030-01-02T03:04:05"));
+    json_decref(adbreak);
+    EXPECT_SERVICE_ERROR(c, "ivs", "InsertAdBreak",
+                         json_pack("{s:s, s:i, s:s}", "channelArn", ch_arn, "durationSeconds", 10, "adBreakId",
+                                   "myBreak00001"),
+                         "ConflictException");
     json_t *session = CALL_OK(c, "ivs", "GetStreamSession", json_pack("{s:s}", "channelArn", ch_arn));
     CHECK_STREQ(h_str(session, "streamSession.streamId"), stream_id);
     CHECK_STREQ(h_str(session, "streamSession.recordingConfiguration.arn"), rc_arn);
@@ -295,12 +324,95 @@ static void recording_policies_ads(ivs_client *c) {
     EXPECT_SERVICE_ERROR(c, "ivs", "GetAdConfiguration", json_pack("{s:s}", "arn", ad_arn), "ResourceNotFoundException");
 }
 
+static void failover_slates(ivs_client *c) {
+    h_reset();
+    json_t *slate = CALL_OK(c, "ivs", "CreateFailoverSlateConfiguration",
+                            json_pack("{s:s, s:i, s:{s:s}}", "name", "slate", "minSlateDisplaySeconds", 5, "tags",
+                                      "team", "a"));
+    REQUIRE(slate != NULL);
+    char arn[256];
+    snprintf(arn, sizeof arn, "%s", h_str(slate, "failoverSlateConfiguration.arn"));
+    CHECK(STARTS_WITH(arn, "arn:aws:ivs:" REGION ":" ACCOUNT ":failover-slate-configuration/"));
+    CHECK_STREQ(h_str(slate, "failoverSlateConfiguration.state"), "CREATED");
+    CHECK(h_int(slate, "failoverSlateConfiguration.activationThresholdSeconds") == 3); /* defaults */
+    CHECK(h_int(slate, "failoverSlateConfiguration.maxSlateDisplaySeconds") == 60);
+    CHECK(h_int(slate, "failoverSlateConfiguration.minSlateDisplaySeconds") == 5);
+    CHECK_STREQ(h_str(slate, "failoverSlateConfiguration.tags.team"), "a");
+    json_t *got = CALL_OK(c, "ivs", "GetFailoverSlateConfiguration", json_pack("{s:s}", "arn", arn));
+    CHECK(json_equal(h_get(got, "failoverSlateConfiguration"), h_get(slate, "failoverSlateConfiguration")));
+    json_decref(got);
+    json_decref(slate);
+
+    json_t *updated = CALL_OK(c, "ivs", "UpdateFailoverSlateConfiguration",
+                              json_pack("{s:s, s:i, s:i}", "arn", arn, "activationThresholdSeconds", 5,
+                                        "maxSlateDisplaySeconds", 180));
+    CHECK(h_int(updated, "failoverSlateConfiguration.activationThresholdSeconds") == 5);
+    CHECK(h_int(updated, "failoverSlateConfiguration.maxSlateDisplaySeconds") == 180);
+    CHECK(h_int(updated, "failoverSlateConfiguration.minSlateDisplaySeconds") == 5); /* kept */
+    CHECK_STREQ(h_str(updated, "failoverSlateConfiguration.name"), "slate");
+    json_decref(updated);
+    EXPECT_ERROR(c, "ivs", "UpdateFailoverSlateConfiguration", json_pack("{s:s, s:i}", "arn", arn,
+                 "activationThresholdSeconds", 6), IVS_E_VALIDATION, "ParamValidationError");
+
+    /* a second one; the list pages one at a time, and ivs_paginate joins them */
+    json_t *second = CALL_OK(c, "ivs", "CreateFailoverSlateConfiguration", json_pack("{}"));
+    char arn2[256];
+    snprintf(arn2, sizeof arn2, "%s", h_str(second, "failoverSlateConfiguration.arn"));
+    json_decref(second);
+    json_t *page = CALL_OK(c, "ivs", "ListFailoverSlateConfigurations", json_pack("{s:i}", "maxResults", 1));
+    CHECK(h_len(page, "failoverSlateConfigurations") == 1 && json_is_string(h_get(page, "nextToken")));
+    CHECK_STREQ(h_str(page, "failoverSlateConfigurations.0.arn"), arn);
+    json_decref(page);
+    char *out = NULL;
+    CHECK(ivs_paginate(c, "ivs", "ListFailoverSlateConfigurations", "{\"maxResults\": 1}", &out) == IVS_OK);
+    json_t *all = json_loads(out ? out : "", 0, NULL);
+    CHECK(h_len(all, "failoverSlateConfigurations") == 2);
+    CHECK(h_array_has(all, "failoverSlateConfigurations", "arn", arn2));
+    json_decref(all);
+    ivs_free(out);
+
+    /* a channel with the slate: found by the filter, keeps it from being deleted, and its stream session
+     * reports the slate as it was when the channel went live */
+    json_t *ch = CALL_OK(c, "ivs", "CreateChannel", json_pack("{s:s}", "failoverSlateConfigurationArn", arn));
+    char ch_arn[256];
+    snprintf(ch_arn, sizeof ch_arn, "%s", h_str(ch, "channel.arn"));
+    CHECK_STREQ(h_str(ch, "channel.failoverSlateConfigurationArn"), arn);
+    json_decref(ch);
+    json_t *filtered = CALL_OK(c, "ivs", "ListChannels", json_pack("{s:s}", "filterByFailoverSlateConfigurationArn", arn));
+    CHECK(h_len(filtered, "channels") == 1);
+    CHECK_STREQ(h_str(filtered, "channels.0.arn"), ch_arn);
+    json_decref(filtered);
+    EXPECT_SERVICE_ERROR(c, "ivs", "DeleteFailoverSlateConfiguration", json_pack("{s:s}", "arn", arn),
+                         "ConflictException");
+    EXPECT_SERVICE_ERROR(c, "ivs", "CreateChannel",
+                         json_pack("{s:s}", "failoverSlateConfigurationArn",
+                                   "arn:aws:ivs:" REGION ":" ACCOUNT ":failover-slate-configuration/missingSlat1"),
+                         "ResourceNotFoundException");
+    json_decref(h_control_ok("POST", "streams/start", json_pack("{s:s}", "channelArn", ch_arn)));
+    CALL_DROP(c, "ivs", "UpdateFailoverSlateConfiguration", json_pack("{s:s, s:s}", "arn", arn, "name", "later"));
+    json_t *session = CALL_OK(c, "ivs", "GetStreamSession", json_pack("{s:s}", "channelArn", ch_arn));
+    CHECK_STREQ(h_str(session, "streamSession.failoverSlateConfiguration.arn"), arn);
+    CHECK_STREQ(h_str(session, "streamSession.failoverSlateConfiguration.name"), "slate");
+    json_decref(session);
+    CALL_DROP(c, "ivs", "StopStream", json_pack("{s:s}", "channelArn", ch_arn));
+
+    CALL_DROP(c, "ivs", "DeleteChannel", json_pack("{s:s}", "arn", ch_arn));
+    CALL_DROP(c, "ivs", "DeleteFailoverSlateConfiguration", json_pack("{s:s}", "arn", arn));
+    EXPECT_SERVICE_ERROR(c, "ivs", "GetFailoverSlateConfiguration", json_pack("{s:s}", "arn", arn),
+                         "ResourceNotFoundException");
+    EXPECT_SERVICE_ERROR(c, "ivs", "UpdateFailoverSlateConfiguration", json_pack("{s:s, s:s}", "arn", arn, "name", "x"),
+                         "ResourceNotFoundException");
+    EXPECT_SERVICE_ERROR(c, "ivs", "ListTagsForResource", json_pack("{s:s}", "resourceArn", arn),
+                         "ResourceNotFoundException");
+}
+
 int main(void) {
     ivs_client *c = h_client(NULL);
     channels_and_stream_keys(c);
     list_channels_pages(c);
     playback_key_pairs(c);
     recording_policies_ads(c);
+    failover_slates(c);
     h_check_coverage("ivs");
     ivs_client_free(c);
     return h_finish();

@@ -18,6 +18,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'ivs-local'))
 from ivslocal.testing import Control  # noqa: E402
 
+# A Python with botocore[crt] (awscrt), which botocore's `aws login` provider needs: scripts/setup.sh makes
+# one apart from .venv (awscrt would change how every other botocore client signs), test.sh names it.
+BOTOCORE_CRT_PYTHON = os.environ.get('IVS_BOTOCORE_CRT_PYTHON')
 LIBRARY = os.environ.get('IVS_LIBRARY') or os.path.join(ROOT, '.build', 'release', 'libivs.so')
 REGION = 'us-west-2'
 
@@ -49,7 +52,8 @@ class Home:
     def __init__(self, path):
         self.path = str(path)
         self.env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'HOME': self.path, 'IVS_LIBRARY': LIBRARY,
-                    'AWS_EC2_METADATA_DISABLED': 'true'}
+                    'AWS_EC2_METADATA_DISABLED': 'true',
+                    'IVS_TEST_CREDENTIAL_CLOCK_FILE': os.path.join(self.path, 'clock-offset')}
 
     def write(self, rel, text, mode=0o600):
         p = os.path.join(self.path, rel)
@@ -80,6 +84,18 @@ class Home:
         return json.loads(p.stdout)
 
 
+
+
+    def botocore(self, region=REGION, profile=None, steps=(), env=None, timeout=120, python=None):
+        """The same steps through botocore (Tests/config/botoref.py) with this HOME and environment."""
+        e = dict(self.env)
+        e.update(env or {})
+        e = {k: v for k, v in e.items() if v is not None}
+        spec = {'region': region, 'profile': profile, 'steps': list(steps)}
+        p = subprocess.run([python or sys.executable, os.path.join(HERE, 'botoref.py')], input=json.dumps(spec), env=e,
+                           capture_output=True, text=True, timeout=timeout)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout)
 
 
 def service_config(local, **extra):
@@ -143,3 +159,8 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def botocore_has_crt():
+    return bool(BOTOCORE_CRT_PYTHON) and subprocess.run([BOTOCORE_CRT_PYTHON, '-c', 'import awscrt'],
+                                                        capture_output=True).returncode == 0

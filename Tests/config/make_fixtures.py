@@ -15,6 +15,7 @@ import json
 import os
 import sys
 
+import botocore
 import botocore.session
 from botocore.endpoint_provider import EndpointProvider
 from botocore.exceptions import EndpointResolutionError
@@ -23,7 +24,7 @@ from botocore.retries import adaptive, bucket, throttling
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, 'Tests', 'IVSCoreTests', 'Fixtures')
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'codegen'))
-from services import NAMES as SERVICES  # noqa: E402  (models/services.json)
+from services import NAMES as SERVICES, require_botocore  # noqa: E402  (models/services.json)
 EXTRA_REGIONS = ['us-east-99', 'eu-central-7', 'cn-east-7', 'us-gov-east-9', 'eusc-de-west-3', 'us-iso-west-8',
                  'us-isob-west-8', 'eu-isoe-west-3', 'us-isof-east-4', 'xx-unknown-1', 'local']
 
@@ -93,6 +94,7 @@ def tables():
 
 
 def main():
+    require_botocore(botocore.__version__)
     for name, rows in tables().items():
         with open(os.path.join(OUT, name), 'w') as f:
             json.dump(rows, f, indent=0, sort_keys=True)

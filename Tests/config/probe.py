@@ -3,8 +3,14 @@ environment, HOME and the shared config files libivs sees. Reads a JSON spec on 
 one JSON document:
 
     {"logLevel": 4, "config": {...}, "steps": [{"calls": [[service, op, input], ...], "threads": 1},
-                                              {"sleep": 2.5}, {"post": [url, json body]}]}
+                                              {"sleep": 2.5}, {"post": [url, json body]},
+                                              {"clock": seconds}, {"credentials": true, "threads": 1},
+                                              {"describe": true}, {"write": [path, text]}]}
  -> {"new": {"status": 0, "error": null}, "results": [[{"status", "json"}, ...] per step], "logs": [...]}
+
+"clock" moves libivs's credential clock (the file IVS_TEST_CREDENTIAL_CLOCK_FILE names) to that many
+seconds ahead of the wall clock; "credentials" calls ivs_client_credentials, "describe"
+ivs_client_config; "write" replaces a file (a token that rotates between refreshes).
 """
 import ctypes
 import json
@@ -21,6 +27,8 @@ lib.ivs_call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctyp
                          ctypes.POINTER(ctypes.c_void_p)]
 lib.ivs_free.argtypes = [ctypes.c_void_p]
 lib.ivs_client_free.argtypes = [ctypes.c_void_p]
+lib.ivs_client_credentials.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.ivs_client_config.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
 LOGFN = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 logs = []
 log_lock = threading.Lock()
@@ -54,6 +62,35 @@ if status == 0:
     for step in spec.get('steps', []):
         if 'sleep' in step:
             time.sleep(step['sleep'])
+            continue
+        if 'clock' in step:
+            with open(os.environ['IVS_TEST_CREDENTIAL_CLOCK_FILE'], 'w') as f:
+                f.write(str(step['clock']))
+            continue
+        if 'write' in step:
+            path, text = step['write']
+            with open(path, 'w') as f:
+                f.write(text)
+            continue
+        if 'describe' in step:
+            o = ctypes.c_void_p()
+            st = lib.ivs_client_config(client, ctypes.byref(o))
+            out['results'].append([{'status': st, 'json': take(o)}])
+            continue
+        if 'credentials' in step:
+            threads = step.get('threads', 1)
+            results = [None] * threads
+
+            def fetch(t):
+                o = ctypes.c_void_p()
+                st = lib.ivs_client_credentials(client, ctypes.byref(o))
+                results[t] = {'status': st, 'json': take(o)}
+            workers = [threading.Thread(target=fetch, args=(t,)) for t in range(threads)]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+            out['results'].append(results)
             continue
         if 'post' in step:  # e.g. add an ivs-local fault between calls
             url, body = step['post']

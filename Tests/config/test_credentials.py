@@ -98,18 +98,6 @@ def test_no_credentials_names_the_sources(local, home):
         assert name in e['message']
 
 
-@pytest.mark.parametrize('profile, needle', [
-    ('role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n', 'source_profile'),
-    ('role_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Environment\n', 'credential_source'),
-    ('role_arn = arn:aws:iam::123456789012:role/r\nweb_identity_token_file = /tmp/t\n', 'web_identity_token_file'),
-])
-def test_sts_profiles_are_not_supported_yet(local, home, profile, needle):
-    home.config('[profile base]\n' + profile_keys('cfgfile') + '\n[default]\n' + profile)
-    status, e = error(home.probe(service_config(local), [{'calls': [LIST]}]))
-    assert status == 4 and e['code'] == 'UnsupportedCredentialSource'
-    assert needle in e['message'] and 'STS' in e['message']
-
-
 # --- credential_process ---------------------------------------------------------------------------
 
 def process_profile(home, body):

@@ -1,6 +1,7 @@
 """Differential test: the same input through botocore and through libivs (ivs_call over ctypes) to a
-capturing HTTP server. For every one of the 96 operations both must send the same method, path, query
-and JSON body, and libivs's SigV4 signature must verify when botocore recomputes it."""
+capturing HTTP server. For every one of the 103 operations of models/ both must send the same method,
+path, query and JSON body, and libivs's SigV4 signature must verify when botocore recomputes it. The
+installed botocore must be the one models/ was copied from (models/services.json, requirements-dev.txt)."""
 import ctypes
 import hmac
 import json
@@ -11,10 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import boto3
+import botocore
 import botocore.auth
 import botocore.awsrequest
 import botocore.config
 import botocore.credentials
+import botocore.session
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -96,6 +99,16 @@ def cases():
         for op in model.operation_names:
             out.append((service, op))
     return out
+
+
+def test_every_operation_is_compared_against_the_botocore_the_models_come_from():
+    assert len(cases()) == 103
+    with open(os.path.join(ROOT, "models", "services.json"), encoding="utf-8") as f:
+        assert botocore.__version__ == json.load(f)["botocore"]
+    session = botocore.session.get_session()
+    for service in SERVICES:
+        assert set(session.get_service_model(service).operation_names) == \
+            set(make_vectors.load_model(service).operation_names), service
 
 
 def signature_verifies(req, service_signing_name):

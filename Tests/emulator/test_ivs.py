@@ -4,6 +4,8 @@ import json
 import os
 import re
 
+import datetime
+
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
@@ -210,6 +212,109 @@ def test_ad_configurations(ivs):
     ivs.update_channel(arn=ch['arn'], adConfigurationArn='')
     ivs.delete_ad_configuration(arn=ad['arn'])
     fails(lambda: ivs.get_ad_configuration(arn=ad['arn']), 'ResourceNotFoundException')
+    fails(lambda: ivs.delete_ad_configuration(arn=ad['arn']), 'ResourceNotFoundException')
+
+
+def test_update_ad_configuration_and_post_roll(ivs):
+    mt = [{'playbackConfigurationArn': f'arn:aws:mediatailor:{REGION}:{ACCOUNT}:playbackConfiguration/pc1'}]
+    mt2 = mt + [{'playbackConfigurationArn': f'arn:aws:mediatailor:{REGION}:{ACCOUNT}:playbackConfiguration/pc2'}]
+    ad = ivs.create_ad_configuration(name='ads', mediaTailorPlaybackConfigurations=mt, tags={'a': 'b'})['adConfiguration']
+    # the API reference's default: post-roll disabled, 15 seconds
+    assert ad['postRollConfiguration'] == {'enabled': False, 'durationSeconds': 15}
+    with_post_roll = ivs.create_ad_configuration(mediaTailorPlaybackConfigurations=mt,
+                                                 postRollConfiguration={'enabled': True, 'durationSeconds': 45})
+    assert with_post_roll['adConfiguration']['postRollConfiguration'] == {'enabled': True, 'durationSeconds': 45}
+
+    updated = ivs.update_ad_configuration(arn=ad['arn'], postRollConfiguration={'enabled': True, 'durationSeconds': 30})
+    assert updated['adConfiguration'] == {**ad, 'postRollConfiguration': {'enabled': True, 'durationSeconds': 30}}
+    updated = ivs.update_ad_configuration(arn=ad['arn'], name='renamed', mediaTailorPlaybackConfigurations=mt2)
+    assert (updated['adConfiguration']['name'], updated['adConfiguration']['mediaTailorPlaybackConfigurations']) == \
+        ('renamed', mt2)
+    assert updated['adConfiguration']['postRollConfiguration']['durationSeconds'] == 30  # kept
+    assert updated['adConfiguration']['tags'] == {'a': 'b'}
+    assert ivs.get_ad_configuration(arn=ad['arn'])['adConfiguration'] == updated['adConfiguration']
+    summaries = ivs.list_ad_configurations()['adConfigurations']
+    assert [s['postRollConfiguration']['enabled'] for s in summaries] == [True, True]
+
+    # a channel using it may keep using it while it changes
+    ch = ivs.create_channel(adConfigurationArn=ad['arn'])['channel']
+    ivs.update_ad_configuration(arn=ad['arn'], name='in-use')
+    assert ivs.get_channel(arn=ch['arn'])['channel']['adConfigurationArn'] == ad['arn']
+
+    # the model's ranges, checked by the service (botocore checks minimums only)
+    fails(lambda: ivs.update_ad_configuration(arn=ad['arn'], postRollConfiguration={'enabled': True, 'durationSeconds': 301}),
+          'ValidationException')
+    fails(lambda: ivs.update_ad_configuration(arn=ad['arn'], mediaTailorPlaybackConfigurations=mt2 * 2),
+          'ValidationException')
+    fails(lambda: ivs.update_ad_configuration(arn=ad['arn'], name='not valid!'), 'ValidationException')
+    missing = f'arn:aws:ivs:{REGION}:{ACCOUNT}:ad-configuration/missingAd123'
+    fails(lambda: ivs.update_ad_configuration(arn=missing, name='x'), 'ResourceNotFoundException')
+    assert ivs.get_ad_configuration(arn=ad['arn'])['adConfiguration']['name'] == 'in-use'  # failures changed nothing
+
+
+# -- failover slate configurations -----------------------------------------------------------------
+
+def test_failover_slate_configurations(ivs):
+    slate = ivs.create_failover_slate_configuration(name='slate', tags={'t': '1'})['failoverSlateConfiguration']
+    assert re.fullmatch(rf'arn:aws:ivs:{REGION}:{ACCOUNT}:failover-slate-configuration/[a-zA-Z0-9]{{12}}', slate['arn'])
+    # the API reference's defaults
+    assert slate == {'arn': slate['arn'], 'name': 'slate', 'activationThresholdSeconds': 3, 'minSlateDisplaySeconds': 3,
+                     'maxSlateDisplaySeconds': 60, 'state': 'CREATED', 'tags': {'t': '1'}}
+    assert ivs.get_failover_slate_configuration(arn=slate['arn'])['failoverSlateConfiguration'] == slate
+    other = ivs.create_failover_slate_configuration(activationThresholdSeconds=5, minSlateDisplaySeconds=10,
+                                                    maxSlateDisplaySeconds=180)['failoverSlateConfiguration']
+    assert (other['name'], other['activationThresholdSeconds'], other['minSlateDisplaySeconds'],
+            other['maxSlateDisplaySeconds']) == ('', 5, 10, 180)
+
+    updated = ivs.update_failover_slate_configuration(arn=slate['arn'], name='renamed',
+                                                      maxSlateDisplaySeconds=120)['failoverSlateConfiguration']
+    assert updated == {**slate, 'name': 'renamed', 'maxSlateDisplaySeconds': 120}
+
+    page = ivs.list_failover_slate_configurations(maxResults=1)
+    assert [s['arn'] for s in page['failoverSlateConfigurations']] == [slate['arn']] and page['nextToken']
+    rest = ivs.list_failover_slate_configurations(nextToken=page['nextToken'])
+    assert [s['arn'] for s in rest['failoverSlateConfigurations']] == [other['arn']] and 'nextToken' not in rest
+    full = ivs.get_paginator('list_failover_slate_configurations').paginate(
+        PaginationConfig={'PageSize': 1}).build_full_result()
+    assert [s['arn'] for s in full['failoverSlateConfigurations']] == [slate['arn'], other['arn']]
+
+    ivs.tag_resource(resourceArn=slate['arn'], tags={'u': '2'})
+    ivs.untag_resource(resourceArn=slate['arn'], tagKeys=['t'])
+    assert ivs.list_tags_for_resource(resourceArn=slate['arn'])['tags'] == {'u': '2'}
+
+    # the model's ranges, checked by the service (botocore checks minimums only)
+    for bad in ({'activationThresholdSeconds': 6}, {'minSlateDisplaySeconds': 11}, {'maxSlateDisplaySeconds': 181}):
+        fails(lambda: ivs.create_failover_slate_configuration(**bad), 'ValidationException')
+        fails(lambda: ivs.update_failover_slate_configuration(arn=slate['arn'], **bad), 'ValidationException')
+    fails(lambda: ivs.create_failover_slate_configuration(tags={f'k{i}': 'v' for i in range(51)}), 'ValidationException')
+    assert len(ivs.list_failover_slate_configurations()['failoverSlateConfigurations']) == 2
+
+    ivs.delete_failover_slate_configuration(arn=other['arn'])
+    for call in (ivs.get_failover_slate_configuration, ivs.delete_failover_slate_configuration):
+        fails(lambda: call(arn=other['arn']), 'ResourceNotFoundException')
+    fails(lambda: ivs.update_failover_slate_configuration(arn=other['arn'], name='x'), 'ResourceNotFoundException')
+    fails(lambda: ivs.list_tags_for_resource(resourceArn=other['arn']), 'ResourceNotFoundException')
+
+
+def test_channels_use_failover_slates(ivs):
+    slate = ivs.create_failover_slate_configuration(name='s')['failoverSlateConfiguration']['arn']
+    ch = ivs.create_channel(name='with-slate', failoverSlateConfigurationArn=slate)['channel']
+    assert ch['failoverSlateConfigurationArn'] == slate
+    plain = ivs.create_channel(name='without')['channel']
+    assert plain['failoverSlateConfigurationArn'] == ''  # "" is no failover slate (API reference)
+    listed = ivs.list_channels(filterByFailoverSlateConfigurationArn=slate)['channels']
+    assert [(c['arn'], c['failoverSlateConfigurationArn']) for c in listed] == [(ch['arn'], slate)]
+    fails(lambda: ivs.list_channels(filterByFailoverSlateConfigurationArn=slate, filterByName='s'), 'ConflictException')
+
+    missing = f'arn:aws:ivs:{REGION}:{ACCOUNT}:failover-slate-configuration/missingSlat1'
+    fails(lambda: ivs.create_channel(failoverSlateConfigurationArn=missing), 'ResourceNotFoundException')
+    fails(lambda: ivs.update_channel(arn=plain['arn'], failoverSlateConfigurationArn=missing), 'ResourceNotFoundException')
+    fails(lambda: ivs.create_channel(failoverSlateConfigurationArn='arn:aws:ivs:x:1:channel/abc'), 'ValidationException')
+
+    fails(lambda: ivs.delete_failover_slate_configuration(arn=slate), 'ConflictException')
+    ivs.update_channel(arn=ch['arn'], failoverSlateConfigurationArn='')
+    assert ivs.list_channels(filterByFailoverSlateConfigurationArn=slate)['channels'] == []
+    ivs.delete_failover_slate_configuration(arn=slate)
 
 
 # -- streams and stream sessions (live state through the control API) ------------------------------
@@ -239,11 +344,20 @@ def test_stream_lifecycle(ivs, control):
 
     ivs.put_metadata(channelArn=arn, metadata='{"question": 1}')
     fails(lambda: ivs.put_metadata(channelArn=arn, metadata='x' * 1025), 'ValidationException')
-    assert len(ivs.insert_ad_break(channelArn=arn, durationSeconds=30)['adBreakId']) == 12
+    first = ivs.insert_ad_break(channelArn=arn, durationSeconds=30)
+    assert re.fullmatch(r'[a-zA-Z0-9]{12}', first['adBreakId']) and isinstance(first['targetStartAt'], datetime.datetime)
+    at = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    mine = ivs.insert_ad_break(channelArn=arn, durationSeconds=60, adBreakId='myBreak00001', targetStartAt=at)
+    assert (mine['adBreakId'], mine['targetStartAt']) == ('myBreak00001', at)
+    fails(lambda: ivs.insert_ad_break(channelArn=arn, durationSeconds=5, adBreakId='myBreak00001'), 'ConflictException')
+    fails(lambda: ivs.insert_ad_break(channelArn=arn, durationSeconds=5, adBreakId='not_alnum_12'), 'ValidationException')
     fails(lambda: ivs.update_channel(arn=arn, name='x'), 'ConflictException')
     fails(lambda: ivs.delete_channel(arn=arn), 'ConflictException')
     activity = control.get('streams/activity', channelArn=arn)
     assert [m['metadata'] for m in activity['metadata']] == ['{"question": 1}']
+    assert [(b['adBreakId'], b['durationSeconds'], b['streamId']) for b in activity['adBreaks']] == \
+        [(first['adBreakId'], 30, stream['streamId']), ('myBreak00001', 60, stream['streamId'])]
+    assert activity['adBreaks'][1]['targetStartAt'].startswith('2030-01-02T03:04:05')
 
     session = ivs.get_stream_session(channelArn=arn)['streamSession']
     assert session['streamId'] == stream['streamId'] and 'endTime' not in session
@@ -267,6 +381,24 @@ def test_stream_lifecycle(ivs, control):
     fails(lambda: ivs.get_stream_session(channelArn=arn, streamId='st-' + 'x' * 23), 'ResourceNotFoundException')
     fails(lambda: ivs.list_stream_sessions(channelArn=MISSING), 'ResourceNotFoundException')
     assert control.call('POST', 'streams/start', {'channelArn': MISSING})[0] == 404
+
+
+def test_stream_session_keeps_the_failover_slate_it_went_live_with(ivs, control):
+    slate = ivs.create_failover_slate_configuration(name='at-start', maxSlateDisplaySeconds=90)['failoverSlateConfiguration']
+    arn = ivs.create_channel(failoverSlateConfigurationArn=slate['arn'])['channel']['arn']
+    plain = ivs.create_channel()['channel']['arn']
+    control.post('streams/start', {'channelArn': arn})
+    control.post('streams/start', {'channelArn': plain})
+    ivs.update_failover_slate_configuration(arn=slate['arn'], name='later', maxSlateDisplaySeconds=180)
+    session = ivs.get_stream_session(channelArn=arn)['streamSession']
+    assert session['failoverSlateConfiguration'] == slate  # its properties at the time of going live
+    assert session['channel']['failoverSlateConfigurationArn'] == slate['arn']
+    assert 'failoverSlateConfiguration' not in ivs.get_stream_session(channelArn=plain)['streamSession']
+    fails(lambda: ivs.update_channel(arn=arn, failoverSlateConfigurationArn=''), 'ConflictException')  # live
+    control.post('streams/stop', {'channelArn': arn})
+    control.post('streams/start', {'channelArn': arn})
+    again = ivs.get_stream_session(channelArn=arn)['streamSession']['failoverSlateConfiguration']
+    assert (again['name'], again['maxSlateDisplaySeconds']) == ('later', 180)
 
 
 def test_viewer_session_revocation(ivs, control):

@@ -1,4 +1,4 @@
-"""ivs-realtime through boto3 against a real ivs-local: every one of the 39 operations in
+"""ivs-realtime through boto3 against a real ivs-local: every one of the 40 operations in
 realistic sequences, the simulated stage sessions of the control API, and the errors AWS
 answers (each checked against the operation's error list in the model)."""
 import base64
@@ -296,6 +296,46 @@ def test_disconnect_revokes_unused_token(rt):
     rt.disconnect_participant(stageArn=arn, participantId=created['participantTokens'][0]['participantId'])
     expect_error(rt, 'disconnect_participant', 'ResourceNotFoundException', 404,
                  stageArn=arn[:-4] + 'zzzz', participantId='abc')
+
+
+def test_revoke_connection_token_disconnects_and_refuses_its_participants(rt, ctl, make_client):
+    a = rt.create_stage(name='a')['stage']['arn']
+    b = rt.create_stage(name='b')['stage']['arn']
+    # one client on a shared RealTimeConnection in two stages, another on its own token
+    on_a = join(ctl, a, userId='roamer', connectionTokenId='conn-1')
+    on_b = join(ctl, b, userId='roamer', connectionTokenId='conn-1')
+    other = join(ctl, a, userId='stays', connectionTokenId='conn_2')
+    plain = join(ctl, b, userId='no-connection-token')
+
+    assert rt.revoke_connection_token(tokenId='conn-1')['ResponseMetadata']['HTTPStatusCode'] == 200
+    for stage, joined in ((a, on_a), (b, on_b)):
+        pid = joined['participant']['participantId']
+        got = rt.get_participant(stageArn=stage, sessionId=joined['sessionId'], participantId=pid)['participant']
+        assert got['state'] == 'DISCONNECTED'
+        assert [e['name'] for e in rt.list_participant_events(
+            stageArn=stage, sessionId=joined['sessionId'], participantId=pid)['events']][-1] == 'LEFT'
+    for stage, joined in ((a, other), (b, plain)):
+        got = rt.get_participant(stageArn=stage, sessionId=joined['sessionId'],
+                                 participantId=joined['participant']['participantId'])['participant']
+        assert got['state'] == 'CONNECTED'
+    assert '_connectionTokenId' not in got and 'connectionTokenId' not in got
+
+    # the revoked token can no longer connect; revoking again, or a token nobody used, is accepted
+    status, doc = ctl.call('POST', 'stages/participants', {'stageArn': a, 'connectionTokenId': 'conn-1'})
+    assert status == 403 and doc['code'] == 'AccessDeniedException'
+    rt.revoke_connection_token(tokenId='conn-1')
+    rt.revoke_connection_token(tokenId='never-used')
+    assert ctl.get('stages/connection-tokens')['revoked'] == ['conn-1', 'never-used']
+    # revocations are per account and region, like everything else
+    assert ctl.get('stages/connection-tokens', region='eu-west-1')['revoked'] == []
+    make_client('ivs-realtime', region='eu-west-1').revoke_connection_token(tokenId='eu-token')
+    assert ctl.get('stages/connection-tokens', region='eu-west-1')['revoked'] == ['eu-token']
+
+    # the model's rules, checked by the service (botocore checks only the length minimum)
+    for bad in ('has space', 'x' * 65, 'a/b'):
+        expect_error(rt, 'revoke_connection_token', 'ValidationException', 400, tokenId=bad)
+    with pytest.raises(ParamValidationError):
+        rt.revoke_connection_token(tokenId='')
 
 
 def test_auto_recording_marks_participants(rt, ctl):
@@ -631,5 +671,6 @@ def test_every_operation_is_covered():
         'ivs-realtime', region_name='us-west-2', aws_access_key_id='x', aws_secret_access_key='x')
     missing = [op for method, op in client.meta.method_to_api_mapping.items()
                if f'.{method}(' not in src and f"'{method}'" not in src]
-    assert len(MODEL['operations']) == 39
+    assert len(MODEL['operations']) == 40
+    assert set(client.meta.method_to_api_mapping.values()) == set(MODEL['operations'])
     assert missing == []

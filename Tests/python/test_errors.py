@@ -126,7 +126,7 @@ def test_partial_credentials():
         ivs.client("ivs", region_name="us-west-2", aws_access_key_id="only-the-id")
 
 
-def test_connection_refused_is_endpoint_connection_error():
+def test_connection_refused_is_endpoint_connection_error(make_boto):
     import socket
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -138,7 +138,18 @@ def test_connection_refused_is_endpoint_connection_error():
     with pytest.raises(exc.EndpointConnectionError) as info:
         c.list_channels()
     assert isinstance(info.value, exc.ConnectionError) and isinstance(info.value, exc.BotoCoreError)
-    assert str(info.value) == f'Could not connect to the endpoint URL: "{url}"'
+    assert str(info.value) == f'Could not connect to the endpoint URL: "{url}/ListChannels"'
+    # The URL in the message is the request's, as botocore gives it: labels and query filled in.
+    b = make_boto("ivs", endpoint_url=url)
+    arn = "arn:aws:ivs:us-west-2:123456789012:channel/AbCd"
+    for method, kwargs in (("untag_resource", {"resourceArn": arn, "tagKeys": ["a b", "c/d"]}),
+                           ("list_tags_for_resource", {"resourceArn": arn})):
+        messages = []
+        for client in (b, c):
+            with pytest.raises(botocore.exceptions.EndpointConnectionError) as info:
+                getattr(client, method)(**kwargs)
+            messages.append(str(info.value))
+        assert messages[1] == messages[0]
 
 
 def test_read_timeout(fresh, make_ivs):
@@ -192,3 +203,35 @@ def test_closed_client_refuses_calls(fresh, make_ivs):
     c.close()
     with pytest.raises(exc.BotoCoreError):
         c.list_channels()
+
+
+def test_error_response_metadata_has_the_http_headers(fresh, make_ivs, make_boto):
+    metas = []
+    for make in (make_boto, make_ivs):
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            make("ivs").get_channel(arn=ARN)
+        metas.append(info.value.response["ResponseMetadata"])
+    assert sorted(metas[1]["HTTPHeaders"]) == sorted(metas[0]["HTTPHeaders"])
+    assert metas[1]["HTTPHeaders"]["x-amzn-errortype"] == metas[0]["HTTPHeaders"]["x-amzn-errortype"]
+    assert metas[1]["HTTPHeaders"]["x-amzn-requestid"] == metas[1]["RequestId"]
+    assert {k: v for k, v in metas[1].items() if k not in ("RequestId", "HTTPHeaders")} == \
+        {k: v for k, v in metas[0].items() if k not in ("RequestId", "HTTPHeaders")}
+
+
+def test_unsigned_requests(fresh, url, make_boto):
+    """Config(signature_version=UNSIGNED) sends no Authorization header; ivs-local refuses the call
+    as the service would, and both clients report the same error."""
+    import botocore
+    errors = []
+    for c in (make_boto("ivs", config=botocore.config.Config(signature_version=botocore.UNSIGNED)),
+              ivs.client("ivs", region_name="us-west-2", endpoint_url=url,
+                         config=ivs.Config(signature_version=ivs.UNSIGNED))):
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            c.list_channels()
+        errors.append(info.value.response["Error"])
+    assert errors[1] == errors[0] and errors[0]["Code"] == "MissingAuthenticationTokenException"
+    assert [sorted(h for h in r["headers"] if h.lower() in ("authorization", "x-amz-date")) for r in fresh.requests()] \
+        == [[], []]
+    assert ivs.UNSIGNED is botocore.UNSIGNED
+    with pytest.raises(exc.UnknownSignatureVersionError):
+        ivs.Config(signature_version="v2")

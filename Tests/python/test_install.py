@@ -20,8 +20,16 @@ SCRIPT = textwrap.dedent("""
     assert c.get_stage(arn=stage["arn"])["stage"]["name"] == "from-venv"
     try:
         c.get_stage(arn=stage["arn"] + "x")
-    except c.exceptions.ResourceNotFoundException:
+    except c.exceptions.ResourceNotFoundException as e:
+        assert e.response["ResponseMetadata"]["HTTPHeaders"]
+    # No botocore in this environment: ivs's own classes and model stand alone.
+    try:
+        import botocore
+        raise AssertionError("botocore is importable")
+    except ImportError:
         pass
+    assert c.meta.service_model.service_name == "ivs-realtime" and c.meta.region_name == "us-west-2"
+    assert c.meta.endpoint_url == sys.argv[1] and c.meta.config.retries == {"total_max_attempts": 3, "mode": "standard"}
     print("ok", ivs.library_version())
 """)
 

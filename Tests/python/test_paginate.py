@@ -70,12 +70,18 @@ def test_can_paginate_covers_botocore_and_more(make_boto, make_ivs):
             if b.can_paginate(method):
                 assert i.can_paginate(method), method
         # Every paginated operation libivs knows has a paginator, including undeclared ones.
-        sm = ivs.client(service, region_name="us-west-2").meta.service_model
-        known = [op.snake_name for op in sm.operations.values() if op.paginator]
+        known = [op.snake_name for op in ivs.model.service_model(service).operations.values() if op.paginator]
         assert known and all(i.can_paginate(n) for n in known)
         assert not i.can_paginate("tag_resource")
         with pytest.raises(exc.OperationNotPageableError):
             i.get_paginator("tag_resource")
+        # An unknown name (or an API name) is a KeyError in both, as botocore looks it up.
+        for name in ("no_such_operation", "ListChannels"):
+            for client in (b, i):
+                with pytest.raises(KeyError):
+                    client.can_paginate(name)
+                with pytest.raises(KeyError):
+                    client.get_paginator(name)
 
 
 @pytest.mark.parametrize("service,operation,kwargs,key", [

@@ -251,3 +251,30 @@ def test_error_response_carries_header_members(fresh, make_boto, make_ivs):
             make("ivs").get_channel(arn=arn)
         responses.append({k: v for k, v in info.value.response.items() if k in HEADER_MEMBERS})
     assert responses[1] == responses[0]
+
+
+TZ_CHECK = """
+import sys, boto3, ivs
+args = dict(region_name="us-west-2", endpoint_url=sys.argv[1], aws_access_key_id="test", aws_secret_access_key="test")
+b, i = boto3.client("ivs-realtime", **args), ivs.client("ivs-realtime", **args)
+stage = b.create_stage(name="tz", participantTokenConfigurations=[{"userId": "u"}])
+arn = stage["stage"]["arn"]
+want = stage["participantTokens"][0]["expirationTime"]
+have = i.create_participant_token(stageArn=arn, userId="v")["participantToken"]["expirationTime"]
+print(repr(want.tzinfo), repr(have.tzinfo), type(want.tzinfo) is type(have.tzinfo))
+"""
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Etc/UTC", "Europe/Paris", "America/New_York", "GMT"])
+def test_datetimes_have_botocores_tzinfo_in_any_local_zone(url, tz):
+    """botocore's timestamps get dateutil's tzinfo, which depends on the machine's zone (tzlocal()
+    where it is named UTC, else tzutc()); ivs gives the same, so reprs and types match."""
+    import os
+    import subprocess
+    import sys
+    from .conftest import BINDING
+    env = dict(os.environ, TZ=tz, PYTHONPATH=BINDING)
+    out = subprocess.run([sys.executable, "-c", TZ_CHECK, url], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    want, have, same_type = out.stdout.split()
+    assert (have, same_type) == (want, "True")

@@ -79,3 +79,43 @@ def test_api_name_calls_work_as_botocore_make_api_call(fresh, make_ivs):
     assert out["channel"]["name"] == "api"
     with pytest.raises(exc.UnknownClientMethodError):
         c._make_api_call("NoSuchOperation", {})
+
+
+OVER_THE_MAXIMUM = [
+    ("ivs", "get_channel", {"arn": "arn:aws:ivs:us-west-2:123456789012:channel/" + "a" * 200}),  # length
+    ("ivs", "list_channels", {"maxResults": 1000}),                                               # value
+    ("ivs-realtime", "create_stage", {"tags": {f"k{n}": "v" for n in range(60)}}),                # map size
+    ("ivs", "create_channel", {"latencyMode": "FASTEST"}),                                        # enum
+]
+
+
+@pytest.mark.parametrize("service,method,kwargs", OVER_THE_MAXIMUM)
+def test_what_botocore_leaves_to_the_service_goes_to_the_service(fresh, make_ivs, make_boto, service, method, kwargs):
+    """By default the Python client checks what botocore checks: a value over a maximum (or not in an
+    enum) reaches the service, which answers ValidationException, a ClientError, as it does to boto3."""
+    responses = []
+    for make in (make_boto, make_ivs):
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            getattr(make(service), method)(**kwargs)
+        responses.append((info.value.response["Error"], info.value.response["ResponseMetadata"]["HTTPStatusCode"]))
+    assert responses[1] == responses[0]
+    assert responses[0][0]["Code"] == "ValidationException"
+    assert len(fresh.requests()) == 2
+
+
+def test_config_validation_opts_into_more_checks(fresh, make_ivs):
+    too_long = "arn:aws:ivs:us-west-2:123456789012:channel/" + "a" * 200
+    on = make_ivs("ivs", config=ivs.Config(validation="on"))
+    with pytest.raises(exc.ParamValidationError) as info:
+        on.get_channel(arn=too_long)
+    assert "valid max length: 128" in str(info.value)
+    on.create_channel(latencyMode="NORMAL")
+    with pytest.raises(exc.ClientError):  # "on" leaves enums to the service
+        on.create_channel(latencyMode="FASTEST")
+    strict = make_ivs("ivs", config=ivs.Config(validation="strict"))
+    with pytest.raises(exc.ParamValidationError) as info:
+        strict.create_channel(latencyMode="FASTEST")
+    assert "valid values: NORMAL, LOW" in str(info.value)
+    assert [r["operation"] for r in fresh.requests()] == ["CreateChannel", "CreateChannel"]
+    with pytest.raises(exc.InvalidConfigError):
+        ivs.Config(validation="sometimes")

@@ -117,14 +117,13 @@ class ServiceStub:
                 pag = f"{op_name}Paginator"
                 it = f"{op_name}PageIterator"
                 psig = ", ".join(["self", "*"] + params + ["PaginationConfig: PaginationConfigTypeDef = ..."])
+                # Subclasses of the runtime classes with the operation's types; the overrides are
+                # narrower than the generic ones on purpose.
                 paginators.append(
-                    f"class {it}:\n"
-                    f"    def __iter__(self) -> Iterator[{ret}]: ...\n"
-                    f"    def build_full_result(self) -> Dict[str, Any]: ...\n"
-                    f"    def search(self, expression: str) -> Iterator[Any]: ...\n"
-                    f"    resume_token: Optional[str]\n\n"
-                    f"class {pag}:\n"
-                    f"    def paginate({psig}) -> {it}: ...\n")
+                    f"class {it}(PageIterator):\n"
+                    f"    def __iter__(self) -> Iterator[{ret}]: ...  # type: ignore[override]\n\n"
+                    f"class {pag}(Paginator):\n"
+                    f"    def paginate({psig}) -> {it}: ...  # type: ignore[override]\n")
                 overloads.append(f"    @overload\n    def get_paginator(self, operation_name: Literal[{snake!r}]) -> {pag}: ...\n")
         errors = sorted(n for n, s in self.shapes.items() if "error" in s)
         exc = "".join(f"    {e}: Type[ClientError]\n" for e in errors)
@@ -153,8 +152,9 @@ class ServiceStub:
         parts.append(f"class {self.client_cls}(BaseClient):\n"
                      f"    exceptions: {self.prefix}Exceptions\n    meta: ClientMeta\n"
                      f"    def can_paginate(self, operation_name: str) -> bool: ...\n")
-        if len(overloads) == 1:
-            overloads = [o.replace("    @overload\n", "") for o in overloads]
+        if overloads:
+            # Any other name: the common Paginator (an unknown one raises KeyError, as in boto3).
+            overloads.append("    @overload\n    def get_paginator(self, operation_name: str) -> Paginator: ...\n")
         parts += overloads
         parts.append(body_methods)
         parts.append(f"\nPAGINATED_OPERATIONS: List[str]  # {', '.join(paginated)}\n")
@@ -182,25 +182,27 @@ def init_stub(services, version):
     over = []
     for s in services:
         over.append(f"@overload\ndef client(service_name: Literal[{s!r}], {common}) -> {CLIENT_CLASS_NAMES[s]}: ...\n")
+    # A service name that is a plain str (not a literal) gets the common client type.
+    over.append(f"@overload\ndef client(service_name: str, {common}) -> BaseClient: ...\n")
     sess = []
     for s in services:
         sess.append(f"    @overload\n    def client(self, service_name: Literal[{s!r}], {common}) -> "
                     f"{CLIENT_CLASS_NAMES[s]}: ...\n")
+    sess.append(f"    @overload\n    def client(self, service_name: str, {common}) -> BaseClient: ...\n")
     return (HEADER.format(version=version) +
-            "from typing import List, Literal, Optional, Union, overload\n\n"
-            "from . import exceptions as exceptions\nfrom . import tokens as tokens\n"
-            "from .client import BaseClient as BaseClient\nfrom .config import Config as Config\n" + imports +
+            "from typing import Literal, Optional, Union, overload\n\n"
+            "from . import exceptions as exceptions\nfrom . import session as session\nfrom . import tokens as tokens\n"
+            "from .client import BaseClient as BaseClient\nfrom .config import UNSIGNED as UNSIGNED\n"
+            "from .config import Config as Config\n" + imports +
             "\n__version__: str\n\n" + "".join(over) +
             "def library_version() -> str: ...\n"
             "def setup_default_session(aws_access_key_id: Optional[str] = ..., aws_secret_access_key: Optional[str] = ..., "
-            "aws_session_token: Optional[str] = ..., region_name: Optional[str] = ..., profile_name: Optional[str] = ...) -> None: ...\n\n"
-            "class Session:\n"
-            "    profile_name: Optional[str]\n"
-            "    def __init__(self, aws_access_key_id: Optional[str] = ..., aws_secret_access_key: Optional[str] = ..., "
             "aws_session_token: Optional[str] = ..., region_name: Optional[str] = ..., botocore_session: object = ..., "
-            "profile_name: Optional[str] = ..., aws_account_id: Optional[str] = ...) -> None: ...\n"
-            "    @property\n    def region_name(self) -> Optional[str]: ...\n"
-            "    def get_available_services(self) -> List[str]: ...\n" + "".join(sess))
+            "profile_name: Optional[str] = ..., aws_account_id: Optional[str] = ...) -> None: ...\n\n"
+            "class Session(session.Session):\n"
+            '    """boto3.session.Session (ivs/session.py), with client() typed per service."""\n'
+            + "".join(sess) +
+            "\nDEFAULT_SESSION: Optional[Session]\n")
 
 
 def generate():

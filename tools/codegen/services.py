@@ -14,7 +14,10 @@ def _ident(name):
 
 
 with open(os.path.join(MODELS, "services.json"), encoding="utf-8") as _f:
-    SERVICES = [dict(s, ident=_ident(s["name"])) for s in json.load(_f)["services"]]
+    _LIST = json.load(_f)
+SERVICES = [dict(s, ident=_ident(s["name"])) for s in _LIST["services"]]
+# The botocore release the models were copied from (scripts/refresh-models.sh records it).
+BOTOCORE = _LIST["botocore"]
 
 NAMES = [s["name"] for s in SERVICES]
 
@@ -28,6 +31,14 @@ def model_path(service, filename):
 def load(service, filename):
     with open(model_path(service, filename), encoding="utf-8") as f:
         return json.load(f)
+
+
+def require_botocore(installed):
+    """Stops a fixture script run with another botocore than the models came from: its vectors would
+    describe other models."""
+    if installed != BOTOCORE:
+        raise SystemExit(f"botocore {installed} is installed; models/ comes from botocore {BOTOCORE} "
+                         "(scripts/setup.sh installs it into .venv)")
 
 
 def version():

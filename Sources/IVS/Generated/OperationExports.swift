@@ -33,6 +33,12 @@ public func ivs_ivs_create_channel(_ client: OpaquePointer?, _ input: UnsafePoin
     callOperation(client, "ivs", "CreateChannel", input, out)
 }
 
+@_cdecl("ivs_ivs_create_failover_slate_configuration")
+public func ivs_ivs_create_failover_slate_configuration(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs", "CreateFailoverSlateConfiguration", input, out)
+}
+
 @_cdecl("ivs_ivs_create_playback_restriction_policy")
 public func ivs_ivs_create_playback_restriction_policy(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
@@ -61,6 +67,12 @@ public func ivs_ivs_delete_ad_configuration(_ client: OpaquePointer?, _ input: U
 public func ivs_ivs_delete_channel(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     callOperation(client, "ivs", "DeleteChannel", input, out)
+}
+
+@_cdecl("ivs_ivs_delete_failover_slate_configuration")
+public func ivs_ivs_delete_failover_slate_configuration(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs", "DeleteFailoverSlateConfiguration", input, out)
 }
 
 @_cdecl("ivs_ivs_delete_playback_key_pair")
@@ -97,6 +109,12 @@ public func ivs_ivs_get_ad_configuration(_ client: OpaquePointer?, _ input: Unsa
 public func ivs_ivs_get_channel(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     callOperation(client, "ivs", "GetChannel", input, out)
+}
+
+@_cdecl("ivs_ivs_get_failover_slate_configuration")
+public func ivs_ivs_get_failover_slate_configuration(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs", "GetFailoverSlateConfiguration", input, out)
 }
 
 @_cdecl("ivs_ivs_get_playback_key_pair")
@@ -157,6 +175,12 @@ public func ivs_ivs_list_ad_configurations(_ client: OpaquePointer?, _ input: Un
 public func ivs_ivs_list_channels(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     callOperation(client, "ivs", "ListChannels", input, out)
+}
+
+@_cdecl("ivs_ivs_list_failover_slate_configurations")
+public func ivs_ivs_list_failover_slate_configurations(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs", "ListFailoverSlateConfigurations", input, out)
 }
 
 @_cdecl("ivs_ivs_list_playback_key_pairs")
@@ -231,10 +255,22 @@ public func ivs_ivs_untag_resource(_ client: OpaquePointer?, _ input: UnsafePoin
     callOperation(client, "ivs", "UntagResource", input, out)
 }
 
+@_cdecl("ivs_ivs_update_ad_configuration")
+public func ivs_ivs_update_ad_configuration(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs", "UpdateAdConfiguration", input, out)
+}
+
 @_cdecl("ivs_ivs_update_channel")
 public func ivs_ivs_update_channel(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     callOperation(client, "ivs", "UpdateChannel", input, out)
+}
+
+@_cdecl("ivs_ivs_update_failover_slate_configuration")
+public func ivs_ivs_update_failover_slate_configuration(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs", "UpdateFailoverSlateConfiguration", input, out)
 }
 
 @_cdecl("ivs_ivs_update_playback_restriction_policy")
@@ -427,6 +463,12 @@ public func ivs_realtime_list_storage_configurations(_ client: OpaquePointer?, _
 public func ivs_realtime_list_tags_for_resource(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     callOperation(client, "ivs-realtime", "ListTagsForResource", input, out)
+}
+
+@_cdecl("ivs_realtime_revoke_connection_token")
+public func ivs_realtime_revoke_connection_token(_ client: OpaquePointer?, _ input: UnsafePointer<CChar>?,
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    callOperation(client, "ivs-realtime", "RevokeConnectionToken", input, out)
 }
 
 @_cdecl("ivs_realtime_start_composition")

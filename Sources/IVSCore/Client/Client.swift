@@ -3,17 +3,23 @@
 /// Input is a parsed JSON object (borrowed); output is JSON text (ivs_call's form) or a tree.
 public final class Client: @unchecked Sendable {
     public let config: ResolvedConfig
+    /// The DNS cache and TLS sessions every connection of this client shares.
+    let share = CurlShare()
     let transport: CurlTransport
     let signer = SigV4Signer()
     public let credentials: CredentialChain
     public let retry: RetryPolicy
+    /// Calls in flight: the event loop (started on first use) and where their callbacks run.
+    let asyncState = Locked(AsyncState())
+    let dispatcher: Dispatcher
 
     public init(config: ClientConfig = ClientConfig(), env: Environment = .process) throws(IVSError) {
         let resolved = try ConfigResolver(config: config, env: env).resolve()
         self.config = resolved
-        self.transport = CurlTransport(options: resolved.transport)
-        self.credentials = CredentialChain(providers: resolved.credentialProviders)
+        self.transport = CurlTransport(options: resolved.transport, share: share)
+        self.credentials = CredentialChain(providers: resolved.credentialProviders, logLevel: resolved.logLevel)
         self.retry = RetryPolicy(mode: resolved.retryMode, maxAttempts: resolved.maxAttempts)
+        self.dispatcher = Dispatcher(mode: resolved.dispatch)
     }
 
     /// The model and operation a caller names: a service name and an API or snake_case operation name.

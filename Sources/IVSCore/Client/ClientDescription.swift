@@ -27,6 +27,8 @@ extension Client {
         o.set("userAgent", JSON.string(c.transport.userAgent))
         o.set("validation", JSON.string(c.validation.rawValue))
         o.set("signatureVersion", JSON.string(c.signRequests ? "v4" : "unsigned"))
+        o.set("dispatch", JSON.string(c.dispatch.rawValue))
+        o.set("maxConnections", JSON.integer(Int64(c.maxConnections)))
         o.set("logLevel", JSON.integer(Int64(c.logLevel)))
         o.set("maxResponseBytes", JSON.integer(Int64(c.transport.maxResponseBytes)))
         o.set("maxPages", JSON.integer(Int64(c.maxPages)))

@@ -24,6 +24,13 @@ public struct ClientConfig: Sendable {
     public var credentialProcessTimeoutMs: Int?
     /// false: requests go unsigned, with no credentials looked up (botocore's signature_version=UNSIGNED).
     public var signRequests = true
+    /// Where the callbacks of calls in flight run: on the client's I/O thread, or queued for the
+    /// caller's own loop (ivs_client_fd / ivs_client_dispatch).
+    public var dispatch: DispatchMode = .thread
+    /// The most connections the event loop opens to one host at once (further calls wait their turn).
+    public var maxConnections: Int?
+
+    public enum DispatchMode: String, Sendable { case thread, manual }
 
     /// off; botocore (what botocore checks: types, required, minimums); on (also maximums; the
     /// default); strict (also enums and patterns).
@@ -35,7 +42,7 @@ public struct ClientConfig: Sendable {
                                  "useDualstackEndpoint", "retryMode", "maxAttempts", "connectTimeoutMs",
                                  "requestTimeoutMs", "caBundle", "verifyTls", "proxy", "userAgentSuffix",
                                  "validation", "logLevel", "maxResponseBytes", "maxPages", "maxPaginateBytes",
-                                 "credentialProcessTimeoutMs", "signatureVersion"]
+                                 "credentialProcessTimeoutMs", "signatureVersion", "dispatch", "maxConnections"]
 
     /// Parses the config object. Unknown keys and wrongly typed values are IVS_E_CONFIG errors that
     /// name the key; credential values never appear in a message.
@@ -125,6 +132,11 @@ public struct ClientConfig: Sendable {
         maxPages = try int("maxPages", 1...10_000_000)
         maxPaginateBytes = try int("maxPaginateBytes", 1024...(16 << 30))
         credentialProcessTimeoutMs = try int("credentialProcessTimeoutMs", 1...3_600_000)
+        if let d = try string("dispatch") {
+            guard let mode = DispatchMode(rawValue: d) else { throw .config("dispatch must be thread or manual") }
+            dispatch = mode
+        }
+        maxConnections = try int("maxConnections", 1...100_000)
         switch try string("signatureVersion") {
         case nil, "v4": signRequests = true
         case "unsigned": signRequests = false

@@ -94,11 +94,13 @@ public struct ConfigResolver {
         return ResolvedConfig(region: region, endpoints: endpoints, endpointSources: endpointSources, useFIPS: fips,
                               useDualStack: dualstack, retryMode: mode, maxAttempts: attempts,
                               transport: t, validation: config.validation, logLevel: config.logLevel,
-                              credentialProviders: credentialProviders(shared: shared, profile: p),
+                              credentialProviders: credentialProviders(shared: shared, profile: p, region: region,
+                                                                       transport: t),
                               profile: profileName,
                               maxPages: config.maxPages ?? ResolvedConfig.defaultMaxPages,
                               maxPaginateBytes: config.maxPaginateBytes ?? ResolvedConfig.defaultMaxPaginateBytes,
-                              signRequests: config.signRequests)
+                              signRequests: config.signRequests, dispatch: config.dispatch,
+                              maxConnections: config.maxConnections ?? ResolvedConfig.defaultMaxConnections)
     }
 
     /// A profile's settings with where they came from, for messages.
@@ -152,55 +154,138 @@ public struct ConfigResolver {
     /// the profile's endpoint_url. All but the client config's are off when ignoreConfigured.
     func configuredEndpoint(for service: ServiceModel, profile p: ProfileSettings, shared: SharedConfig,
                             ignoreConfigured: Bool) throws(IVSError) -> (url: String, source: String)? {
-        var found: (String, String)?
-        if let u = config.endpointUrls[service.name] { found = (u, "endpointUrls.\(service.name)") }
-        else if let u = config.endpointUrl { found = (u, "endpointUrl") }
-        else if !ignoreConfigured {
-            let id = service.configKey
-            let variable = "AWS_ENDPOINT_URL_" + id.uppercased()
-            if let u = env.nonEmpty(variable) { found = (u, variable) }
-            else if let u = env.nonEmpty("AWS_ENDPOINT_URL") { found = (u, "AWS_ENDPOINT_URL") }
-            else if let (sectionName, _) = p.value("services") {
-                guard let section = shared.services[sectionName] else {
-                    throw .config("profile \"\(p.name)\" names services \"\(sectionName)\", but \(shared.configPath) "
-                                  + "has no [services \(sectionName)] section")
-                }
-                if let nested = section[id], let sub = SharedConfigFile.nested(nested), let u = sub["endpoint_url"] {
-                    found = (u, "endpoint_url of \(id) in [services \(sectionName)] (\(shared.configPath))")
-                }
-            }
-            if found == nil, let (u, source) = p.value("endpoint_url") { found = (u, source) }
+        if let u = config.endpointUrls[service.name] {
+            let key = "endpointUrls.\(service.name)"
+            return (try Endpoint.parse(u, key: key).url, key)
         }
+        if let u = config.endpointUrl { return (try Endpoint.parse(u, key: "endpointUrl").url, "endpointUrl") }
+        if ignoreConfigured { return nil }
+        return try configuredEndpoint(id: service.configKey, profile: p, shared: shared)
+    }
+
+    /// The environment's and the profile's endpoint for a service id (botocore's
+    /// ConfiguredEndpointProvider): AWS_ENDPOINT_URL_<ID>, AWS_ENDPOINT_URL, the profile's services
+    /// section, the profile's endpoint_url.
+    func configuredEndpoint(id: String, profile p: ProfileSettings,
+                            shared: SharedConfig) throws(IVSError) -> (url: String, source: String)? {
+        var found: (String, String)?
+        let variable = "AWS_ENDPOINT_URL_" + id.uppercased()
+        if let u = env.nonEmpty(variable) { found = (u, variable) }
+        else if let u = env.nonEmpty("AWS_ENDPOINT_URL") { found = (u, "AWS_ENDPOINT_URL") }
+        else if let (sectionName, _) = p.value("services") {
+            guard let section = shared.services[sectionName] else {
+                throw .config("profile \"\(p.name)\" names services \"\(sectionName)\", but \(shared.configPath) "
+                              + "has no [services \(sectionName)] section")
+            }
+            if let nested = section[id], let sub = SharedConfigFile.nested(nested), let u = sub["endpoint_url"] {
+                found = (u, "endpoint_url of \(id) in [services \(sectionName)] (\(shared.configPath))")
+            }
+        }
+        if found == nil, let (u, source) = p.value("endpoint_url") { found = (u, source) }
         guard let (url, source) = found else { return nil }
         return (try Endpoint.parse(url, key: source).url, source)
     }
 
-    /// The credential chain, in botocore's order. Problems in a source's settings surface when the
-    /// chain reaches that source, so that credentials given earlier in the chain still work.
-    func credentialProviders(shared: SharedConfig, profile p: ProfileSettings) -> [CredentialProvider] {
+    /// The credential chain, in botocore's order: config, environment, assume-role, then the profile's
+    /// sources (assume-role-with-web-identity, sso, shared-credentials-file, login, custom-process,
+    /// config-file), container-role, iam-role. Every name is always listed (ivs_client_config shows
+    /// the chain); a source the settings do not configure has nothing to offer. Problems in a source's
+    /// settings surface when the chain reaches that source, so that credentials given earlier in the
+    /// chain still work.
+    func credentialProviders(shared: SharedConfig, profile p: ProfileSettings, region: String,
+                             transport: TransportOptions) -> [CredentialProvider] {
         var providers: [CredentialProvider] = []
         if let c = config.credentials { providers.append(StaticCredentialProvider(c)) }
         // botocore: a profile named in code (not AWS_PROFILE) takes precedence over the environment's keys.
-        if config.profile == nil { providers.append(EnvironmentCredentialProvider(env: env)) }
-        if let (name, reason) = UnsupportedCredentialProvider.stsReason(profile: p.name, values: p.values, env: env) {
-            providers.append(UnsupportedCredentialProvider(name: name, reason: reason))
-        }
-        do {
-            if let sso = try SSOCredentialProvider.make(profile: p.name, values: p.values, shared: shared, env: env) {
-                providers.append(sso)
-            }
-        } catch { providers.append(FailingCredentialProvider(name: "sso", error: error)) }
-        providers.append(ProfileKeysCredentialProvider(name: "shared-credentials-file", profile: p.name,
-                                                       values: shared.credentialProfiles[p.name], path: shared.credentialsPath))
-        providers.append(ProcessCredentialProvider(profile: p.name, command: p.values["credential_process"],
-                                                   timeoutMs: config.credentialProcessTimeoutMs ?? ProcessCredentialProvider.defaultTimeoutMs))
-        providers.append(ProfileKeysCredentialProvider(name: "config-file", profile: p.name,
-                                                       values: shared.configProfiles[p.name], path: shared.configPath))
-        providers.append(ContainerCredentialProvider(env: env))
+        let environment = EnvironmentCredentialProvider(env: env)
+        if config.profile == nil { providers.append(environment) }
+        let container = ContainerCredentialProvider(env: env)
+        let instanceMetadata: CredentialProvider
         do {
             let s = try InstanceMetadataCredentialProvider.settings(env: env, profile: p.values)
-            providers.append(InstanceMetadataCredentialProvider(settings: s))
-        } catch { providers.append(FailingCredentialProvider(name: "iam-role", error: error)) }
+            instanceMetadata = InstanceMetadataCredentialProvider(settings: s)
+        } catch { instanceMetadata = FailingCredentialProvider(name: "iam-role", error: error) }
+        let endpoints = credentialServiceEndpoints(shared: shared, profile: p, region: region)
+        let builder = ProfileCredentialProviders(shared: shared, env: env, sts: stsClient(p, endpoints, transport),
+                                                 endpoints: endpoints,
+                                                 processTimeoutMs: config.credentialProcessTimeoutMs
+                                                    ?? ProcessCredentialProvider.defaultTimeoutMs,
+                                                 environment: environment, container: container,
+                                                 instanceMetadata: instanceMetadata)
+        providers.append(builder.assumeRole(p.name, visited: [p.name]))
+        providers += builder.profileProviders(p.name, disableEnv: config.profile != nil)
+        providers.append(container)
+        providers.append(instanceMetadata)
         return providers
+    }
+
+    /// Where the credential services' clients go: FIPS and dual-stack from the environment or the
+    /// profile, configured endpoints per service id.
+    func credentialServiceEndpoints(shared: SharedConfig, profile p: ProfileSettings,
+                                    region: String) -> CredentialServiceEndpoints {
+        var fips = false, dualstack = false, ignore = false
+        var configured: [String: Result<(url: String, source: String)?, IVSError>] = [:]
+        do {
+            fips = try bool(nil, "AWS_USE_FIPS_ENDPOINT", p, "use_fips_endpoint") ?? false
+            dualstack = try bool(nil, "AWS_USE_DUALSTACK_ENDPOINT", p, "use_dualstack_endpoint") ?? false
+            ignore = try bool(nil, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", p, "ignore_configured_endpoint_urls") ?? false
+        } catch {
+            for id in ["sts", "sso", "sso_oidc", "signin"] { configured[id] = .failure(error) }
+        }
+        for id in ["sts", "sso", "sso_oidc", "signin"] where configured[id] == nil {
+            if ignore { configured[id] = .success(nil); continue }
+            do { configured[id] = .success(try configuredEndpoint(id: id, profile: p, shared: shared)) }
+            catch { configured[id] = .failure(error) }
+        }
+        return CredentialServiceEndpoints(region: region, useFIPS: fips, useDualStack: dualstack, configured: configured)
+    }
+
+    /// The STS client the role providers share, made on first use: regional endpoints unless
+    /// sts_regional_endpoints (AWS_STS_REGIONAL_ENDPOINTS) is legacy; retries from AWS_RETRY_MODE /
+    /// retry_mode and AWS_MAX_ATTEMPTS / max_attempts, as botocore's STS client reads them.
+    func stsClient(_ p: ProfileSettings, _ endpoints: CredentialServiceEndpoints,
+                   _ transport: TransportOptions) -> STSClientSource {
+        let logLevel = config.logLevel
+        return STSClientSource { () throws(IVSError) -> STSClient in
+            var useGlobal = false
+            if let (v, source) = self.pick("AWS_STS_REGIONAL_ENDPOINTS", p, "sts_regional_endpoints") {
+                switch v {
+                case "regional": break
+                case "legacy": useGlobal = true
+                default: throw .credentials("\(source) must be regional or legacy, got \"\(v)\"", code: "InvalidConfigError")
+                }
+            }
+            let configured = try endpoints.configuredEndpoint("sts")
+            let region = endpoints.region
+            let resolved: (url: String, signingRegion: String)
+            switch STSEndpoint.resolve(region: region, useFIPS: configured == nil && endpoints.useFIPS,
+                                       useDualStack: configured == nil && endpoints.useDualStack,
+                                       useGlobal: useGlobal && STSEndpoint.legacyGlobalRegions.contains(region),
+                                       configured: configured?.url) {
+            case .success(let r): resolved = r
+            case .failure(let why): throw .credentials("sts: \(why.reason) (region \(region))", code: "EndpointResolutionError")
+            }
+            let source = configured?.source ?? "the sts endpoint rule set"
+            let endpoint = STSEndpoint(endpoint: try Endpoint.parse(resolved.url, key: source),
+                                       signingRegion: resolved.signingRegion, source: source)
+            var mode = RetryMode.standard
+            if let (m, source) = self.pick("AWS_RETRY_MODE", p, "retry_mode") {
+                switch m.lowercased() {
+                case "adaptive": mode = .adaptive
+                case "standard", "legacy": mode = .standard
+                case "off": mode = .off
+                default: throw .config("\(source) must be standard, adaptive or off, got \"\(m)\"")
+                }
+            }
+            var attempts = 3
+            if let (a, source) = self.pick("AWS_MAX_ATTEMPTS", p, "max_attempts") {
+                guard let n = Int(a), (1...100).contains(n) else {
+                    throw .config("\(source) must be an integer from 1 to 100, got \"\(a)\"")
+                }
+                attempts = n
+            }
+            return STSClient(endpoint: endpoint, transport: transport, retryMode: mode, maxAttempts: attempts,
+                             logLevel: logLevel)
+        }
     }
 }

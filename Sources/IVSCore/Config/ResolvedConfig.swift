@@ -20,6 +20,10 @@ public struct ResolvedConfig: Sendable {
     public let maxPaginateBytes: Int
     /// false: requests are sent unsigned (signatureVersion "unsigned").
     public let signRequests: Bool
+    public let dispatch: ClientConfig.DispatchMode
+    /// The event loop's bound on connections to one host.
+    public let maxConnections: Int
+    public static let defaultMaxConnections = 64
 
     public static let defaultMaxPages = 10_000
     public static let defaultMaxPaginateBytes = 256 << 20

@@ -14,58 +14,62 @@ public struct URLParts: Equatable {
 
 public enum URLText {
     /// Splits and checks scheme://[userinfo@]host[:port][/path][?query][#fragment]. With
-    /// schemeOptional, "host[:port]" alone is accepted too. The reason is nil-free text for a message.
+    /// schemeOptional, "host[:port]" alone is accepted too. Works on the UTF-8 bytes (a client checks
+    /// several URLs when it is made).
     public static func parse(_ text: String, schemeOptional: Bool = false) -> Result<URLParts, URLProblem> {
-        var rest = Substring(text)
+        let b = Array(text.utf8)
+        var i = 0
         var scheme = ""
-        if let r = firstIndex(of: "://", in: rest) {
-            scheme = String(rest[..<r]).lowercased()
-            guard !scheme.isEmpty, scheme.utf8.allSatisfy({ isAlnum($0) || $0 == 43 || $0 == 45 || $0 == 46 }) else {
+        if let sep = index(of: [58, 47, 47], in: b, from: 0) { // "://"
+            let s = b[0..<sep]
+            guard !s.isEmpty, s.allSatisfy({ isAlnum($0) || $0 == 43 || $0 == 45 || $0 == 46 }) else {
                 return .failure(.init("has an invalid scheme"))
             }
-            rest = rest[rest.index(r, offsetBy: 3)...]
+            scheme = String(decoding: s.map(ASCII.lower), as: UTF8.self)
+            i = sep + 3
         } else if !schemeOptional {
             return .failure(.init("must start with http:// or https://"))
         }
-        if let q = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<q] }
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        var authority = rest[..<slash]
-        let path = String(rest[slash...])
+        var end = b.count
+        if let q = b[i...].firstIndex(where: { $0 == 63 || $0 == 35 }) { end = q } // ? or #
+        let slash = b[i..<end].firstIndex(of: 47) ?? end
+        var authStart = i
         var hasUserInfo = false
-        if let at = authority.lastIndex(of: "@") {
+        if let at = b[i..<slash].lastIndex(of: 64) { // @
             hasUserInfo = true
-            authority = authority[authority.index(after: at)...]
+            authStart = at + 1
         }
-        var host = authority
+        let authority = b[authStart..<slash]
         var port: Int? = nil
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return .failure(.init("has an unclosed [IPv6] host")) }
-            let inner = authority[authority.index(after: authority.startIndex)..<close]
-            guard !inner.isEmpty, inner.utf8.allSatisfy({ isHex($0) || $0 == 58 || $0 == 46 }) else {
+        var hostEnd = slash
+        if authority.first == 91 { // [
+            guard let close = authority.firstIndex(of: 93) else { return .failure(.init("has an unclosed [IPv6] host")) }
+            let inner = b[(authStart + 1)..<close]
+            guard !inner.isEmpty, inner.allSatisfy({ isHex($0) || $0 == 58 || $0 == 46 }) else {
                 return .failure(.init("has an invalid IPv6 host"))
             }
-            host = authority[...close]
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { return .failure(.init("has text after its [IPv6] host")) }
-                guard let p = portNumber(after.dropFirst()) else { return .failure(.init("has an invalid port (1 to 65535)")) }
+            hostEnd = close + 1
+            if hostEnd < slash {
+                guard b[hostEnd] == 58 else { return .failure(.init("has text after its [IPv6] host")) }
+                guard let p = portNumber(b[(hostEnd + 1)..<slash]) else { return .failure(.init("has an invalid port (1 to 65535)")) }
                 port = p
             }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            guard let p = portNumber(authority[authority.index(after: colon)...]) else {
-                return .failure(.init("has an invalid port (1 to 65535)"))
-            }
-            port = p
-            guard !host.isEmpty, host.utf8.allSatisfy(isHostByte) else { return .failure(.init("has an invalid host")) }
         } else {
-            guard !host.isEmpty, host.utf8.allSatisfy(isHostByte) else { return .failure(.init("has an invalid host")) }
+            if let colon = authority.lastIndex(of: 58) {
+                guard let p = portNumber(b[(colon + 1)..<slash]) else { return .failure(.init("has an invalid port (1 to 65535)")) }
+                port = p
+                hostEnd = colon
+            }
+            let host = b[authStart..<hostEnd]
+            guard !host.isEmpty, host.allSatisfy(isHostByte) else { return .failure(.init("has an invalid host")) }
         }
-        guard path.utf8.allSatisfy(isPathByte) else {
+        let path = b[slash..<end]
+        guard path.allSatisfy(isPathByte) else {
             return .failure(.init("has a path with spaces, control characters or other bytes a URL cannot carry"))
         }
-        return .success(URLParts(scheme: scheme, hasUserInfo: hasUserInfo, authority: String(authority),
-                                 port: port, path: path))
+        return .success(URLParts(scheme: scheme, hasUserInfo: hasUserInfo,
+                                 authority: String(decoding: authority, as: UTF8.self), port: port,
+                                 path: String(decoding: path, as: UTF8.self)))
     }
 
     public struct URLProblem: Error {
@@ -75,29 +79,27 @@ public enum URLText {
 
     /// The text for a message: user info replaced by "***" and at most 200 characters.
     public static func redacted(_ text: String) -> String {
+        let b = Array(text.utf8)
+        let start = index(of: [58, 47, 47], in: b, from: 0).map { $0 + 3 } ?? 0
+        let end = b[start...].firstIndex(where: { $0 == 47 || $0 == 63 || $0 == 35 }) ?? b.count
         var shown = text
-        let start = firstIndex(of: "://", in: Substring(text)).map { text.index($0, offsetBy: 3) } ?? text.startIndex
-        let end = text[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? text.endIndex
-        if let at = text[start..<end].lastIndex(of: "@") {
-            shown = String(text[..<start]) + "***" + String(text[at...])
+        if let at = b[start..<end].lastIndex(of: 64) {
+            shown = String(decoding: b[..<start], as: UTF8.self) + "***" + String(decoding: b[at...], as: UTF8.self)
         }
-        let scalars = shown.unicodeScalars
-        return scalars.count > 200 ? String(String.UnicodeScalarView(scalars.prefix(200))) + "..." : shown
+        return Text.excerpt(shown, limit: 200)
     }
 
-    private static func firstIndex(of s: String, in text: Substring) -> Substring.Index? {
-        var i = text.startIndex
-        while i < text.endIndex {
-            if text[i...].hasPrefix(s) { return i }
-            i = text.index(after: i)
-        }
+    /// Where needle first stands in b at or after from.
+    private static func index(of needle: [UInt8], in b: [UInt8], from: Int) -> Int? {
+        guard b.count >= needle.count + from else { return nil }
+        for i in from...(b.count - needle.count) where b[i..<(i + needle.count)].elementsEqual(needle) { return i }
         return nil
     }
 
-    private static func portNumber(_ s: Substring) -> Int? {
-        guard !s.isEmpty, s.utf8.count <= 5, s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let p = Int(s),
-              (1...65535).contains(p) else { return nil }
-        return p
+    private static func portNumber(_ s: ArraySlice<UInt8>) -> Int? {
+        guard !s.isEmpty, s.count <= 5, s.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let p = s.reduce(0) { $0 * 10 + Int($1 - 48) }
+        return (1...65535).contains(p) ? p : nil
     }
 
     private static func isAlnum(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) }

@@ -48,11 +48,18 @@ public struct ContainerCredentialProvider: CredentialProvider {
         return rest.isEmpty ? nil : rest.lowercased()
     }
 
+    /// botocore's rule: the listed hosts, or any loopback address (127.0.0.0/8, ::1 in any spelling).
     static func isAllowed(host: String) -> Bool {
         if allowedHosts.contains(host) { return true }
-        // Any 127.0.0.0/8 address.
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { p in UInt8(p) != nil }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            let b = withUnsafeBytes(of: &v6) { Array($0) }
+            let eksHost: [UInt8] = [0xfd, 0, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x23]
+            return b == [UInt8](repeating: 0, count: 15) + [1] || b == eksHost
+        }
+        return false
     }
 
     func authorization() throws(IVSError) -> String? {

@@ -13,10 +13,47 @@ public final class CredentialChain: @unchecked Sendable {
     private var cached: Credentials?
     private var source: CredentialProvider?
     private var refreshing = false
+    private let logLevel: Int32
+    /// The error when no provider has credentials (nil: the chain's own, listing the sources tried).
+    private let noneMessage: String?
+    private let noneCode: String
+    /// What the debug log calls the credentials this chain serves.
+    private let label: String
 
-    public init(providers: [CredentialProvider]) { self.providers = providers }
+    public init(providers: [CredentialProvider], logLevel: Int32 = 0) {
+        self.providers = providers
+        self.logLevel = logLevel
+        self.noneMessage = nil
+        self.noneCode = ErrorCode.noCredentials
+        self.label = "credentials"
+    }
+
+    /// A chain for the source credentials of a role (source_profile, credential_source): cached and
+    /// refreshed on their own schedule; `noneMessage` when none of its providers has credentials.
+    init(providers: [CredentialProvider], noneMessage: String, code: String) {
+        self.providers = providers
+        self.logLevel = 0
+        self.noneMessage = noneMessage
+        self.noneCode = code
+        self.label = "source credentials"
+    }
 
     public var providerNames: [String] { providers.map(\.name) }
+
+    /// The current credentials if they can be used now without asking any source (what the event
+    /// loop, which must not block, asks first). In the advisory window they are returned and
+    /// refreshInBackground is called so that one refresh starts; nil when a refresh must finish first.
+    func peek(refreshInBackground: () -> Void) -> Credentials? {
+        let (found, startRefresh): (Credentials?, Bool) = state.withLock {
+            switch need(cached) {
+            case .none(let c): return (c, false)
+            case .advisory(let c): return (c, !refreshing)
+            case .mandatory: return (nil, false)
+            }
+        }
+        if startRefresh { refreshInBackground() }
+        return found
+    }
 
     /// The current credentials (resolved, or refreshed, if needed) and the provider that served them.
     public func current() throws(IVSError) -> (Credentials, String) {
@@ -32,7 +69,7 @@ public final class CredentialChain: @unchecked Sendable {
     private func need(_ c: Credentials?) -> Need {
         guard let c else { return .mandatory }
         guard let exp = c.expiration else { return .none(c) }
-        let left = exp - Clock.now()
+        let left = exp - CredentialClock.now()
         if left > Self.advisoryRefresh { return .none(c) }
         if left > Self.mandatoryRefresh { return .advisory(c) }
         return .mandatory
@@ -56,7 +93,7 @@ public final class CredentialChain: @unchecked Sendable {
             refreshing = true
             return (cached, source)
         }
-        if let current, src == nil, current.expiration.map({ $0 - Clock.now() > Self.advisoryRefresh }) ?? true {
+        if let current, src == nil, current.expiration.map({ $0 - CredentialClock.now() > Self.advisoryRefresh }) ?? true {
             return current
         }
         defer { state.withLock { refreshing = false } }
@@ -66,7 +103,7 @@ public final class CredentialChain: @unchecked Sendable {
                 throw IVSError.credentials("\(from.name) returned credentials whose \(field) has a control character; "
                                            + "they cannot be sent in a header", code: "CredentialRetrievalError")
             }
-            if let exp = fresh.expiration, exp <= Clock.now() {
+            if let exp = fresh.expiration, exp <= CredentialClock.now() {
                 throw IVSError.credentials("\(from.name) returned credentials that are already expired",
                                            code: "CredentialRetrievalError")
             }
@@ -74,6 +111,8 @@ public final class CredentialChain: @unchecked Sendable {
                 cached = fresh
                 source = from
             }
+            Log.log(.debug, clientLevel: logLevel, "\(label) from \(from.name)" + (src == nil ? "" : " (refreshed)")
+                    + (fresh.expiration.map { ", expiring at " + Clock.text($0) } ?? ""))
             return fresh
         } catch {
             // In the advisory window a failed refresh keeps the current credentials (botocore too).
@@ -91,6 +130,7 @@ public final class CredentialChain: @unchecked Sendable {
         for p in providers {
             if let c = try p.credentials() { return (c, p) }
         }
+        if let noneMessage { throw .credentials(noneMessage, code: noneCode) }
         throw .credentials("Unable to locate credentials. Tried: " + providerNames.joined(separator: ", ")
                            + ". Set credentials in the client config, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
                            + " or a profile in ~/.aws/credentials or ~/.aws/config (see docs/configuration.md).")

@@ -1,4 +1,4 @@
-/// HTTP for credential endpoints (instance metadata, container, SSO portal): its own connections
+/// HTTP for credential endpoints (instance metadata, container, SSO portal and OIDC): its own connections
 /// and short timeouts, separate from the client's.
 final class CredentialHTTP: @unchecked Sendable {
     let transport: CurlTransport
@@ -14,8 +14,9 @@ final class CredentialHTTP: @unchecked Sendable {
         transport = CurlTransport(options: o)
     }
 
-    func send(_ method: String, _ url: String, headers: [(String, String)] = []) -> Result<HTTPResponse, TransportError> {
-        transport.send(HTTPRequest(method: method, url: url, headers: headers, body: []))
+    func send(_ method: String, _ url: String, headers: [(String, String)] = [],
+              body: [UInt8] = []) -> Result<HTTPResponse, TransportError> {
+        transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body))
     }
 
     /// What a credential endpoint answered, over its attempts.

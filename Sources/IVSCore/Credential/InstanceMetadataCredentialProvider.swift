@@ -2,7 +2,13 @@
 /// credentials; IMDSv1 when the token call is refused with 403, 404 or 405, unless v1 is disabled).
 /// Every request has a 1 s timeout by default and a connection failure ends the attempt, so a
 /// machine that is not on EC2 pays at most one timeout and never hangs.
-public struct InstanceMetadataCredentialProvider: CredentialProvider {
+///
+/// Static stability (botocore's, and the other SDKs'): credentials the service answers with that
+/// expire within the refresh window plus 2 to 10 minutes of jitter (the metadata service keeps serving
+/// the old ones when it cannot reach IAM) are treated as valid for that long from now; and when a
+/// refresh finds the metadata service failing, the credentials it last gave are kept for as long, with
+/// a warning, instead of failing every call (botocore raises in the mandatory window there).
+public final class InstanceMetadataCredentialProvider: CredentialProvider, @unchecked Sendable {
     public let name = "iam-role"
     public struct Settings: Sendable, Equatable {
         public var disabled = false
@@ -15,6 +21,11 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
 
     public let settings: Settings
     let http: CredentialHTTP
+    /// The credentials the service last gave (guarded by lock), for static stability.
+    private var last: Credentials?
+    private let lock = Lock()
+    /// botocore's ec2_credential_refresh_window.
+    static let refreshWindow: Double = 15 * 60
 
     public init(settings: Settings) {
         self.settings = settings
@@ -60,6 +71,33 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
 
     public func credentials() throws(IVSError) -> Credentials? {
         guard !settings.disabled else { return nil }
+        let fetched = try fetch()
+        return lock.withLock { () -> Credentials? in
+            if let c = fetched {
+                last = c
+                return Self.extended(c, because: "the instance metadata service answered with credentials that expire at "
+                                     + (c.expiration.map { Clock.text($0) } ?? "?"))
+            }
+            guard let old = last else { return nil }
+            return Self.extended(old, force: true, because: "the instance metadata service did not answer with credentials")
+        }
+    }
+
+    /// Credentials whose expiry is within the refresh window plus jitter (or any, when forced) valid
+    /// for that long from now, with a warning.
+    static func extended(_ c: Credentials, force: Bool = false, because why: String) -> Credentials {
+        guard let exp = c.expiration else { return c }
+        let interval = refreshWindow + Double(Int.random(in: 120...600))
+        let now = CredentialClock.now()
+        guard force || now >= exp - interval else { return c }
+        Log.log(.warn, "\(why); using the instance credentials for \(Int(interval / 60)) more minutes before trying "
+                + "again (static stability)")
+        return Credentials(accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken,
+                           expiration: now + interval)
+    }
+
+    /// What the metadata service answers now; nil when it has no credentials to give.
+    func fetch() throws(IVSError) -> Credentials? {
         var headers: [(String, String)] = []
         switch get("PUT", "/latest/api/token", [("x-aws-ec2-metadata-token-ttl-seconds", "21600")]) {
         case .ok(let r):

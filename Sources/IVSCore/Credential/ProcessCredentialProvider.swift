@@ -56,7 +56,7 @@ public struct ProcessCredentialProvider: CredentialProvider {
             throw .credentials("\(source) did not print a JSON object on stdout"
                                + (err.isEmpty ? "" : "; its stderr: \(err)"), code: "CredentialRetrievalError")
         }
-        if let exp = creds.expiration, exp <= Clock.now() {
+        if let exp = creds.expiration, exp <= CredentialClock.now() {
             throw .credentials("\(source) returned credentials that expired at \(Clock.text(exp))",
                                code: "CredentialRetrievalError")
         }

@@ -1,8 +1,10 @@
 /// IAM Identity Center (SSO) profiles: sso_account_id and sso_role_name with either an sso_session
 /// (its [sso-session] section giving sso_start_url and sso_region) or the legacy sso_start_url and
-/// sso_region in the profile. Reads the token `aws sso login` cached in ~/.aws/sso/cache and calls
-/// the portal's GetRoleCredentials. An expired token is an error telling the user to log in again
-/// (libivs does not refresh SSO tokens itself). AWS_ENDPOINT_URL_SSO overrides the portal endpoint.
+/// sso_region in the profile; the portal's GetRoleCredentials with the cached access token. With an
+/// sso_session the token is refreshed through SSO OIDC when it nears expiry (SSOTokenProvider); a
+/// legacy profile's token is used as `aws sso login` cached it, and an expired one is an error telling
+/// the user to log in again (botocore's behaviour for both). The portal's endpoint is the sso rule
+/// set's, or AWS_ENDPOINT_URL_SSO and the other configured-endpoint settings.
 public struct SSOCredentialProvider: CredentialProvider {
     public let name = "sso"
     let profile: String
@@ -11,16 +13,19 @@ public struct SSOCredentialProvider: CredentialProvider {
     let cacheFile: String
     let portal: String
     let http: CredentialHTTP
+    /// The sso-session's token, refreshed when due; nil for a legacy profile (a default, so the
+    /// memberwise initializer the fuzz target uses keeps its form).
+    var sessionToken: SSOTokenProvider? = nil
 
     static let configKeys = ["sso_start_url", "sso_region", "sso_role_name", "sso_account_id"]
 
     /// The provider for an SSO profile; nil when the profile does not use SSO.
-    public static func make(profile: String, values: [String: String], shared: SharedConfig,
-                            env: Environment) throws(IVSError) -> SSOCredentialProvider? {
-        guard configKeys.contains(where: { values[$0] != nil }) else { return nil }
+    static func make(profile: String, values: [String: String], shared: SharedConfig, env: Environment,
+                     endpoints: CredentialServiceEndpoints) throws(IVSError) -> SSOCredentialProvider? {
+        // botocore: the role name or the account id says the profile uses SSO.
+        guard values["sso_role_name"] != nil || values["sso_account_id"] != nil else { return nil }
         var resolved = values
         var required = configKeys
-        var cacheKey: String
         if let sessionName = values["sso_session"] {
             guard let session = shared.ssoSessions[sessionName] else {
                 throw .config("profile \"\(profile)\" names sso_session \"\(sessionName)\", but \(shared.configPath) "
@@ -33,9 +38,6 @@ public struct SSOCredentialProvider: CredentialProvider {
                 resolved[k] = v
             }
             required.append("sso_session")
-            cacheKey = sessionName
-        } else {
-            cacheKey = values["sso_start_url"] ?? ""
         }
         let missing = required.filter { resolved[$0] == nil }
         if !missing.isEmpty {
@@ -44,17 +46,25 @@ public struct SSOCredentialProvider: CredentialProvider {
         }
         let region = resolved["sso_region"] ?? ""
         guard ClientConfig.isValidRegion(region) else { throw .config("sso_region \"\(region)\" is not a valid region name") }
-        if values["sso_session"] == nil { cacheKey = resolved["sso_start_url"] ?? "" }
-        var portal = "https://portal.sso.\(region).\(EndpointPartitions.partition(for: region).dnsSuffix)"
-        if env.nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.lowercased() != "true",
-           let u = env.nonEmpty("AWS_ENDPOINT_URL_SSO") {
-            portal = try Endpoint.parse(u, key: "AWS_ENDPOINT_URL_SSO").url
+        let startUrl = resolved["sso_start_url"] ?? ""
+        let portal = try endpoints.standard(id: "sso", host: "portal.sso", fipsHost: "portal.sso-fips", region: region).url
+        let dir = SharedConfig.expandHome("~/.aws/sso/cache", env: env)
+        let http = CredentialHTTP(timeoutMs: 10_000, useProxy: true)
+        var tokenProvider: SSOTokenProvider? = nil
+        var cacheKey = startUrl
+        if let sessionName = values["sso_session"] {
+            cacheKey = sessionName
+            let oidc: Result<String, IVSError>
+            do { oidc = .success(try endpoints.standard(id: "sso_oidc", host: "oidc", fipsHost: "oidc-fips", region: region).url) }
+            catch { oidc = .failure(error) }
+            tokenProvider = SSOTokenProvider(profile: profile, sessionName: sessionName, startUrl: startUrl, region: region,
+                                             cacheFile: dir + "/" + CredentialDocument.sha1Hex(sessionName) + ".json",
+                                             oidc: oidc, http: http)
         }
-        let home = SharedConfig.expandHome("~/.aws/sso/cache", env: env)
         return SSOCredentialProvider(profile: profile, accountId: resolved["sso_account_id"] ?? "",
                                      roleName: resolved["sso_role_name"] ?? "",
-                                     cacheFile: home + "/" + CredentialDocument.sha1Hex(cacheKey) + ".json",
-                                     portal: portal, http: CredentialHTTP(timeoutMs: 10_000, useProxy: true))
+                                     cacheFile: dir + "/" + CredentialDocument.sha1Hex(cacheKey) + ".json",
+                                     portal: portal, http: http, sessionToken: tokenProvider)
     }
 
     var loginHint: String {
@@ -62,6 +72,7 @@ public struct SSOCredentialProvider: CredentialProvider {
             + "`aws sso login --profile \(profile)`."
     }
 
+    /// A legacy profile's token: as cached, refused when expired.
     func cachedToken() throws(IVSError) -> String {
         guard case .bytes(let b) = SmallFile.read(cacheFile) else {
             throw .credentials("no cached SSO token at \(cacheFile). " + loginHint, code: "UnauthorizedSSOTokenError")
@@ -69,7 +80,7 @@ public struct SSOCredentialProvider: CredentialProvider {
         let token: String?? = try CredentialDocument.withObject(b) { o throws(IVSError) -> String? in
             guard let t = o["accessToken"]?.stringValue, !t.isEmpty, HeaderValue.isValid(t),
                   let e = o["expiresAt"]?.stringValue, let exp = Clock.parseISO8601(e) else { return nil }
-            if exp <= Clock.now() {
+            if exp <= CredentialClock.now() {
                 throw .credentials("the cached SSO token expired at \(Clock.text(exp)). " + loginHint,
                                    code: "UnauthorizedSSOTokenError")
             }
@@ -83,7 +94,8 @@ public struct SSOCredentialProvider: CredentialProvider {
     }
 
     public func credentials() throws(IVSError) -> Credentials? {
-        let token = try cachedToken()
+        let token: String
+        if let session = sessionToken { token = try session.token() } else { token = try cachedToken() }
         let url = portal + "/federation/credentials?role_name=" + URIEncoding.encode(roleName, keepSlash: false)
             + "&account_id=" + URIEncoding.encode(accountId, keepSlash: false)
         switch http.send("GET", url, headers: [("x-amz-sso_bearer_token", token), ("Accept", "application/json")]) {

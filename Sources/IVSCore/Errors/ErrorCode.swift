@@ -36,4 +36,6 @@ public enum ErrorCode {
     public static let missingStageEndpoints = "MissingStageEndpoints"
     // internal
     public static let internalError = "InternalError"
+    // cancelled
+    public static let cancelled = "Cancelled"
 }

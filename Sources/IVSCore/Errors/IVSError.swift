@@ -9,6 +9,8 @@ public struct IVSError: Error, Sendable {
         case network
         case service
         case `internal`
+        /// A call in flight that ivs_cancel (or ivs_client_free) stopped.
+        case cancelled
     }
 
     public var kind: Kind

@@ -4,20 +4,22 @@ import CIVSShims
 import Glibc
 #endif
 
-/// HTTP over libcurl. Easy handles are pooled: a call takes one (or makes one), and gives it back,
-/// so connections stay alive across calls and concurrent callers never share a handle. Responses are
-/// bounded (TransportOptions.maxResponseBytes, HTTPResponse's header bounds), and a request goes on
-/// the wire at most once per send (see ResponseCollector.willSend).
+/// HTTP over libcurl. Easy handles are pooled: a request takes one (or makes one) and gives it back,
+/// so connections stay alive across calls and concurrent callers never share a handle. A request is a
+/// `Transfer`: started (options set, headers linked, the response collector attached), run, then
+/// finished (the outcome read, the handle returned). The blocking driver runs it with
+/// curl_easy_perform; the event loop adds it to a curl multi handle. Responses are bounded
+/// (TransportOptions.maxResponseBytes, HTTPResponse's header bounds), and a request goes on the wire
+/// at most once per transfer (ResponseCollector.willSend).
 public final class CurlTransport: @unchecked Sendable {
-    private let options: TransportOptions
+    let options: TransportOptions
+    private let share: CurlShare
     private let pool = Locked<[PooledHandle]>([])
-    private static let maxPooled = 64
-    /// The DNS cache and TLS sessions every handle of this transport shares (nil if curl could not
-    /// make one: handles then keep their own).
-    private let share: OpaquePointer?
+    /// Handles kept for reuse (each keeps its connection alive when used with curl_easy_perform).
+    private let maxPooled: Int
 
     /// An easy handle and the error buffer curl writes its messages into.
-    private struct PooledHandle {
+    struct PooledHandle {
         let curl: UnsafeMutableRawPointer
         let errorBuffer: UnsafeMutablePointer<CChar>
 
@@ -27,15 +29,25 @@ public final class CurlTransport: @unchecked Sendable {
         }
     }
 
-    /// curl_global_init exactly once per process, before the first handle.
-    private static let globalInit: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
-    }()
+    /// One request on one easy handle, from start to finish.
+    struct Transfer {
+        let handle: PooledHandle
+        let headers: CurlHeaderList
+        let collector: UnsafeMutablePointer<ResponseCollector>
 
-    public init(options: TransportOptions) {
+        var curl: UnsafeMutableRawPointer { handle.curl }
+    }
+
+    public convenience init(options: TransportOptions) {
+        self.init(options: options, share: CurlShare())
+    }
+
+    /// A transport whose handles share share's DNS cache and TLS sessions with other transports,
+    /// keeping up to maxPooled handles for reuse.
+    init(options: TransportOptions, share: CurlShare, maxPooled: Int = 64) {
         self.options = options
-        _ = Self.globalInit
-        share = civs_share_new()
+        self.share = share
+        self.maxPooled = maxPooled
     }
 
     deinit {
@@ -43,57 +55,24 @@ public final class CurlTransport: @unchecked Sendable {
             for h in handles { h.cleanup() }
             handles.removeAll()
         }
-        // Every handle is back in the pool (or was cleaned up) by now: no call runs on a freed client.
-        civs_share_free(share)
     }
 
-    private func checkout() -> Result<PooledHandle, TransportError> {
-        if let h = pool.withValue({ $0.popLast() }) { return .success(h) }
-        guard let curl = curl_easy_init() else { return .failure(TransportError(kind: .other, message: "curl_easy_init failed")) }
-        let h = PooledHandle(curl: curl, errorBuffer: .allocate(capacity: Int(CURL_ERROR_SIZE) + 1))
-        h.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        if let failed = configure(h) {
-            h.cleanup()
-            return .failure(TransportError(kind: .other, message: "curl does not accept \(failed)"))
-        }
-        return .success(h)
-    }
-
-    private func checkin(_ h: PooledHandle) {
-        let kept = pool.withValue { p -> Bool in
-            guard p.count < Self.maxPooled else { return false }
-            p.append(h)
-            return true
-        }
-        if !kept { h.cleanup() }
-    }
-
-    /// Options that are the same for every request on this client's handles; the name of the first
-    /// option curl refused, if any.
-    private func configure(_ h: PooledHandle) -> String? {
-        let c = h.curl
-        if let s = share, civs_share_attach(s, c) != CURLE_OK { return "the connection share" }
-        let settings: [(String, CURLcode)] = [
-            ("NOSIGNAL", civs_curl_setopt_long(c, CURLOPT_NOSIGNAL, 1)),
-            ("TCP_NODELAY", civs_curl_setopt_long(c, CURLOPT_TCP_NODELAY, 1)),
-            ("TCP_KEEPALIVE", civs_curl_setopt_long(c, CURLOPT_TCP_KEEPALIVE, 1)),
-            ("connectTimeoutMs", civs_curl_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs)),
-            ("requestTimeoutMs", civs_curl_setopt_long(c, CURLOPT_TIMEOUT_MS, options.requestTimeoutMs)),
-            ("verifyTls", civs_curl_setopt_long(c, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)),
-            ("verifyTls", civs_curl_setopt_long(c, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)),
-            ("PROTOCOLS_STR", civs_curl_setopt_str(c, CURLOPT_PROTOCOLS_STR, "http,https")),
-            ("userAgentSuffix", civs_curl_setopt_str(c, CURLOPT_USERAGENT, options.userAgent)),
-            ("caBundle", options.caBundle.map { civs_curl_setopt_str(c, CURLOPT_CAINFO, $0) } ?? CURLE_OK),
-            ("proxy", options.proxy.map { civs_curl_setopt_str(c, CURLOPT_PROXY, $0) } ?? CURLE_OK),
-            ("ERRORBUFFER", civs_curl_setopt_ptr(c, CURLOPT_ERRORBUFFER, h.errorBuffer)),
-            ("WRITEFUNCTION", civs_curl_setopt_write(c, CURLOPT_WRITEFUNCTION, curlBody)),
-            ("HEADERFUNCTION", civs_curl_setopt_write(c, CURLOPT_HEADERFUNCTION, curlHeader)),
-            ("PREREQFUNCTION", civs_curl_setopt_prereq(c, curlPrereq)),
-        ]
-        return settings.first { $0.1 != CURLE_OK }?.0
-    }
+    // MARK: The blocking send
 
     public func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+        request.body.withUnsafeBufferPointer { body in
+            switch start(request, body: body) {
+            case .failure(let e): return .failure(e)
+            case .success(let t): return finish(t, curl_easy_perform(t.curl))
+            }
+        }
+    }
+
+    // MARK: Transfers
+
+    /// Takes a handle and sets it up for request. With body given, curl reads the body from it during
+    /// the transfer (the caller keeps it alive until finish); without, curl copies request.body.
+    func start(_ request: HTTPRequest, body: UnsafeBufferPointer<UInt8>?) -> Result<Transfer, TransportError> {
         let h: PooledHandle
         switch checkout() {
         case .success(let handle): h = handle
@@ -106,17 +85,72 @@ public final class CurlTransport: @unchecked Sendable {
             checkin(h)
             return .failure(e)
         }
-        defer { headers.release() }
         let collector = UnsafeMutablePointer<ResponseCollector>.allocate(capacity: 1)
         collector.initialize(to: ResponseCollector(maxBody: options.maxResponseBytes, curl: h.curl))
-        defer { collector.deinitialize(count: 1); collector.deallocate() }
-
-        let code = request.body.withUnsafeBufferPointer { body in
-            perform(h, request, body, headers, collector)
+        let t = Transfer(handle: h, headers: headers, collector: collector)
+        if let failed = setRequestOptions(t, request, body: body) {
+            release(t)
+            return .failure(TransportError(kind: .other, message: "curl does not accept the request's \(failed)"))
         }
-        let result = outcome(code, h, collector.pointee)
-        checkin(h) // only after everything is read from the handle: another thread may take it next
+        return .success(t)
+    }
+
+    /// The transfer's outcome after curl ran it (code: what curl_easy_perform or the multi handle
+    /// reported); the handle goes back to the pool.
+    func finish(_ t: Transfer, _ code: CURLcode) -> Result<HTTPResponse, TransportError> {
+        var status = 0
+        if civs_curl_getinfo_long(t.curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status != 0 {
+            t.collector.pointee.response.status = status
+        }
+        let result = outcome(code, t.handle, t.collector.pointee)
+        release(t) // only after everything is read from the handle: another thread may take it next
         return result
+    }
+
+    /// Detaches what points into this transfer's memory, frees it and returns the handle.
+    private func release(_ t: Transfer) {
+        // These setopts cannot fail: they only clear pointers.
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_HTTPHEADER, nil)
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_POSTFIELDS, nil)
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_CUSTOMREQUEST, nil)
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_WRITEDATA, nil)
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_HEADERDATA, nil)
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_PREREQDATA, nil)
+        _ = civs_curl_setopt_ptr(t.curl, CURLOPT_PRIVATE, nil)
+        t.headers.release()
+        t.collector.deinitialize(count: 1)
+        t.collector.deallocate()
+        checkin(t.handle)
+    }
+
+    /// The per-request options; the name of the first one curl refused, if any.
+    private func setRequestOptions(_ t: Transfer, _ request: HTTPRequest, body: UnsafeBufferPointer<UInt8>?) -> String? {
+        let c = t.curl
+        t.handle.errorBuffer[0] = 0
+        var failed: StaticString? = nil
+        func set(_ name: StaticString, _ rc: CURLcode) { if failed == nil && rc != CURLE_OK { failed = name } }
+        set("URL", civs_curl_setopt_str(c, CURLOPT_URL, request.url))
+        set("headers", civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, t.headers.head))
+        set("response collector", civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, t.collector))
+        set("response collector", civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, t.collector))
+        set("response collector", civs_curl_setopt_ptr(c, CURLOPT_PREREQDATA, t.collector))
+        if request.body.isEmpty && request.method != "POST" {
+            set("method", civs_curl_setopt_long(c, CURLOPT_HTTPGET, 1)) // GET, DELETE: no body
+        } else {
+            set("method", civs_curl_setopt_long(c, CURLOPT_POST, 1))
+            set("body", civs_curl_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+            if let body {
+                set("body", civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, body.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody))
+            } else {
+                set("body", request.body.withUnsafeBufferPointer { b in
+                    civs_curl_setopt_ptr(c, CURLOPT_COPYPOSTFIELDS, b.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody)
+                })
+            }
+        }
+        if request.method != "GET" && request.method != "POST" {
+            set("method", civs_curl_setopt_str(c, CURLOPT_CUSTOMREQUEST, request.method))
+        }
+        return failed?.description
     }
 
     /// The transfer's result: the response, or why there is none.
@@ -146,51 +180,12 @@ public final class CurlTransport: @unchecked Sendable {
                 kind = known && connected == 0 ? .connectTimeout : .readTimeout
             }
             if case .tooLarge = kind {
-                var status = 0
-                _ = civs_curl_getinfo_long(h.curl, CURLINFO_RESPONSE_CODE, &status)
-                return .failure(TransportError(kind: .tooLarge(status: status), message: "the response headers are larger than "
+                return .failure(TransportError(kind: .tooLarge(status: c.response.status), message: "the response headers are larger than "
                                                + "libcurl accepts (a line over 100 KB or 300 KB in all): \(detail.isEmpty ? "out of memory" : detail)"))
             }
             return .failure(TransportError(kind: kind, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
         return .success(c.response)
-    }
-
-    /// Sets the per-request options, runs the transfer, and detaches what points into this call's
-    /// memory (headers, body, collector) before returning.
-    private func perform(_ h: PooledHandle, _ request: HTTPRequest, _ body: UnsafeBufferPointer<UInt8>,
-                         _ headers: CurlHeaderList, _ collector: UnsafeMutablePointer<ResponseCollector>) -> CURLcode {
-        let c = h.curl
-        h.errorBuffer[0] = 0
-        var rc = civs_curl_setopt_str(c, CURLOPT_URL, request.url)
-        func set(_ r: CURLcode) { if rc == CURLE_OK { rc = r } }
-        set(civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, headers.head))
-        set(civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, collector))
-        set(civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, collector))
-        set(civs_curl_setopt_ptr(c, CURLOPT_PREREQDATA, collector))
-        if body.isEmpty && request.method != "POST" {
-            set(civs_curl_setopt_long(c, CURLOPT_HTTPGET, 1)) // GET, DELETE: no Content-Length, no body
-        } else {
-            set(civs_curl_setopt_long(c, CURLOPT_POST, 1))
-            set(civs_curl_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-            set(civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, body.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody))
-        }
-        if request.method != "GET" && request.method != "POST" {
-            set(civs_curl_setopt_str(c, CURLOPT_CUSTOMREQUEST, request.method))
-        }
-        if rc == CURLE_OK { rc = curl_easy_perform(c) }
-        var status = 0
-        if civs_curl_getinfo_long(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status != 0 {
-            collector.pointee.response.status = status
-        }
-        // Nothing may point into this call's memory once it returns; these setopts cannot fail.
-        _ = civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, nil)
-        _ = civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, nil)
-        _ = civs_curl_setopt_ptr(c, CURLOPT_CUSTOMREQUEST, nil)
-        _ = civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, nil)
-        _ = civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, nil)
-        _ = civs_curl_setopt_ptr(c, CURLOPT_PREREQDATA, nil)
-        return rc
     }
 
     static func classify(_ code: CURLcode) -> TransportError.Kind {
@@ -206,6 +201,54 @@ public final class CurlTransport: @unchecked Sendable {
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE: return .reset
         default: return .other
         }
+    }
+
+    // MARK: The pool
+
+    private func checkout() -> Result<PooledHandle, TransportError> {
+        if let h = pool.withValue({ $0.popLast() }) { return .success(h) }
+        guard let curl = curl_easy_init() else { return .failure(TransportError(kind: .other, message: "curl_easy_init failed")) }
+        let h = PooledHandle(curl: curl, errorBuffer: .allocate(capacity: Int(CURL_ERROR_SIZE) + 1))
+        h.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        if let failed = configure(h) {
+            h.cleanup()
+            return .failure(TransportError(kind: .other, message: "curl does not accept \(failed)"))
+        }
+        return .success(h)
+    }
+
+    private func checkin(_ h: PooledHandle) {
+        let kept = pool.withValue { p -> Bool in
+            guard p.count < maxPooled else { return false }
+            p.append(h)
+            return true
+        }
+        if !kept { h.cleanup() }
+    }
+
+    /// Options that are the same for every request on this transport's handles; the name of the first
+    /// option curl refused, if any.
+    private func configure(_ h: PooledHandle) -> String? {
+        let c = h.curl
+        if let s = share.share, civs_share_attach(s, c) != CURLE_OK { return "the connection share" }
+        let settings: [(String, CURLcode)] = [
+            ("NOSIGNAL", civs_curl_setopt_long(c, CURLOPT_NOSIGNAL, 1)),
+            ("TCP_NODELAY", civs_curl_setopt_long(c, CURLOPT_TCP_NODELAY, 1)),
+            ("TCP_KEEPALIVE", civs_curl_setopt_long(c, CURLOPT_TCP_KEEPALIVE, 1)),
+            ("connectTimeoutMs", civs_curl_setopt_long(c, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs)),
+            ("requestTimeoutMs", civs_curl_setopt_long(c, CURLOPT_TIMEOUT_MS, options.requestTimeoutMs)),
+            ("verifyTls", civs_curl_setopt_long(c, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)),
+            ("verifyTls", civs_curl_setopt_long(c, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)),
+            ("PROTOCOLS_STR", civs_curl_setopt_str(c, CURLOPT_PROTOCOLS_STR, "http,https")),
+            ("userAgentSuffix", civs_curl_setopt_str(c, CURLOPT_USERAGENT, options.userAgent)),
+            ("caBundle", options.caBundle.map { civs_curl_setopt_str(c, CURLOPT_CAINFO, $0) } ?? CURLE_OK),
+            ("proxy", options.proxy.map { civs_curl_setopt_str(c, CURLOPT_PROXY, $0) } ?? CURLE_OK),
+            ("ERRORBUFFER", civs_curl_setopt_ptr(c, CURLOPT_ERRORBUFFER, h.errorBuffer)),
+            ("WRITEFUNCTION", civs_curl_setopt_write(c, CURLOPT_WRITEFUNCTION, curlBody)),
+            ("HEADERFUNCTION", civs_curl_setopt_write(c, CURLOPT_HEADERFUNCTION, curlHeader)),
+            ("PREREQFUNCTION", civs_curl_setopt_prereq(c, curlPrereq)),
+        ]
+        return settings.first { $0.1 != CURLE_OK }?.0
     }
 }
 

@@ -50,12 +50,29 @@ public struct HTTPResponse: Sendable {
         guard headerSpans.count < Self.maxHeaderCount,
               headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
         let ns = headerBytes.count
-        headerBytes.append(contentsOf: name)
+        for c in name { headerBytes.append(ASCII.lower(c)) }
         let vs = headerBytes.count
-        headerBytes.withUnsafeMutableBufferPointer { b in // lowercased in place: no append per byte
+        headerBytes.append(contentsOf: value)
+        let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
+                              valueEnd: Int32(headerBytes.count))
+        if !hasRepeatedNames {
+            hasRepeatedNames = headerSpans.contains { sameName($0, span) }
+        }
+        headerSpans.append(span)
+        return true
+    }
+
+    /// appendHeader for bytes curl delivers (the hot path): copied whole, the name lowercased in place.
+    mutating func appendHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
+        guard headerSpans.count < Self.maxHeaderCount,
+              headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
+        let ns = headerBytes.count
+        headerBytes.append(contentsOf: name.bindMemory(to: UInt8.self))
+        let vs = headerBytes.count
+        headerBytes.withUnsafeMutableBufferPointer { b in
             for i in ns..<vs { b[i] = ASCII.lower(b[i]) }
         }
-        headerBytes.append(contentsOf: value)
+        headerBytes.append(contentsOf: value.bindMemory(to: UInt8.self))
         let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
                               valueEnd: Int32(headerBytes.count))
         if !hasRepeatedNames {
@@ -88,7 +105,6 @@ public struct HTTPResponse: Sendable {
         }
         // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
         // as curl and browsers ignore it.
-        // Typed bytes, so that appending them copies with memcpy rather than byte by byte.
         let line = bytes.bindMemory(to: UInt8.self)
         guard let base = line.baseAddress, let found = memchr(base, 58, n) else { return .ignored }
         let colon = UnsafeRawPointer(found) - UnsafeRawPointer(base)
@@ -100,8 +116,8 @@ public struct HTTPResponse: Sendable {
         while end > start, line[end - 1] == 13 || line[end - 1] == 10 || line[end - 1] == 32 || line[end - 1] == 9 {
             end -= 1
         }
-        return appendHeader(name: UnsafeBufferPointer(rebasing: line[0..<colon]),
-                            value: UnsafeBufferPointer(rebasing: line[start..<end])) ? .header : .overflow
+        return appendHeader(name: UnsafeRawBufferPointer(rebasing: bytes[0..<colon]),
+                            value: UnsafeRawBufferPointer(rebasing: bytes[start..<end])) ? .header : .overflow
     }
 
     /// The three-digit code of a status line "HTTP/x[.y] NNN reason".

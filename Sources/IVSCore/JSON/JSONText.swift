@@ -15,9 +15,10 @@ public enum JSONText {
     }
 
     /// Appends bytes as a JSON string literal (quotes included): runs that need no escaping are copied
-    /// whole. Bytes that are not UTF-8 (header values come from outside) are repaired first, each
-    /// invalid sequence becoming U+FFFD exactly as String(decoding:as:) repairs it, so the text is
-    /// always valid and the same whichever way it was produced.
+    /// whole. Bytes that are not UTF-8 (header values come from outside) are repaired, each invalid
+    /// sequence becoming U+FFFD exactly as String(decoding:as:) repairs it, so the text is always valid
+    /// and the same whichever way it was produced. One pass: non-ASCII sequences are checked where they
+    /// stand, and only an invalid one sends the value the slow way.
     public static func appendString(_ out: inout [UInt8], _ b: UnsafeBufferPointer<UInt8>) {
         if isPlainASCII(b) { // most header names and values: copied whole
             out.append(34)
@@ -25,12 +26,12 @@ public enum JSONText {
             out.append(34)
             return
         }
-        guard UTF8Check.isValid(b) else {
+        let mark = out.count
+        if !appendChecked(&out, b) {
+            out.removeSubrange(mark...)
             var repaired = String(decoding: b, as: UTF8.self)
-            repaired.withUTF8 { appendValid(&out, $0) }
-            return
+            repaired.withUTF8 { _ = appendChecked(&out, $0) }
         }
-        appendValid(&out, b)
     }
 
     /// Whether no byte needs escaping or checking: no quote, backslash, control character or
@@ -52,15 +53,23 @@ public enum JSONText {
         return true
     }
 
-    private static func appendValid(_ out: inout [UInt8], _ b: UnsafeBufferPointer<UInt8>) {
+    /// Escaped as jansson's dump escapes, so text written here and a tree dumped by jansson agree;
+    /// false (with part of the value written) at the first invalid UTF-8 sequence.
+    private static func appendChecked(_ out: inout [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         out.append(34)
         var run = 0
-        for i in 0..<b.count {
+        var i = 0
+        let n = b.count
+        while i < n {
             let c = b[i]
-            if c >= 32 && c != 34 && c != 92 { continue }
+            if c >= 0x80 {
+                guard let len = UTF8Check.sequenceLength(b, at: i) else { return false }
+                i += len
+                continue
+            }
+            if c >= 32 && c != 34 && c != 92 { i += 1; continue }
             if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<i])) }
             run = i + 1
-            // Escaped as jansson's dump escapes, so text written here and a tree dumped by jansson agree.
             switch c {
             case 34: out.append(92); out.append(34)
             case 92: out.append(92); out.append(92)
@@ -74,9 +83,11 @@ public enum JSONText {
                 out.append(hex[Int(c >> 4)])
                 out.append(hex[Int(c & 15)])
             }
+            i += 1
         }
-        if run < b.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<b.count])) }
+        if run < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<n])) }
         out.append(34)
+        return true
     }
 
     public static func appendRaw(_ out: inout [UInt8], _ s: StaticString) {

@@ -43,7 +43,7 @@ public enum Redactor {
                 out.set(keySensitive ? "\(mask)\(n)" : k, redacted(mv, shape: shape.element, model: model, depth: depth + 1))
             }
             return out
-        case (.structure, _), (.list, _), (.map, _):
+        case (.structure, _), (.list, _), (.map, _), (_, .object), (_, .array):
             return JSON.string(mask) // wrong type for the shape: show nothing of it
         default:
             return JSON.retain(v)

@@ -101,15 +101,21 @@ public final class ECKey: @unchecked Sendable {
     /// Loads a private key from PEM (PKCS#8 "PRIVATE KEY" or SEC1 "EC PRIVATE KEY"), checking it is
     /// an unencrypted ECDSA P-384 key. `path` names the argument in error messages.
     public static func privateKey(pem: UnsafeRawBufferPointer, path: String = "privateKey") -> Result<ECKey, IVSError> {
+        cached(pem, path, privateKeys, loadPrivateKey)
+    }
+
+    /// A key from PEM through the cache of keys already loaded (by the PEM's digest).
+    private static func cached(_ pem: UnsafeRawBufferPointer, _ path: String, _ cache: KeyCache,
+                               _ load: (UnsafeRawBufferPointer, String) -> Result<ECKey, IVSError>) -> Result<ECKey, IVSError> {
         if let e = checkPEMEnvelope(pem, path: path) { return .failure(e) }
         let digest = Digest.sha256(pem)
-        if let k = privateKeys.get(digest) { return .success(k) }
-        let r = loadPrivateKey(pem: pem, path: path)
-        if case .success(let k) = r { privateKeys.put(digest, k) }
+        if let k = cache.get(digest) { return .success(k) }
+        let r = load(pem, path)
+        if case .success(let k) = r { cache.put(digest, k) }
         return r
     }
 
-    private static func loadPrivateKey(pem: UnsafeRawBufferPointer, path: String) -> Result<ECKey, IVSError> {
+    private static func loadPrivateKey(_ pem: UnsafeRawBufferPointer, _ path: String) -> Result<ECKey, IVSError> {
         if contains(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || contains(pem, "Proc-Type: 4,ENCRYPTED") {
             return .failure(problem(path, "is an encrypted PEM; pass the unencrypted key (PKCS#8 \"PRIVATE KEY\" or \"EC PRIVATE KEY\")"))
         }
@@ -128,15 +134,10 @@ public final class ECKey: @unchecked Sendable {
 
     /// Loads a public key from SubjectPublicKeyInfo PEM ("PUBLIC KEY"), checking it is ECDSA P-384.
     public static func publicKey(pem: UnsafeRawBufferPointer, path: String = "publicKey") -> Result<ECKey, IVSError> {
-        if let e = checkPEMEnvelope(pem, path: path) { return .failure(e) }
-        let digest = Digest.sha256(pem)
-        if let k = publicKeys.get(digest) { return .success(k) }
-        let r = loadPublicKey(pem: pem, path: path)
-        if case .success(let k) = r { publicKeys.put(digest, k) }
-        return r
+        cached(pem, path, publicKeys, loadPublicKey)
     }
 
-    private static func loadPublicKey(pem: UnsafeRawBufferPointer, path: String) -> Result<ECKey, IVSError> {
+    private static func loadPublicKey(_ pem: UnsafeRawBufferPointer, _ path: String) -> Result<ECKey, IVSError> {
         defer { ERR_clear_error() }
         if let key = readPEM(pem, { PEM_read_bio_PUBKEY($0, nil, noPassword, nil) }) {
             let k = ECKey(key, hasPrivateKey: false)

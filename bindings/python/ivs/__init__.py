@@ -5,63 +5,33 @@
     client = ivs.client("ivs-realtime", region_name="us-west-2")
     stage = client.create_stage(name="demo")["stage"]
 
-Porting from boto3: replace `boto3.client` with `ivs.client`, `botocore.config.Config` with
-`ivs.Config` and `botocore.exceptions` with `ivs.exceptions`. See docs/python.md.
+Porting from boto3: replace `boto3.client` with `ivs.client` and `boto3.session.Session` with
+`ivs.Session`; `botocore.config.Config` becomes `ivs.Config` (a botocore Config works too). With
+botocore installed, `except botocore.exceptions.X` catches ivs's exceptions as they are; else use
+`ivs.exceptions.X`. See docs/python.md.
 """
 import threading
+from typing import Any, Optional
 
 from . import exceptions, tokens  # tokens needs the token functions only when one is called
-from .config import Config
-from .client import BaseClient, create_client
+from .client import BaseClient
+from .config import UNSIGNED, Config
+from .session import Session
 
-__all__ = ["client", "Session", "Config", "exceptions", "tokens", "BaseClient", "library_version",
+__all__ = ["client", "Session", "Config", "UNSIGNED", "exceptions", "tokens", "BaseClient", "library_version",
            "setup_default_session"]
 from ._version import __version__  # noqa: E402  (generated from VERSION)
 
-
-class Session:
-    """boto3.session.Session's client-making part: default credentials, region and profile for the
-    clients it creates."""
-
-    def __init__(self, aws_access_key_id=None, aws_secret_access_key=None, aws_session_token=None,
-                 region_name=None, botocore_session=None, profile_name=None, aws_account_id=None):
-        self._access_key = aws_access_key_id
-        self._secret_key = aws_secret_access_key
-        self._token = aws_session_token
-        self._region = region_name
-        self.profile_name = profile_name
-
-    @property
-    def region_name(self):
-        return self._region
-
-    def get_available_services(self):
-        from .model import available_services
-        return available_services()
-
-    def client(self, service_name, region_name=None, api_version=None, use_ssl=True, verify=None,
-               endpoint_url=None, aws_access_key_id=None, aws_secret_access_key=None,
-               aws_session_token=None, config=None, aws_account_id=None):
-        if aws_access_key_id is None and aws_secret_access_key is None:
-            aws_access_key_id, aws_secret_access_key = self._access_key, self._secret_key
-            if aws_session_token is None:
-                aws_session_token = self._token
-        return create_client(service_name, region_name if region_name is not None else self._region,
-                             api_version, use_ssl, verify, endpoint_url, aws_access_key_id,
-                             aws_secret_access_key, aws_session_token, config, aws_account_id,
-                             profile_name=self.profile_name)
-
-
-DEFAULT_SESSION = None
+DEFAULT_SESSION: Optional[Session] = None
 _default_lock = threading.Lock()
 
 
-def setup_default_session(**kwargs):
+def setup_default_session(**kwargs: Any) -> None:
     global DEFAULT_SESSION
     DEFAULT_SESSION = Session(**kwargs)
 
 
-def _get_default_session():
+def _get_default_session() -> Session:
     global DEFAULT_SESSION
     if DEFAULT_SESSION is None:
         with _default_lock:
@@ -70,7 +40,7 @@ def _get_default_session():
     return DEFAULT_SESSION
 
 
-def client(*args, **kwargs):
+def client(*args: Any, **kwargs: Any) -> BaseClient:
     """A client for one service, with boto3.client's arguments:
     client(service_name, region_name=None, api_version=None, use_ssl=True, verify=None,
     endpoint_url=None, aws_access_key_id=None, aws_secret_access_key=None, aws_session_token=None,
@@ -78,7 +48,7 @@ def client(*args, **kwargs):
     return _get_default_session().client(*args, **kwargs)
 
 
-def library_version():
+def library_version() -> str:
     """The version of the loaded libivs."""
     from . import _lib
     return _lib.version()

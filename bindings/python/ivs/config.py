@@ -1,16 +1,82 @@
 """ivs.Config: botocore.config.Config's interface, translated into libivs's client configuration JSON.
 
-Options libivs acts on: region_name, connect_timeout, read_timeout (libivs's whole-request timeout,
-where botocore's is per socket read), parameter_validation, proxies, user_agent_extra,
-use_dualstack_endpoint, use_fips_endpoint and retries (max_attempts, total_max_attempts, mode).
+Options libivs acts on: region_name, signature_version (UNSIGNED sends unsigned requests),
+connect_timeout, read_timeout (libivs's whole-request timeout, where botocore's is per socket read),
+parameter_validation, proxies, user_agent_extra, use_dualstack_endpoint, use_fips_endpoint, retries
+(max_attempts, total_max_attempts, mode), and validation, which botocore does not have: "botocore"
+(the default: what botocore checks), "on" (maximums too), "strict" (enums and patterns too) or "off".
 botocore's other options are accepted, so that existing Config(...) lines keep working, and have no
-effect (libivs pools its own connections and always signs with SigV4).
+effect (libivs pools its own connections).
 """
+from __future__ import annotations
+
 import copy
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Union
 
 from . import exceptions
 
-OPTION_DEFAULTS = {
+if TYPE_CHECKING:
+    from typing_extensions import Literal, TypedDict, Unpack
+
+    class RetriesDict(TypedDict, total=False):
+        mode: Literal["legacy", "standard", "adaptive"]
+        max_attempts: int
+        total_max_attempts: int
+
+    class ConfigOptions(TypedDict, total=False):
+        region_name: Optional[str]
+        signature_version: object
+        user_agent: Optional[str]
+        user_agent_extra: Optional[str]
+        user_agent_appid: Optional[str]
+        connect_timeout: Union[int, float, None]
+        read_timeout: Union[int, float, None]
+        parameter_validation: bool
+        max_pool_connections: int
+        proxies: Optional[Mapping[str, str]]
+        proxies_config: Optional[Mapping[str, Any]]
+        s3: Optional[Mapping[str, Any]]
+        s3_disable_express_session_auth: Optional[bool]
+        retries: Optional[RetriesDict]
+        client_cert: Union[str, Tuple[str, str], None]
+        inject_host_prefix: bool
+        endpoint_discovery_enabled: Optional[bool]
+        use_dualstack_endpoint: Optional[bool]
+        use_fips_endpoint: Optional[bool]
+        ignore_configured_endpoint_urls: Optional[bool]
+        defaults_mode: Optional[str]
+        tcp_keepalive: Optional[bool]
+        request_min_compression_size_bytes: Optional[int]
+        disable_request_compression: Optional[bool]
+        client_context_params: Optional[Mapping[str, Any]]
+        sigv4a_signing_region_set: Optional[str]
+        request_checksum_calculation: Optional[str]
+        response_checksum_validation: Optional[str]
+        account_id_endpoint_mode: Optional[str]
+        auth_scheme_preference: Optional[str]
+        validation: Literal["botocore", "on", "strict", "off"]
+
+
+class _Unsigned:
+    """The value of signature_version that sends requests unsigned (botocore.UNSIGNED)."""
+
+    def __copy__(self) -> "_Unsigned":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "_Unsigned":
+        return self
+
+    def __repr__(self) -> str:
+        return "UNSIGNED"
+
+
+UNSIGNED: object = _Unsigned()
+try:  # botocore's sentinel, when there is one, so that `from botocore import UNSIGNED` works too
+    from botocore import UNSIGNED  # type: ignore[import-untyped,unused-ignore,no-redef]
+except ImportError:  # pragma: no cover - botocore is optional
+    pass
+
+OPTION_DEFAULTS: Dict[str, Any] = {
     "region_name": None, "signature_version": None, "user_agent": None, "user_agent_extra": None,
     "user_agent_appid": None, "connect_timeout": 60, "read_timeout": 60, "parameter_validation": True,
     "max_pool_connections": 10, "proxies": None, "proxies_config": None, "s3": None,
@@ -20,9 +86,16 @@ OPTION_DEFAULTS = {
     "tcp_keepalive": None, "request_min_compression_size_bytes": None, "disable_request_compression": None,
     "client_context_params": None, "sigv4a_signing_region_set": None, "request_checksum_calculation": None,
     "response_checksum_validation": None, "account_id_endpoint_mode": None, "auth_scheme_preference": None,
+    # ivs's own (after botocore's, so that positional arguments keep botocore's order).
+    "validation": None,
 }
 
 RETRY_MODES = ("legacy", "standard", "adaptive")
+VALIDATION_LEVELS = ("botocore", "on", "strict", "off")
+
+
+def _is_unsigned(value: object) -> bool:
+    return value is UNSIGNED or type(value).__name__ in ("UNSIGNED", "_Unsigned")
 
 
 class Config:
@@ -30,10 +103,42 @@ class Config:
 
     OPTION_DEFAULTS = OPTION_DEFAULTS
 
-    def __init__(self, *args, **kwargs):
+    region_name: Optional[str]
+    signature_version: object
+    user_agent: Optional[str]
+    user_agent_extra: Optional[str]
+    user_agent_appid: Optional[str]
+    connect_timeout: Union[int, float, None]
+    read_timeout: Union[int, float, None]
+    parameter_validation: bool
+    max_pool_connections: int
+    proxies: Optional[Mapping[str, str]]
+    proxies_config: Optional[Mapping[str, Any]]
+    s3: Optional[Mapping[str, Any]]
+    s3_disable_express_session_auth: Optional[bool]
+    retries: Optional[Dict[str, Any]]
+    client_cert: Union[str, Tuple[str, str], None]
+    inject_host_prefix: bool
+    endpoint_discovery_enabled: Optional[bool]
+    use_dualstack_endpoint: Optional[bool]
+    use_fips_endpoint: Optional[bool]
+    ignore_configured_endpoint_urls: Optional[bool]
+    defaults_mode: Optional[str]
+    tcp_keepalive: Optional[bool]
+    request_min_compression_size_bytes: Optional[int]
+    disable_request_compression: Optional[bool]
+    client_context_params: Optional[Mapping[str, Any]]
+    sigv4a_signing_region_set: Optional[str]
+    request_checksum_calculation: Optional[str]
+    response_checksum_validation: Optional[str]
+    account_id_endpoint_mode: Optional[str]
+    auth_scheme_preference: Optional[str]
+    validation: Optional[str]
+
+    def __init__(self, *args: Any, **kwargs: Unpack[ConfigOptions]) -> None:
         if len(args) > len(OPTION_DEFAULTS):
             raise TypeError(f"Takes at most {len(OPTION_DEFAULTS)} arguments ({len(args)} given)")
-        user = {}
+        user: Dict[str, Any] = {}
         for name, value in zip(OPTION_DEFAULTS, args):
             user[name] = value
         for name, value in kwargs.items():
@@ -47,18 +152,24 @@ class Config:
             setattr(self, name, user.get(name, default))
         if self.retries is not None:
             _validate_retries(self.retries)
+        if self.validation is not None and self.validation not in VALIDATION_LEVELS:
+            raise exceptions.InvalidConfigError(
+                error_msg=f"validation must be one of {', '.join(VALIDATION_LEVELS)}, not {self.validation!r}")
+        sv = self.signature_version
+        if sv is not None and not _is_unsigned(sv) and sv not in ("v4", "s3v4"):
+            raise exceptions.UnknownSignatureVersionError(signature_version=sv)
 
-    def merge(self, other_config):
+    def merge(self, other_config: Any) -> "Config":
         """A new Config with other_config's user-provided options over this one's."""
         options = copy.copy(self._user_provided_options)
         options.update(other_config._user_provided_options)
         return Config(**options)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"ivs.Config({', '.join(f'{k}={v!r}' for k, v in self._user_provided_options.items())})"
 
 
-def _validate_retries(retries):
+def _validate_retries(retries: Mapping[str, Any]) -> None:
     valid = ("max_attempts", "mode", "total_max_attempts")
     for key, value in retries.items():
         if key not in valid:
@@ -71,13 +182,14 @@ def _validate_retries(retries):
             raise exceptions.InvalidRetryModeError(provided_retry_mode=value, valid_modes=RETRY_MODES)
 
 
-def client_config_json(*, region_name=None, endpoint_url=None, aws_access_key_id=None,
-                       aws_secret_access_key=None, aws_session_token=None, verify=None, config=None,
-                       profile_name=None):
+def client_config_json(*, region_name: Optional[str] = None, endpoint_url: Optional[str] = None,
+                       aws_access_key_id: Optional[str] = None, aws_secret_access_key: Optional[str] = None,
+                       aws_session_token: Optional[str] = None, verify: Union[bool, str, None] = None,
+                       config: Optional[Config] = None, profile_name: Optional[str] = None) -> Dict[str, Any]:
     """The libivs configuration object (include/ivs.h, ivs_client_new) for boto3-style arguments.
     Absent settings are left to libivs, which resolves them as the AWS SDKs do (environment, then
     the shared config and credentials files)."""
-    out = {}
+    out: Dict[str, Any] = {}
     user = config._user_provided_options if config is not None else {}
     region = region_name if region_name is not None else user.get("region_name")
     if region is not None:
@@ -114,8 +226,12 @@ def client_config_json(*, region_name=None, endpoint_url=None, aws_access_key_id
         out["connectTimeoutMs"] = int(round(float(user["connect_timeout"]) * 1000))
     if "read_timeout" in user and user["read_timeout"] is not None:
         out["requestTimeoutMs"] = int(round(float(user["read_timeout"]) * 1000))
+    # The Python client checks what botocore checks unless told otherwise; maximums go to the service,
+    # which answers ValidationException as it does to boto3.
     if user.get("parameter_validation") is False:
         out["validation"] = "off"
+    else:
+        out["validation"] = user.get("validation") or "botocore"
     if user.get("user_agent_extra"):
         out["userAgentSuffix"] = str(user["user_agent_extra"])
     proxies = user.get("proxies")
@@ -128,4 +244,10 @@ def client_config_json(*, region_name=None, endpoint_url=None, aws_access_key_id
         out["useDualstackEndpoint"] = bool(user["use_dualstack_endpoint"])
     if user.get("use_fips_endpoint") is not None:
         out["useFipsEndpoint"] = bool(user["use_fips_endpoint"])
+    if _is_unsigned(user.get("signature_version")):
+        out["signatureVersion"] = "unsigned"
+    # botocore's connection pool size bounds ivs's connections per host for calls in flight (ivs.aio);
+    # blocking calls use one pooled connection per thread whatever it says.
+    if user.get("max_pool_connections") is not None:
+        out["maxConnections"] = int(user["max_pool_connections"])
     return out

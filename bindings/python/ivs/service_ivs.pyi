@@ -47,6 +47,7 @@ ChannelTypeDef = TypedDict("ChannelTypeDef", {
     'multitrackInputConfiguration': NotRequired["MultitrackInputConfigurationTypeDef"],
     'containerFormat': NotRequired[Literal['TS', 'FRAGMENTED_MP4']],
     'adConfigurationArn': NotRequired[str],
+    'failoverSlateConfigurationArn': NotRequired[str],
 })
 BatchErrorTypeDef = TypedDict("BatchErrorTypeDef", {
     'arn': NotRequired[str],
@@ -108,13 +109,22 @@ BatchStartViewerSessionRevocationResponseWithMetadataTypeDef = TypedDict("BatchS
 MediaTailorPlaybackConfigurationInputTypeDef = TypedDict("MediaTailorPlaybackConfigurationInputTypeDef", {
     'playbackConfigurationArn': NotRequired[str],
 })
+PostRollConfigurationInputTypeDef = TypedDict("PostRollConfigurationInputTypeDef", {
+    'durationSeconds': int,
+    'enabled': bool,
+})
 MediaTailorPlaybackConfigurationTypeDef = TypedDict("MediaTailorPlaybackConfigurationTypeDef", {
     'playbackConfigurationArn': NotRequired[str],
+})
+PostRollConfigurationTypeDef = TypedDict("PostRollConfigurationTypeDef", {
+    'durationSeconds': int,
+    'enabled': bool,
 })
 AdConfigurationTypeDef = TypedDict("AdConfigurationTypeDef", {
     'arn': str,
     'name': NotRequired[str],
     'mediaTailorPlaybackConfigurations': List["MediaTailorPlaybackConfigurationTypeDef"],
+    'postRollConfiguration': NotRequired["PostRollConfigurationTypeDef"],
     'tags': NotRequired[Dict[str, str]],
 })
 CreateAdConfigurationResponseWithMetadataTypeDef = TypedDict("CreateAdConfigurationResponseWithMetadataTypeDef", {
@@ -129,6 +139,19 @@ MultitrackInputConfigurationInputTypeDef = TypedDict("MultitrackInputConfigurati
 CreateChannelResponseWithMetadataTypeDef = TypedDict("CreateChannelResponseWithMetadataTypeDef", {
     'channel': NotRequired["ChannelTypeDef"],
     'streamKey': NotRequired["StreamKeyTypeDef"],
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
+FailoverSlateConfigurationTypeDef = TypedDict("FailoverSlateConfigurationTypeDef", {
+    'arn': str,
+    'name': NotRequired[str],
+    'activationThresholdSeconds': NotRequired[int],
+    'minSlateDisplaySeconds': NotRequired[int],
+    'maxSlateDisplaySeconds': NotRequired[int],
+    'state': Literal['CREATING', 'CREATE_FAILED', 'CREATED', 'UPDATING'],
+    'tags': NotRequired[Dict[str, str]],
+})
+CreateFailoverSlateConfigurationResponseWithMetadataTypeDef = TypedDict("CreateFailoverSlateConfigurationResponseWithMetadataTypeDef", {
+    'failoverSlateConfiguration': "FailoverSlateConfigurationTypeDef",
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 PlaybackRestrictionPolicyTypeDef = TypedDict("PlaybackRestrictionPolicyTypeDef", {
@@ -202,6 +225,10 @@ GetAdConfigurationResponseWithMetadataTypeDef = TypedDict("GetAdConfigurationRes
 })
 GetChannelResponseWithMetadataTypeDef = TypedDict("GetChannelResponseWithMetadataTypeDef", {
     'channel': NotRequired["ChannelTypeDef"],
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
+GetFailoverSlateConfigurationResponseWithMetadataTypeDef = TypedDict("GetFailoverSlateConfigurationResponseWithMetadataTypeDef", {
+    'failoverSlateConfiguration': "FailoverSlateConfigurationTypeDef",
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 PlaybackKeyPairTypeDef = TypedDict("PlaybackKeyPairTypeDef", {
@@ -282,6 +309,7 @@ StreamSessionTypeDef = TypedDict("StreamSessionTypeDef", {
     'ingestConfigurations': NotRequired["IngestConfigurationsTypeDef"],
     'recordingConfiguration': NotRequired["RecordingConfigurationTypeDef"],
     'truncatedEvents': NotRequired[List["StreamEventTypeDef"]],
+    'failoverSlateConfiguration': NotRequired["FailoverSlateConfigurationTypeDef"],
 })
 GetStreamSessionResponseWithMetadataTypeDef = TypedDict("GetStreamSessionResponseWithMetadataTypeDef", {
     'streamSession': NotRequired["StreamSessionTypeDef"],
@@ -293,12 +321,14 @@ ImportPlaybackKeyPairResponseWithMetadataTypeDef = TypedDict("ImportPlaybackKeyP
 })
 InsertAdBreakResponseWithMetadataTypeDef = TypedDict("InsertAdBreakResponseWithMetadataTypeDef", {
     'adBreakId': NotRequired[str],
+    'targetStartAt': NotRequired[datetime.datetime],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 AdConfigurationSummaryTypeDef = TypedDict("AdConfigurationSummaryTypeDef", {
     'arn': str,
     'name': NotRequired[str],
     'mediaTailorPlaybackConfigurations': List["MediaTailorPlaybackConfigurationTypeDef"],
+    'postRollConfiguration': NotRequired["PostRollConfigurationTypeDef"],
     'tags': NotRequired[Dict[str, str]],
 })
 ListAdConfigurationsResponseWithMetadataTypeDef = TypedDict("ListAdConfigurationsResponseWithMetadataTypeDef", {
@@ -318,9 +348,24 @@ ChannelSummaryTypeDef = TypedDict("ChannelSummaryTypeDef", {
     'preset': NotRequired[Literal['HIGHER_BANDWIDTH_DELIVERY', 'CONSTRAINED_BANDWIDTH_DELIVERY']],
     'playbackRestrictionPolicyArn': NotRequired[str],
     'adConfigurationArn': NotRequired[str],
+    'failoverSlateConfigurationArn': NotRequired[str],
 })
 ListChannelsResponseWithMetadataTypeDef = TypedDict("ListChannelsResponseWithMetadataTypeDef", {
     'channels': List["ChannelSummaryTypeDef"],
+    'nextToken': NotRequired[str],
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
+FailoverSlateConfigurationSummaryTypeDef = TypedDict("FailoverSlateConfigurationSummaryTypeDef", {
+    'arn': str,
+    'name': NotRequired[str],
+    'activationThresholdSeconds': NotRequired[int],
+    'minSlateDisplaySeconds': NotRequired[int],
+    'maxSlateDisplaySeconds': NotRequired[int],
+    'state': Literal['CREATING', 'CREATE_FAILED', 'CREATED', 'UPDATING'],
+    'tags': NotRequired[Dict[str, str]],
+})
+ListFailoverSlateConfigurationsResponseWithMetadataTypeDef = TypedDict("ListFailoverSlateConfigurationsResponseWithMetadataTypeDef", {
+    'failoverSlateConfigurations': List["FailoverSlateConfigurationSummaryTypeDef"],
     'nextToken': NotRequired[str],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
@@ -412,8 +457,16 @@ TagResourceResponseWithMetadataTypeDef = TypedDict("TagResourceResponseWithMetad
 UntagResourceResponseWithMetadataTypeDef = TypedDict("UntagResourceResponseWithMetadataTypeDef", {
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
+UpdateAdConfigurationResponseWithMetadataTypeDef = TypedDict("UpdateAdConfigurationResponseWithMetadataTypeDef", {
+    'adConfiguration': "AdConfigurationTypeDef",
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
 UpdateChannelResponseWithMetadataTypeDef = TypedDict("UpdateChannelResponseWithMetadataTypeDef", {
     'channel': NotRequired["ChannelTypeDef"],
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
+UpdateFailoverSlateConfigurationResponseWithMetadataTypeDef = TypedDict("UpdateFailoverSlateConfigurationResponseWithMetadataTypeDef", {
+    'failoverSlateConfiguration': "FailoverSlateConfigurationTypeDef",
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 UpdatePlaybackRestrictionPolicyResponseWithMetadataTypeDef = TypedDict("UpdatePlaybackRestrictionPolicyResponseWithMetadataTypeDef", {
@@ -421,77 +474,59 @@ UpdatePlaybackRestrictionPolicyResponseWithMetadataTypeDef = TypedDict("UpdatePl
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 
-class ListAdConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListAdConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListAdConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListAdConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListAdConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListAdConfigurationsPageIterator: ...
+class ListAdConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListAdConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListChannelsPageIterator:
-    def __iter__(self) -> Iterator[ListChannelsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListChannelsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListChannelsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListChannelsPaginator:
-    def paginate(self, *, filterByName: str = ..., filterByRecordingConfigurationArn: str = ..., filterByPlaybackRestrictionPolicyArn: str = ..., filterByAdConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListChannelsPageIterator: ...
+class ListChannelsPaginator(Paginator):
+    def paginate(self, *, filterByName: str = ..., filterByRecordingConfigurationArn: str = ..., filterByPlaybackRestrictionPolicyArn: str = ..., filterByAdConfigurationArn: str = ..., filterByFailoverSlateConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListChannelsPageIterator: ...  # type: ignore[override]
 
-class ListPlaybackKeyPairsPageIterator:
-    def __iter__(self) -> Iterator[ListPlaybackKeyPairsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListFailoverSlateConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListFailoverSlateConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListPlaybackKeyPairsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackKeyPairsPageIterator: ...
+class ListFailoverSlateConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListFailoverSlateConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListPlaybackRestrictionPoliciesPageIterator:
-    def __iter__(self) -> Iterator[ListPlaybackRestrictionPoliciesResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListPlaybackKeyPairsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListPlaybackKeyPairsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListPlaybackRestrictionPoliciesPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackRestrictionPoliciesPageIterator: ...
+class ListPlaybackKeyPairsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackKeyPairsPageIterator: ...  # type: ignore[override]
 
-class ListRecordingConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListRecordingConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListPlaybackRestrictionPoliciesPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListPlaybackRestrictionPoliciesResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListRecordingConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListRecordingConfigurationsPageIterator: ...
+class ListPlaybackRestrictionPoliciesPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPlaybackRestrictionPoliciesPageIterator: ...  # type: ignore[override]
 
-class ListStreamKeysPageIterator:
-    def __iter__(self) -> Iterator[ListStreamKeysResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListRecordingConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListRecordingConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStreamKeysPaginator:
-    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamKeysPageIterator: ...
+class ListRecordingConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListRecordingConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListStreamSessionsPageIterator:
-    def __iter__(self) -> Iterator[ListStreamSessionsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStreamKeysPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStreamKeysResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStreamSessionsPaginator:
-    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamSessionsPageIterator: ...
+class ListStreamKeysPaginator(Paginator):
+    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamKeysPageIterator: ...  # type: ignore[override]
 
-class ListStreamsPageIterator:
-    def __iter__(self) -> Iterator[ListStreamsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStreamSessionsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStreamSessionsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStreamsPaginator:
-    def paginate(self, *, filterBy: "StreamFiltersInputTypeDef" = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamsPageIterator: ...
+class ListStreamSessionsPaginator(Paginator):
+    def paginate(self, *, channelArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamSessionsPageIterator: ...  # type: ignore[override]
+
+class ListStreamsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStreamsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
+
+class ListStreamsPaginator(Paginator):
+    def paginate(self, *, filterBy: "StreamFiltersInputTypeDef" = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStreamsPageIterator: ...  # type: ignore[override]
 
 class IVSExceptions(BaseClientExceptions):
     AccessDeniedException: Type[ClientError]
@@ -516,6 +551,8 @@ class IVSClient(BaseClient):
     @overload
     def get_paginator(self, operation_name: Literal['list_channels']) -> ListChannelsPaginator: ...
     @overload
+    def get_paginator(self, operation_name: Literal['list_failover_slate_configurations']) -> ListFailoverSlateConfigurationsPaginator: ...
+    @overload
     def get_paginator(self, operation_name: Literal['list_playback_key_pairs']) -> ListPlaybackKeyPairsPaginator: ...
     @overload
     def get_paginator(self, operation_name: Literal['list_playback_restriction_policies']) -> ListPlaybackRestrictionPoliciesPaginator: ...
@@ -527,6 +564,8 @@ class IVSClient(BaseClient):
     def get_paginator(self, operation_name: Literal['list_stream_sessions']) -> ListStreamSessionsPaginator: ...
     @overload
     def get_paginator(self, operation_name: Literal['list_streams']) -> ListStreamsPaginator: ...
+    @overload
+    def get_paginator(self, operation_name: str) -> Paginator: ...
     def batch_get_channel(self, *, arns: Sequence[str]) -> BatchGetChannelResponseWithMetadataTypeDef:
         """ivs BatchGetChannel."""
 
@@ -536,11 +575,14 @@ class IVSClient(BaseClient):
     def batch_start_viewer_session_revocation(self, *, viewerSessions: Sequence["BatchStartViewerSessionRevocationViewerSessionInputTypeDef"]) -> BatchStartViewerSessionRevocationResponseWithMetadataTypeDef:
         """ivs BatchStartViewerSessionRevocation."""
 
-    def create_ad_configuration(self, *, name: str = ..., mediaTailorPlaybackConfigurations: Sequence["MediaTailorPlaybackConfigurationInputTypeDef"], tags: Mapping[str, str] = ...) -> CreateAdConfigurationResponseWithMetadataTypeDef:
+    def create_ad_configuration(self, *, name: str = ..., mediaTailorPlaybackConfigurations: Sequence["MediaTailorPlaybackConfigurationInputTypeDef"], postRollConfiguration: "PostRollConfigurationInputTypeDef" = ..., tags: Mapping[str, str] = ...) -> CreateAdConfigurationResponseWithMetadataTypeDef:
         """ivs CreateAdConfiguration."""
 
-    def create_channel(self, *, name: str = ..., latencyMode: Literal['NORMAL', 'LOW'] = ..., type: Literal['BASIC', 'STANDARD', 'ADVANCED_SD', 'ADVANCED_HD'] = ..., authorized: bool = ..., recordingConfigurationArn: str = ..., tags: Mapping[str, str] = ..., insecureIngest: bool = ..., preset: Literal['HIGHER_BANDWIDTH_DELIVERY', 'CONSTRAINED_BANDWIDTH_DELIVERY'] = ..., playbackRestrictionPolicyArn: str = ..., multitrackInputConfiguration: "MultitrackInputConfigurationInputTypeDef" = ..., containerFormat: Literal['TS', 'FRAGMENTED_MP4'] = ..., adConfigurationArn: str = ...) -> CreateChannelResponseWithMetadataTypeDef:
+    def create_channel(self, *, name: str = ..., latencyMode: Literal['NORMAL', 'LOW'] = ..., type: Literal['BASIC', 'STANDARD', 'ADVANCED_SD', 'ADVANCED_HD'] = ..., authorized: bool = ..., recordingConfigurationArn: str = ..., tags: Mapping[str, str] = ..., insecureIngest: bool = ..., preset: Literal['HIGHER_BANDWIDTH_DELIVERY', 'CONSTRAINED_BANDWIDTH_DELIVERY'] = ..., playbackRestrictionPolicyArn: str = ..., multitrackInputConfiguration: "MultitrackInputConfigurationInputTypeDef" = ..., containerFormat: Literal['TS', 'FRAGMENTED_MP4'] = ..., adConfigurationArn: str = ..., failoverSlateConfigurationArn: str = ...) -> CreateChannelResponseWithMetadataTypeDef:
         """ivs CreateChannel."""
+
+    def create_failover_slate_configuration(self, *, name: str = ..., activationThresholdSeconds: int = ..., minSlateDisplaySeconds: int = ..., maxSlateDisplaySeconds: int = ..., tags: Mapping[str, str] = ...) -> CreateFailoverSlateConfigurationResponseWithMetadataTypeDef:
+        """ivs CreateFailoverSlateConfiguration."""
 
     def create_playback_restriction_policy(self, *, allowedCountries: Sequence[str] = ..., allowedOrigins: Sequence[str] = ..., enableStrictOriginEnforcement: bool = ..., name: str = ..., tags: Mapping[str, str] = ...) -> CreatePlaybackRestrictionPolicyResponseWithMetadataTypeDef:
         """ivs CreatePlaybackRestrictionPolicy."""
@@ -556,6 +598,9 @@ class IVSClient(BaseClient):
 
     def delete_channel(self, *, arn: str) -> ResponseMetadataOnlyTypeDef:
         """ivs DeleteChannel."""
+
+    def delete_failover_slate_configuration(self, *, arn: str) -> ResponseMetadataOnlyTypeDef:
+        """ivs DeleteFailoverSlateConfiguration."""
 
     def delete_playback_key_pair(self, *, arn: str) -> DeletePlaybackKeyPairResponseWithMetadataTypeDef:
         """ivs DeletePlaybackKeyPair."""
@@ -574,6 +619,9 @@ class IVSClient(BaseClient):
 
     def get_channel(self, *, arn: str) -> GetChannelResponseWithMetadataTypeDef:
         """ivs GetChannel."""
+
+    def get_failover_slate_configuration(self, *, arn: str) -> GetFailoverSlateConfigurationResponseWithMetadataTypeDef:
+        """ivs GetFailoverSlateConfiguration."""
 
     def get_playback_key_pair(self, *, arn: str) -> GetPlaybackKeyPairResponseWithMetadataTypeDef:
         """ivs GetPlaybackKeyPair."""
@@ -596,14 +644,17 @@ class IVSClient(BaseClient):
     def import_playback_key_pair(self, *, publicKeyMaterial: str, name: str = ..., tags: Mapping[str, str] = ...) -> ImportPlaybackKeyPairResponseWithMetadataTypeDef:
         """ivs ImportPlaybackKeyPair."""
 
-    def insert_ad_break(self, *, channelArn: str, durationSeconds: int) -> InsertAdBreakResponseWithMetadataTypeDef:
+    def insert_ad_break(self, *, channelArn: str, durationSeconds: int, adBreakId: str = ..., targetStartAt: Union[datetime.datetime, str] = ...) -> InsertAdBreakResponseWithMetadataTypeDef:
         """ivs InsertAdBreak."""
 
     def list_ad_configurations(self, *, nextToken: str = ..., maxResults: int = ...) -> ListAdConfigurationsResponseWithMetadataTypeDef:
         """ivs ListAdConfigurations."""
 
-    def list_channels(self, *, filterByName: str = ..., filterByRecordingConfigurationArn: str = ..., filterByPlaybackRestrictionPolicyArn: str = ..., filterByAdConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ...) -> ListChannelsResponseWithMetadataTypeDef:
+    def list_channels(self, *, filterByName: str = ..., filterByRecordingConfigurationArn: str = ..., filterByPlaybackRestrictionPolicyArn: str = ..., filterByAdConfigurationArn: str = ..., filterByFailoverSlateConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ...) -> ListChannelsResponseWithMetadataTypeDef:
         """ivs ListChannels."""
+
+    def list_failover_slate_configurations(self, *, nextToken: str = ..., maxResults: int = ...) -> ListFailoverSlateConfigurationsResponseWithMetadataTypeDef:
+        """ivs ListFailoverSlateConfigurations."""
 
     def list_playback_key_pairs(self, *, nextToken: str = ..., maxResults: int = ...) -> ListPlaybackKeyPairsResponseWithMetadataTypeDef:
         """ivs ListPlaybackKeyPairs."""
@@ -641,10 +692,16 @@ class IVSClient(BaseClient):
     def untag_resource(self, *, resourceArn: str, tagKeys: Sequence[str]) -> UntagResourceResponseWithMetadataTypeDef:
         """ivs UntagResource."""
 
-    def update_channel(self, *, arn: str, name: str = ..., latencyMode: Literal['NORMAL', 'LOW'] = ..., type: Literal['BASIC', 'STANDARD', 'ADVANCED_SD', 'ADVANCED_HD'] = ..., authorized: bool = ..., recordingConfigurationArn: str = ..., insecureIngest: bool = ..., preset: Literal['HIGHER_BANDWIDTH_DELIVERY', 'CONSTRAINED_BANDWIDTH_DELIVERY'] = ..., playbackRestrictionPolicyArn: str = ..., multitrackInputConfiguration: "MultitrackInputConfigurationInputTypeDef" = ..., containerFormat: Literal['TS', 'FRAGMENTED_MP4'] = ..., adConfigurationArn: str = ...) -> UpdateChannelResponseWithMetadataTypeDef:
+    def update_ad_configuration(self, *, arn: str, name: str = ..., mediaTailorPlaybackConfigurations: Sequence["MediaTailorPlaybackConfigurationInputTypeDef"] = ..., postRollConfiguration: "PostRollConfigurationInputTypeDef" = ...) -> UpdateAdConfigurationResponseWithMetadataTypeDef:
+        """ivs UpdateAdConfiguration."""
+
+    def update_channel(self, *, arn: str, name: str = ..., latencyMode: Literal['NORMAL', 'LOW'] = ..., type: Literal['BASIC', 'STANDARD', 'ADVANCED_SD', 'ADVANCED_HD'] = ..., authorized: bool = ..., recordingConfigurationArn: str = ..., insecureIngest: bool = ..., preset: Literal['HIGHER_BANDWIDTH_DELIVERY', 'CONSTRAINED_BANDWIDTH_DELIVERY'] = ..., playbackRestrictionPolicyArn: str = ..., multitrackInputConfiguration: "MultitrackInputConfigurationInputTypeDef" = ..., containerFormat: Literal['TS', 'FRAGMENTED_MP4'] = ..., adConfigurationArn: str = ..., failoverSlateConfigurationArn: str = ...) -> UpdateChannelResponseWithMetadataTypeDef:
         """ivs UpdateChannel."""
+
+    def update_failover_slate_configuration(self, *, arn: str, name: str = ..., activationThresholdSeconds: int = ..., minSlateDisplaySeconds: int = ..., maxSlateDisplaySeconds: int = ...) -> UpdateFailoverSlateConfigurationResponseWithMetadataTypeDef:
+        """ivs UpdateFailoverSlateConfiguration."""
 
     def update_playback_restriction_policy(self, *, arn: str, allowedCountries: Sequence[str] = ..., allowedOrigins: Sequence[str] = ..., enableStrictOriginEnforcement: bool = ..., name: str = ...) -> UpdatePlaybackRestrictionPolicyResponseWithMetadataTypeDef:
         """ivs UpdatePlaybackRestrictionPolicy."""
 
-PAGINATED_OPERATIONS: List[str]  # list_ad_configurations, list_channels, list_playback_key_pairs, list_playback_restriction_policies, list_recording_configurations, list_stream_keys, list_stream_sessions, list_streams
+PAGINATED_OPERATIONS: List[str]  # list_ad_configurations, list_channels, list_failover_slate_configurations, list_playback_key_pairs, list_playback_restriction_policies, list_recording_configurations, list_stream_keys, list_stream_sessions, list_streams

@@ -62,6 +62,13 @@ IngestConfigurationTypeDef = TypedDict("IngestConfigurationTypeDef", {
     'tags': NotRequired[Dict[str, str]],
 })
 CreateIngestConfigurationResponseWithMetadataTypeDef = TypedDict("CreateIngestConfigurationResponseWithMetadataTypeDef", {
+    'accessControlAllowOrigin': NotRequired[str],
+    'accessControlExposeHeaders': NotRequired[str],
+    'cacheControl': NotRequired[str],
+    'contentSecurityPolicy': NotRequired[str],
+    'strictTransportSecurity': NotRequired[str],
+    'xContentTypeOptions': NotRequired[str],
+    'xFrameOptions': NotRequired[str],
     'ingestConfiguration': NotRequired["IngestConfigurationTypeDef"],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
@@ -462,6 +469,9 @@ ListTagsForResourceResponseWithMetadataTypeDef = TypedDict("ListTagsForResourceR
     'tags': Dict[str, str],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
+RevokeConnectionTokenResponseWithMetadataTypeDef = TypedDict("RevokeConnectionTokenResponseWithMetadataTypeDef", {
+    "ResponseMetadata": ResponseMetadataTypeDef,
+})
 GridConfigurationInputTypeDef = TypedDict("GridConfigurationInputTypeDef", {
     'featuredParticipantAttribute': NotRequired[str],
     'omitStoppedVideo': NotRequired[bool],
@@ -547,6 +557,13 @@ UntagResourceResponseWithMetadataTypeDef = TypedDict("UntagResourceResponseWithM
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 UpdateIngestConfigurationResponseWithMetadataTypeDef = TypedDict("UpdateIngestConfigurationResponseWithMetadataTypeDef", {
+    'accessControlAllowOrigin': NotRequired[str],
+    'accessControlExposeHeaders': NotRequired[str],
+    'cacheControl': NotRequired[str],
+    'contentSecurityPolicy': NotRequired[str],
+    'strictTransportSecurity': NotRequired[str],
+    'xContentTypeOptions': NotRequired[str],
+    'xFrameOptions': NotRequired[str],
     'ingestConfiguration': NotRequired["IngestConfigurationTypeDef"],
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
@@ -555,95 +572,65 @@ UpdateStageResponseWithMetadataTypeDef = TypedDict("UpdateStageResponseWithMetad
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 
-class ListCompositionsPageIterator:
-    def __iter__(self) -> Iterator[ListCompositionsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListCompositionsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListCompositionsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListCompositionsPaginator:
-    def paginate(self, *, filterByStageArn: str = ..., filterByEncoderConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListCompositionsPageIterator: ...
+class ListCompositionsPaginator(Paginator):
+    def paginate(self, *, filterByStageArn: str = ..., filterByEncoderConfigurationArn: str = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListCompositionsPageIterator: ...  # type: ignore[override]
 
-class ListEncoderConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListEncoderConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListEncoderConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListEncoderConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListEncoderConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListEncoderConfigurationsPageIterator: ...
+class ListEncoderConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListEncoderConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListIngestConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListIngestConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListIngestConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListIngestConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListIngestConfigurationsPaginator:
-    def paginate(self, *, filterByStageArn: str = ..., filterByState: Literal['ACTIVE', 'INACTIVE'] = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListIngestConfigurationsPageIterator: ...
+class ListIngestConfigurationsPaginator(Paginator):
+    def paginate(self, *, filterByStageArn: str = ..., filterByState: Literal['ACTIVE', 'INACTIVE'] = ..., nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListIngestConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListParticipantEventsPageIterator:
-    def __iter__(self) -> Iterator[ListParticipantEventsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListParticipantEventsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListParticipantEventsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListParticipantEventsPaginator:
-    def paginate(self, *, stageArn: str, sessionId: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantEventsPageIterator: ...
+class ListParticipantEventsPaginator(Paginator):
+    def paginate(self, *, stageArn: str, sessionId: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantEventsPageIterator: ...  # type: ignore[override]
 
-class ListParticipantReplicasPageIterator:
-    def __iter__(self) -> Iterator[ListParticipantReplicasResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListParticipantReplicasPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListParticipantReplicasResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListParticipantReplicasPaginator:
-    def paginate(self, *, sourceStageArn: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantReplicasPageIterator: ...
+class ListParticipantReplicasPaginator(Paginator):
+    def paginate(self, *, sourceStageArn: str, participantId: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantReplicasPageIterator: ...  # type: ignore[override]
 
-class ListParticipantsPageIterator:
-    def __iter__(self) -> Iterator[ListParticipantsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListParticipantsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListParticipantsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListParticipantsPaginator:
-    def paginate(self, *, stageArn: str, sessionId: str, filterByUserId: str = ..., filterByPublished: bool = ..., filterByState: Literal['CONNECTED', 'DISCONNECTED'] = ..., nextToken: str = ..., maxResults: int = ..., filterByRecordingState: Literal['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'] = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantsPageIterator: ...
+class ListParticipantsPaginator(Paginator):
+    def paginate(self, *, stageArn: str, sessionId: str, filterByUserId: str = ..., filterByPublished: bool = ..., filterByState: Literal['CONNECTED', 'DISCONNECTED'] = ..., nextToken: str = ..., maxResults: int = ..., filterByRecordingState: Literal['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'] = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListParticipantsPageIterator: ...  # type: ignore[override]
 
-class ListPublicKeysPageIterator:
-    def __iter__(self) -> Iterator[ListPublicKeysResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListPublicKeysPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListPublicKeysResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListPublicKeysPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPublicKeysPageIterator: ...
+class ListPublicKeysPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListPublicKeysPageIterator: ...  # type: ignore[override]
 
-class ListStageSessionsPageIterator:
-    def __iter__(self) -> Iterator[ListStageSessionsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStageSessionsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStageSessionsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStageSessionsPaginator:
-    def paginate(self, *, stageArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStageSessionsPageIterator: ...
+class ListStageSessionsPaginator(Paginator):
+    def paginate(self, *, stageArn: str, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStageSessionsPageIterator: ...  # type: ignore[override]
 
-class ListStagesPageIterator:
-    def __iter__(self) -> Iterator[ListStagesResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStagesPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStagesResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStagesPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStagesPageIterator: ...
+class ListStagesPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStagesPageIterator: ...  # type: ignore[override]
 
-class ListStorageConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListStorageConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListStorageConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListStorageConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListStorageConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStorageConfigurationsPageIterator: ...
+class ListStorageConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListStorageConfigurationsPageIterator: ...  # type: ignore[override]
 
 class IVSRealtimeExceptions(BaseClientExceptions):
     AccessDeniedException: Type[ClientError]
@@ -679,6 +666,8 @@ class IVSRealtimeClient(BaseClient):
     def get_paginator(self, operation_name: Literal['list_stages']) -> ListStagesPaginator: ...
     @overload
     def get_paginator(self, operation_name: Literal['list_storage_configurations']) -> ListStorageConfigurationsPaginator: ...
+    @overload
+    def get_paginator(self, operation_name: str) -> Paginator: ...
     def create_encoder_configuration(self, *, name: str = ..., video: "VideoInputTypeDef" = ..., tags: Mapping[str, str] = ...) -> CreateEncoderConfigurationResponseWithMetadataTypeDef:
         """ivs-realtime CreateEncoderConfiguration."""
 
@@ -771,6 +760,9 @@ class IVSRealtimeClient(BaseClient):
 
     def list_tags_for_resource(self, *, resourceArn: str) -> ListTagsForResourceResponseWithMetadataTypeDef:
         """ivs-realtime ListTagsForResource."""
+
+    def revoke_connection_token(self, *, tokenId: str) -> RevokeConnectionTokenResponseWithMetadataTypeDef:
+        """ivs-realtime RevokeConnectionToken."""
 
     def start_composition(self, *, stageArn: str, idempotencyToken: str = ..., layout: "LayoutConfigurationInputTypeDef" = ..., destinations: Sequence["DestinationConfigurationInputTypeDef"], tags: Mapping[str, str] = ...) -> StartCompositionResponseWithMetadataTypeDef:
         """ivs-realtime StartComposition."""

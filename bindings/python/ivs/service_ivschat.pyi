@@ -187,23 +187,17 @@ UpdateRoomResponseWithMetadataTypeDef = TypedDict("UpdateRoomResponseWithMetadat
     "ResponseMetadata": ResponseMetadataTypeDef,
 })
 
-class ListLoggingConfigurationsPageIterator:
-    def __iter__(self) -> Iterator[ListLoggingConfigurationsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListLoggingConfigurationsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListLoggingConfigurationsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListLoggingConfigurationsPaginator:
-    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListLoggingConfigurationsPageIterator: ...
+class ListLoggingConfigurationsPaginator(Paginator):
+    def paginate(self, *, nextToken: str = ..., maxResults: int = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListLoggingConfigurationsPageIterator: ...  # type: ignore[override]
 
-class ListRoomsPageIterator:
-    def __iter__(self) -> Iterator[ListRoomsResponseWithMetadataTypeDef]: ...
-    def build_full_result(self) -> Dict[str, Any]: ...
-    def search(self, expression: str) -> Iterator[Any]: ...
-    resume_token: Optional[str]
+class ListRoomsPageIterator(PageIterator):
+    def __iter__(self) -> Iterator[ListRoomsResponseWithMetadataTypeDef]: ...  # type: ignore[override]
 
-class ListRoomsPaginator:
-    def paginate(self, *, name: str = ..., nextToken: str = ..., maxResults: int = ..., messageReviewHandlerUri: str = ..., loggingConfigurationIdentifier: str = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListRoomsPageIterator: ...
+class ListRoomsPaginator(Paginator):
+    def paginate(self, *, name: str = ..., nextToken: str = ..., maxResults: int = ..., messageReviewHandlerUri: str = ..., loggingConfigurationIdentifier: str = ..., PaginationConfig: PaginationConfigTypeDef = ...) -> ListRoomsPageIterator: ...  # type: ignore[override]
 
 class IVSChatExceptions(BaseClientExceptions):
     AccessDeniedException: Type[ClientError]
@@ -224,6 +218,8 @@ class IVSChatClient(BaseClient):
     def get_paginator(self, operation_name: Literal['list_logging_configurations']) -> ListLoggingConfigurationsPaginator: ...
     @overload
     def get_paginator(self, operation_name: Literal['list_rooms']) -> ListRoomsPaginator: ...
+    @overload
+    def get_paginator(self, operation_name: str) -> Paginator: ...
     def create_chat_token(self, *, roomIdentifier: str, userId: str, capabilities: Sequence[Literal['SEND_MESSAGE', 'DISCONNECT_USER', 'DELETE_MESSAGE']] = ..., sessionDurationInMinutes: int = ..., attributes: Mapping[str, str] = ...) -> CreateChatTokenResponseWithMetadataTypeDef:
         """ivschat CreateChatToken."""
 

@@ -4,49 +4,54 @@ API returns them, with expiresAt / expirationTime as aware datetimes (as boto3 r
 CreateParticipantToken's expirationTime). Bad keys, claims or lifetimes raise
 ivs.exceptions.ParamValidationError before anything is signed; verify() raises InvalidTokenError.
 """
+from __future__ import annotations
+
 import json
+from typing import Any, Dict, Optional, Type, Union
 
 from . import _lib, exceptions, model
 from .client import BaseClient, error_from
 
 
-def _fn(name):
+def _fn(name: str) -> Any:
     fn = getattr(_lib.lib(), name, None)
     if fn is None:
         raise NotImplementedError(f"this libivs ({_lib.version()}) has no {name}")
     return fn
 
 
-def _request(kwargs):
+def _request(kwargs: Dict[str, Any]) -> bytes:
     for key, value in list(kwargs.items()):
         if isinstance(value, (bytes, bytearray)):
             kwargs[key] = bytes(value).decode("utf-8")
     return json.dumps(kwargs).encode("utf-8")
 
 
-def _result(status, doc, operation, cls=None):
+def _result(status: int, doc: Any, operation: str,
+            cls: Optional[Type[exceptions.ParamValidationError]] = None) -> Dict[str, Any]:
     if status != _lib.OK:
         err = error_from(status, doc, operation, model.service_model("ivs-realtime"))
         if cls is not None and isinstance(err, exceptions.ParamValidationError):
             raise cls(report=err.kwargs.get("report", ""), problems=err.problems) from None
         raise err
-    return doc
+    result: Dict[str, Any] = doc
+    return result
 
 
-def _participant(doc):
+def _participant(doc: Dict[str, Any]) -> Dict[str, Any]:
     token = doc.get("participantToken") or {}
     if "expirationTime" in token:
         token["expirationTime"] = model.parse_timestamp(token["expirationTime"])
     return doc
 
 
-def keypair_generate():
+def keypair_generate() -> Dict[str, str]:
     """A new ECDSA P-384 key pair: {"privateKey": PKCS#8 PEM, "publicKey": SubjectPublicKeyInfo PEM},
     ready for import_playback_key_pair (ivs) and import_public_key (ivs-realtime)."""
     return _result(*_lib.invoke(_fn("ivs_keypair_generate")), "KeypairGenerate")
 
 
-def playback_token(**request):
+def playback_token(**request: Any) -> Dict[str, Any]:
     """A playback authorization token for a private channel: privateKey, channelArn, and optionally
     expiresIn (seconds), accessControlAllowOrigin, strictOriginEnforcement, singleUseUuid, viewerId,
     viewerSessionVersion, maximumResolution, playbackUrl. Returns {"token", "expiresAt", "playbackUrl"?}."""
@@ -56,14 +61,14 @@ def playback_token(**request):
     return doc
 
 
-def participant_token(**request):
+def participant_token(**request: Any) -> Dict[str, Any]:
     """A self-signed IVS Real-Time participant token: privateKey, publicKeyArn, stageArn, eventsUrl,
     whipUrl, and optionally participantId, userId, attributes, capabilities, duration (minutes).
     Returns {"participantToken": {...}} as create_participant_token does."""
     return _participant(_result(*_lib.invoke(_fn("ivs_participant_token"), _request(request)), "ParticipantToken"))
 
 
-def participant_token_for_stage(client, **request):
+def participant_token_for_stage(client: BaseClient, **request: Any) -> Dict[str, Any]:
     """As participant_token(), with eventsUrl and whipUrl read from the stage (GetStage) through
     client, an ivs client of any of the three services."""
     if not isinstance(client, BaseClient):
@@ -79,7 +84,7 @@ def participant_token_for_stage(client, **request):
     return _participant(doc)
 
 
-def verify(token, public_key_pem):
+def verify(token: Union[str, bytes], public_key_pem: Union[str, bytes]) -> Dict[str, Any]:
     """Checks an ES384 token's signature, algorithm and expiry against a PEM public key; returns
     {"header": {...}, "claims": {...}} or raises ivs.exceptions.InvalidTokenError."""
     if isinstance(token, str):

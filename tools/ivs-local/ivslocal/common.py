@@ -131,9 +131,19 @@ def state_for_arn(arn: str, service: str) -> dict:
     return state_for(p['account'], p['region'], service)
 
 
+_reset_hooks: list = []
+
+
+def on_reset(fn) -> None:
+    """Has fn() run by reset_all (under LOCK): for state kept outside the namespaces (chat connections)."""
+    _reset_hooks.append(fn)
+
+
 def reset_all() -> None:
     with LOCK:
         _states.clear()
+        for fn in _reset_hooks:
+            fn()
 
 
 class Context:

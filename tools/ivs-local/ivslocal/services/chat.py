@@ -5,16 +5,14 @@ Rooms and logging configurations live in their resource tables (ROOMS, LOGGING_C
 ctx.state (one namespace per account and region) holds
     actions                room arn -> [recorded SendEvent/DeleteMessage/DisconnectUser actions]
 
-No chat clients connect to ivs-local; the messaging actions are recorded so tests can read them
-back with GET /_local/chat/actions.
+Chat clients connect over the messaging WebSocket (chat_messaging.py, beside this module): chat
+tokens are its, and the messaging actions reach its connected clients as events; they are also
+recorded so tests can read them back with GET /_local/chat/actions.
 """
 from __future__ import annotations
 
-import base64
 import copy
 import datetime
-import json
-import secrets
 
 from .. import common
 from ..common import ServiceError, arn_id, filtered, new_id, validation
@@ -104,6 +102,7 @@ def delete_room(ctx, params):
     arn = params['identifier']
     ROOMS.table(ctx).delete(arn)
     _ns(ctx, 'actions').pop(arn, None)
+    chat_messaging.room_deleted(arn)
     return {}
 
 
@@ -127,13 +126,10 @@ def create_chat_token(ctx, params):
     _check_attributes(ctx, params.get('attributes'))
     now = ctx.now()
     minutes = params.get('sessionDurationInMinutes', DEFAULT_SESSION_MINUTES)
-    # The real token is an encrypted blob only the chat messaging endpoint can read; ours is
-    # opaque too: random bytes after a readable prefix naming the room.
-    token = 'AQICAH' + base64.b64encode(
-        json.dumps({'room': room['id'], 'nonce': secrets.token_hex(16)}).encode()
-        + secrets.token_bytes(96)).decode()
-    return {'token': token, 'tokenExpirationTime': now + TOKEN_LIFETIME,
-            'sessionExpirationTime': now + datetime.timedelta(minutes=minutes)}
+    # The real token is an encrypted blob only the chat messaging endpoint can read; ours is signed
+    # (chat_messaging.issue_token), and made of token characters, as a WebSocket subprotocol must be.
+    return chat_messaging.issue_token(room['arn'], params['userId'], params.get('capabilities', []),
+                                      params.get('attributes'), minutes * 60, TOKEN_LIFETIME.total_seconds())
 
 
 def _record(ctx, room_arn: str, action: dict) -> None:
@@ -148,6 +144,8 @@ def send_event(ctx, params):
     eid = new_id(12)
     _record(ctx, arn, {'action': 'SendEvent', 'id': eid, 'eventName': params['eventName'],
                        'attributes': dict(params.get('attributes', {}))})
+    chat_messaging.broadcast(arn, chat_messaging.event(params['eventName'], dict(params.get('attributes', {})),
+                                                       event_id=eid))
     return {'id': eid}
 
 
@@ -159,6 +157,8 @@ def delete_message(ctx, params):
     if params.get('reason') is not None:
         action['reason'] = params['reason']
     _record(ctx, arn, action)
+    chat_messaging.broadcast(arn, chat_messaging.delete_message_event(params['id'], params.get('reason'),
+                                                                      event_id=op_id))
     return {'id': op_id}
 
 
@@ -169,6 +169,7 @@ def disconnect_user(ctx, params):
     if params.get('reason') is not None:
         action['reason'] = params['reason']
     _record(ctx, arn, action)
+    chat_messaging.disconnect_user(arn, params['userId'], params.get('reason'))
     return {}
 
 
@@ -280,3 +281,7 @@ CONTROL = {
     'GET chat/actions': control_list_actions,
     'DELETE chat/actions': control_clear_actions,
 }
+
+
+# The messaging WebSocket reads the tables above and adds its control routes to CONTROL.
+from . import chat_messaging  # noqa: E402

@@ -1,10 +1,12 @@
 """Amazon IVS low-latency streaming: channels, stream keys, playback key pairs, recording
-configurations, playback restriction policies, ad configurations, streams and their sessions.
+configurations, playback restriction policies, ad configurations, failover slate configurations,
+streams and their sessions.
 
 Each resource type is a Resource (below); its records live in its table. A channel record also
 holds, privately, its live stream ('_stream', None when offline), its stream sessions
-('_sessions', oldest first), the metadata PutMetadata recorded ('_metadata') and the viewer-session
-revocations ('_revocations'). Other services read channels through CHANNELS and is_live().
+('_sessions', oldest first), the metadata PutMetadata recorded ('_metadata'), the viewer-session
+revocations ('_revocations') and the ad breaks InsertAdBreak inserted ('_adBreaks'). Other services
+read channels through CHANNELS and is_live().
 """
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ RECORDING_CONFIGURATIONS = Resource('ivs', 'recording-configuration', limit=20, 
 PLAYBACK_RESTRICTION_POLICIES = Resource('ivs', 'playback-restriction-policy', limit=500,
                                          label='playback restriction policies', page_size=LIST_MAX)
 AD_CONFIGURATIONS = Resource('ivs', 'ad-configuration', limit=100, page_size=LIST_MAX)
+# The quotas page lists no limit for failover slate configurations yet; ivs-local takes the ad
+# configurations' 100.
+FAILOVER_SLATES = Resource('ivs', 'failover-slate-configuration', limit=100, page_size=LIST_MAX)
 STREAM_KEYS_PER_CHANNEL = 1
 
 
@@ -50,6 +55,7 @@ def _unless_channels_use(field: str, what: str):
 RECORDING_CONFIGURATION_IN_USE = _unless_channels_use('recordingConfigurationArn', 'Recording configuration')
 POLICY_IN_USE = _unless_channels_use('playbackRestrictionPolicyArn', 'Playback restriction policy')
 AD_CONFIGURATION_IN_USE = _unless_channels_use('adConfigurationArn', 'Ad configuration')
+FAILOVER_SLATE_IN_USE = _unless_channels_use('failoverSlateConfigurationArn', 'Failover slate configuration')
 
 
 def _batch_get(table, what: str, arns: list) -> tuple[list, list]:
@@ -79,10 +85,12 @@ def _channel_rules(ctx, ch: dict):
     _check_ref(ctx, RECORDING_CONFIGURATIONS, ch['recordingConfigurationArn'])
     _check_ref(ctx, PLAYBACK_RESTRICTION_POLICIES, ch['playbackRestrictionPolicyArn'])
     _check_ref(ctx, AD_CONFIGURATIONS, ch['adConfigurationArn'])
+    _check_ref(ctx, FAILOVER_SLATES, ch['failoverSlateConfigurationArn'])
 
 
 CHANNEL_SETTINGS = ('name', 'latencyMode', 'type', 'authorized', 'recordingConfigurationArn', 'insecureIngest',
-                    'preset', 'playbackRestrictionPolicyArn', 'containerFormat', 'adConfigurationArn')
+                    'preset', 'playbackRestrictionPolicyArn', 'containerFormat', 'adConfigurationArn',
+                    'failoverSlateConfigurationArn')
 
 
 def _stream_key_value(ctx) -> str:
@@ -93,7 +101,7 @@ def create_channel(ctx, p):
     channels, keys = CHANNELS.table(ctx), STREAM_KEYS.table(ctx)
     ch = {'name': '', 'latencyMode': 'LOW', 'type': 'STANDARD', 'authorized': False, 'recordingConfigurationArn': '',
           'insecureIngest': False, 'preset': '', 'playbackRestrictionPolicyArn': '', 'containerFormat': 'TS',
-          'adConfigurationArn': '',
+          'adConfigurationArn': '', 'failoverSlateConfigurationArn': '',
           'multitrackInputConfiguration': {'enabled': False, 'policy': 'ALLOW', 'maximumResolution': 'FULL_HD'}}
     ch.update({k: p[k] for k in CHANNEL_SETTINGS if k in p})
     ch['multitrackInputConfiguration'].update(p.get('multitrackInputConfiguration', {}))
@@ -104,7 +112,7 @@ def create_channel(ctx, p):
                'playbackUrl': f'https://{ingest}.{ctx.region}.playback.live-video.net/api/video/v1/'
                               f'{ctx.region}.{ctx.account}.channel.{cid}.m3u8',
                'srt': {'endpoint': f'{ingest}.srt.live-video.net', 'passphrase': new_id(32)},
-               '_sessions': [], '_stream': None, '_metadata': [], '_revocations': []})
+               '_sessions': [], '_stream': None, '_metadata': [], '_revocations': [], '_adBreaks': []})
     channels.add(ch, p.get('tags'))
     key = keys.create({'channelArn': arn, 'value': _stream_key_value(ctx)}, p.get('tags'))
     return {'channel': channels.view(ch), 'streamKey': keys.view(key)}
@@ -122,7 +130,8 @@ def _same(member: str):
 CHANNEL_FILTERS = {'filterByName': _same('name'),
                    'filterByRecordingConfigurationArn': _same('recordingConfigurationArn'),
                    'filterByPlaybackRestrictionPolicyArn': _same('playbackRestrictionPolicyArn'),
-                   'filterByAdConfigurationArn': _same('adConfigurationArn')}
+                   'filterByAdConfigurationArn': _same('adConfigurationArn'),
+                   'filterByFailoverSlateConfigurationArn': _same('failoverSlateConfigurationArn')}
 
 
 def list_channels(ctx, p):
@@ -233,10 +242,47 @@ def update_playback_restriction_policy(ctx, p):
 
 # -- ad configurations -----------------------------------------------------------------------
 
+# The post-roll ad break is off unless asked for (API reference, CreateAdConfiguration).
+POST_ROLL_DEFAULT = {'enabled': False, 'durationSeconds': 15}
+AD_SETTINGS = ('name', 'mediaTailorPlaybackConfigurations', 'postRollConfiguration')
+
+
 def create_ad_configuration(ctx, p):
-    fields = {'name': p.get('name', ''), 'mediaTailorPlaybackConfigurations': p['mediaTailorPlaybackConfigurations']}
+    fields = {'name': p.get('name', ''), 'mediaTailorPlaybackConfigurations': p['mediaTailorPlaybackConfigurations'],
+              'postRollConfiguration': p.get('postRollConfiguration', POST_ROLL_DEFAULT)}
     ads = AD_CONFIGURATIONS.table(ctx)
-    return {'adConfiguration': ads.view(ads.create(fields, p.get('tags')))}
+    return {'adConfiguration': ads.view(ads.create(copy.deepcopy(fields), p.get('tags')))}
+
+
+def update_ad_configuration(ctx, p):
+    """Members not given keep their values; a channel using the configuration sees the change."""
+    ads = AD_CONFIGURATIONS.table(ctx)
+    ad = ads.get(p['arn'])
+    ad.update(copy.deepcopy({k: p[k] for k in AD_SETTINGS if k in p}))
+    return {'adConfiguration': ads.view(ad)}
+
+
+# -- failover slate configurations -----------------------------------------------------------
+
+# The defaults of the API reference (CreateFailoverSlateConfiguration); the ranges are the model's.
+SLATE_DEFAULTS = {'activationThresholdSeconds': 3, 'minSlateDisplaySeconds': 3, 'maxSlateDisplaySeconds': 60}
+SLATE_SETTINGS = ('name', 'activationThresholdSeconds', 'minSlateDisplaySeconds', 'maxSlateDisplaySeconds')
+
+
+def create_failover_slate_configuration(ctx, p):
+    # AWS reports CREATING until the slate is ready; ivs-local has nothing to prepare.
+    fields = {'name': '', **SLATE_DEFAULTS, **{k: p[k] for k in SLATE_SETTINGS if k in p}, 'state': 'CREATED'}
+    slates = FAILOVER_SLATES.table(ctx)
+    return {'failoverSlateConfiguration': slates.view(slates.create(fields, p.get('tags')))}
+
+
+def update_failover_slate_configuration(ctx, p):
+    """Members not given keep their values; a live stream keeps the settings it went live with
+    (GetStreamSession reports them)."""
+    slates = FAILOVER_SLATES.table(ctx)
+    slate = slates.get(p['arn'])
+    slate.update({k: p[k] for k in SLATE_SETTINGS if k in p})
+    return {'failoverSlateConfiguration': slates.view(slate)}
 
 
 # -- streams ---------------------------------------------------------------------------------
@@ -290,10 +336,18 @@ def put_metadata(ctx, p):
 
 
 def insert_ad_break(ctx, p):
+    """adBreakId is the caller's unique identifier of the break (a new one when not given): one
+    already inserted on the channel is a ConflictException. targetStartAt defaults to now."""
     ch = _live(ctx, p['channelArn'])
     if not ch['adConfigurationArn']:
         raise conflict(ctx, 'The channel has no ad configuration')
-    return {'adBreakId': new_id(12)}
+    ad_break_id = p.get('adBreakId') or new_id(12)
+    if any(b['adBreakId'] == ad_break_id for b in ch['_adBreaks']):
+        raise conflict(ctx, f'Ad break {ad_break_id} was already inserted on this channel')
+    target = p.get('targetStartAt') or ctx.now()
+    ch['_adBreaks'].append({'adBreakId': ad_break_id, 'durationSeconds': p['durationSeconds'],
+                            'targetStartAt': target.isoformat(), 'streamId': ch['_stream']['streamId']})
+    return {'adBreakId': ad_break_id, 'targetStartAt': target}
 
 
 def _session_for(ch: dict, stream_id: str | None) -> dict | None:
@@ -318,6 +372,8 @@ def get_stream_session(ctx, p):
     rc = configurations.find(ch['recordingConfigurationArn'])
     if rc:
         out['recordingConfiguration'] = configurations.view(rc)
+    if session.get('failoverSlate'):
+        out['failoverSlateConfiguration'] = copy.deepcopy(session['failoverSlate'])
     return {'streamSession': out}
 
 
@@ -385,7 +441,14 @@ HANDLERS = {
     'CreateAdConfiguration': create_ad_configuration,
     'GetAdConfiguration': AD_CONFIGURATIONS.get_handler('adConfiguration'),
     'ListAdConfigurations': AD_CONFIGURATIONS.list_handler('adConfigurations'),
+    'UpdateAdConfiguration': update_ad_configuration,
     'DeleteAdConfiguration': AD_CONFIGURATIONS.delete_handler(refuse=AD_CONFIGURATION_IN_USE),
+
+    'CreateFailoverSlateConfiguration': create_failover_slate_configuration,
+    'GetFailoverSlateConfiguration': FAILOVER_SLATES.get_handler('failoverSlateConfiguration'),
+    'ListFailoverSlateConfigurations': FAILOVER_SLATES.list_handler('failoverSlateConfigurations'),
+    'UpdateFailoverSlateConfiguration': update_failover_slate_configuration,
+    'DeleteFailoverSlateConfiguration': FAILOVER_SLATES.delete_handler(refuse=FAILOVER_SLATE_IN_USE),
 
     'GetStream': get_stream, 'ListStreams': list_streams, 'StopStream': stop_stream, 'PutMetadata': put_metadata,
     'InsertAdBreak': insert_ad_break, 'GetStreamSession': get_stream_session,
@@ -416,6 +479,10 @@ def control_start_stream(_state, body):
                                         'profile': 'Baseline', 'track': 'Track0'},
                               'audio': {'codec': 'mp4a.40.2', 'targetBitrate': 46875, 'sampleRate': 48000,
                                         'channels': 2, 'track': 'Track0'}}}
+        slates = FAILOVER_SLATES.table(ctx)
+        slate = slates.find(ch['failoverSlateConfigurationArn'])
+        if slate is not None:
+            session['failoverSlate'] = slates.view(slate)  # as it was when the channel went live
         ch['_sessions'].append(session)
         ch['_stream'] = {'streamId': session['streamId'], 'startTime': now, 'session': session}
     ch['_stream'].update({'health': health, 'viewerCount': viewers})
@@ -432,9 +499,10 @@ def control_stop_stream(_state, body):
 
 
 def control_stream_activity(_state, body):
-    """What PutMetadata and viewer-session revocations recorded for a channel."""
+    """What PutMetadata, viewer-session revocations and InsertAdBreak recorded for a channel."""
     _, ch = CHANNELS.for_control(body, 'channelArn')
-    return {'channelArn': ch['arn'], 'metadata': list(ch['_metadata']), 'revocations': list(ch['_revocations'])}
+    return {'channelArn': ch['arn'], 'metadata': list(ch['_metadata']), 'revocations': list(ch['_revocations']),
+            'adBreaks': copy.deepcopy(ch['_adBreaks'])}
 
 
 CONTROL = {

@@ -1,9 +1,14 @@
-"""Stage sessions, their participants and participant events: what happens on a stage while people
-are on it. No media flows through ivs-local, so participants join, publish and leave through the
-control API (CONTROL below); the service operations read what that recorded.
+"""Stage sessions, their participants and participant events, and the connection tokens they
+connect with: what happens on a stage while people are on it. No media flows through ivs-local, so
+participants join, publish and leave through the control API (CONTROL below); the service
+operations read what that recorded.
 
 ctx.state['sessions']: stage arn -> [session records], oldest first; a session holds its
 participants (participantId -> record) and events (list, oldest first).
+ctx.state['revokedConnectionTokens']: the ids RevokeConnectionToken revoked, in order. Connection
+tokens are JWTs the customer signs (no operation creates them), so a participant says which one it
+connected with when it joins through the control API ('connectionTokenId'); it keeps it privately
+('_connectionTokenId').
 """
 from __future__ import annotations
 
@@ -205,6 +210,28 @@ def list_participant_events(ctx, params):
     return page(ctx, params, 'events', events, copy.deepcopy)
 
 
+def _revoked(state: dict) -> list:
+    return state.setdefault('revokedConnectionTokens', [])
+
+
+def revoke_connection_token(ctx, params):
+    """The token can no longer connect, and every participant connected with it, on any stage of
+    the account and region, is disconnected. Any well-formed id is accepted: the service does not
+    know the tokens customers sign (the operation has no ResourceNotFoundException)."""
+    token_id = params['tokenId']
+    revoked = _revoked(ctx.state)
+    if token_id not in revoked:
+        revoked.append(token_id)
+    for stage_arn in list(_sessions(ctx)):
+        session = active_session(ctx, stage_arn)
+        if session is None:
+            continue
+        for p in list(session['participants'].values()):
+            if p['state'] == 'CONNECTED' and p.get('_connectionTokenId') == token_id:
+                disconnect(ctx, stage_arn, session, p, reason='connection token revoked')
+    return {}
+
+
 def disconnect_participant(ctx, params):
     arn, pid = params['stageArn'], params['participantId']
     stages.STAGES.table(ctx).get(arn)
@@ -222,6 +249,7 @@ def disconnect_participant(ctx, params):
 
 HANDLERS = {
     'DisconnectParticipant': disconnect_participant,
+    'RevokeConnectionToken': revoke_connection_token,
     'GetStageSession': get_stage_session,
     'ListStageSessions': list_stage_sessions,
     'GetParticipant': get_participant,
@@ -257,17 +285,25 @@ def _time(value, name: str):
 
 def control_add_participant(state, body):
     """POST /_local/stages/participants {stageArn, participantId?, userId?, attributes?,
-    state?, published?, protocol?, ...Participant members}: a participant joins the stage's
-    active session (one is started if none is active). A participantId from
-    CreateParticipantToken takes that token's userId and attributes."""
+    state?, published?, protocol?, connectionTokenId?, ...Participant members}: a participant
+    joins the stage's active session (one is started if none is active). A participantId from
+    CreateParticipantToken takes that token's userId and attributes. connectionTokenId names the
+    connection token it connects with: a revoked one is refused (403 AccessDeniedException)."""
     ctx, stage_arn = _control_stage(body)
     if body.get('state') not in (None, 'CONNECTED', 'DISCONNECTED'):
         raise _bad('state must be CONNECTED or DISCONNECTED')
+    token_id = body.get('connectionTokenId')
+    if token_id is not None and (not isinstance(token_id, str) or not token_id):
+        raise _bad('connectionTokenId must be a non-empty string')
     fields = {k: body[k] for k in PARTICIPANT_FIELDS if k in body}
     if 'firstJoinTime' in body:
         fields['firstJoinTime'] = _time(body['firstJoinTime'], 'firstJoinTime')
     with LOCK:
+        if token_id in _revoked(ctx.state):
+            raise ServiceError('AccessDeniedException', f'Connection token {token_id} was revoked', 403)
         session, p = join(ctx, stage_arn, fields, participant_id=body.get('participantId'))
+        if token_id is not None:
+            p['_connectionTokenId'] = token_id
         if p['state'] == 'DISCONNECTED':
             add_event(ctx, session, p['participantId'], 'LEFT')
         return {'stageArn': stage_arn, 'sessionId': session['sessionId'], 'participant': participant_view(p)}
@@ -312,6 +348,12 @@ def control_add_event(state, body):
         return {'stageArn': stage_arn, 'sessionId': session['sessionId'], 'event': dict(ev)}
 
 
+def control_revoked_connection_tokens(state, body):
+    """GET /_local/stages/connection-tokens[?region=R]: the connection token ids RevokeConnectionToken
+    revoked in the first account and that region, oldest first."""
+    return {'revoked': list(_revoked(state))}
+
+
 def control_end_session(state, body):
     """POST /_local/stages/sessions/end {stageArn}: disconnects everyone and ends the active
     session."""
@@ -327,4 +369,5 @@ CONTROL = {
     'stages/participants/disconnect': control_disconnect_participant,
     'stages/events': control_add_event,
     'stages/sessions/end': control_end_session,
+    'GET stages/connection-tokens': control_revoked_connection_tokens,
 }

@@ -1,0 +1,2 @@
+// expat: the XML parser libivs reads AWS STS responses with (query-protocol XML).
+#include <expat.h>

@@ -1,0 +1,3 @@
+module libivs/ivs
+
+go 1.19

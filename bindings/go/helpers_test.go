@@ -1,0 +1,84 @@
+package ivs_test
+
+// What the tests share: a client on the ivs-local named by IVS_LOCAL_URL (run-with-ivs-local.sh
+// starts one for the test binary; scripts/go-tests.sh does that), and ivs-local's control API.
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"testing"
+
+	"libivs/ivs"
+)
+
+func localURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("IVS_LOCAL_URL")
+	if u == "" {
+		t.Fatal("IVS_LOCAL_URL is not set: run the tests under Tests/c/run-with-ivs-local.sh (scripts/go-tests.sh does)")
+	}
+	return u
+}
+
+// localConfig is a configuration for ivs-local: region us-west-2, credentials test/test, one attempt.
+func localConfig(t testing.TB) ivs.Config {
+	return ivs.Config{
+		Region:      "us-west-2",
+		EndpointURL: localURL(t),
+		Credentials: &ivs.Credentials{AccessKeyID: "test", SecretAccessKey: "test"},
+		MaxAttempts: 1,
+	}
+}
+
+func newClient(t testing.TB, cfg ivs.Config) *ivs.Client {
+	t.Helper()
+	c, err := ivs.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// control calls ivs-local's control API (/_local/route) and decodes its answer into out (if not nil).
+func control(t testing.TB, method, route string, body any, out any) {
+	t.Helper()
+	var in io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		in = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, localURL(t)+"/_local/"+route, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("control %s %s: %v", method, route, err)
+	}
+	defer resp.Body.Close()
+	text, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("control %s %s: %d %s", method, route, resp.StatusCode, text)
+	}
+	if out != nil {
+		if err := json.Unmarshal(text, out); err != nil {
+			t.Fatalf("control %s %s: %v", method, route, err)
+		}
+	}
+}
+
+// reset forgets every resource, fault and logged request of ivs-local.
+func reset(t testing.TB) { control(t, "POST", "reset", map[string]any{}, nil) }
+
+func fault(t testing.TB, f map[string]any) { control(t, "POST", "faults", f, nil) }
+
+// received is how many requests for operation ivs-local received.
+func received(t testing.TB, operation string) int {
+	var log struct{ Requests []json.RawMessage }
+	control(t, "GET", "requests?operation="+operation, nil, &log)
+	return len(log.Requests)
+}
