@@ -3,7 +3,7 @@
 // which asks JSONReader first, against ResponseParser.outputTextByTree (today's path, the reference),
 // for every response body. Its request half: RequestDiff.
 //
-// Input: byte 0 picks the operation (modulo the 96, model order: ivs, ivs-realtime, ivschat); byte 1
+// Input: byte 0 picks the operation (modulo their count, 103, in model order: ivs, ivs-realtime, ivschat); byte 1
 // picks what is made and how: bit 7 a request (RequestDiff) rather than a response; bits 0-1: 0 a
 // valid body, 1 and 2 a body with faults, rarely and often, 3 the rest of the input as the body
 // itself; bits 2-6: headers, status and attempts (the validation level for a request); the rest

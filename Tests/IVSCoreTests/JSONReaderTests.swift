@@ -449,8 +449,12 @@ final class JSONReaderTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(checked, 88) // 96 operations, 8 without an output shape
-        XCTAssertEqual(passed, 60)
+        // Every operation with an output shape was checked; every one whose output can pass through did
+        // (63 of 94 with the 2020-07-14 models of 103 operations).
+        let ops = ServiceModel.all.flatMap { m in m.operations.filter { $0.output >= 0 }.map { (m, $0) } }
+        XCTAssertEqual(checked, ops.count)
+        XCTAssertEqual(passed, ops.filter { !$0.0.shapes[$0.1.output].containsTimestamp && !$0.0.shapes[$0.1.output].hasBoundMembers }.count)
+        XCTAssertGreaterThan(passed, ops.count / 2)
     }
 
     /// A value for shape s with every member set once (timestamps as epoch seconds).
