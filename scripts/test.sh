@@ -39,6 +39,9 @@ step "C++ tests (ivs.hpp: g++ and clang++, ctest)"
 step "Go tests (bindings/go: go vet, go test -race with cgocheck, the example)"
 ./scripts/go-tests.sh
 
+step "differential fuzzing of the readers (bounded)"
+./scripts/fuzz-diff.sh
+
 step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ./scripts/sanitize.sh asan
 
