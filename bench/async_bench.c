@@ -7,6 +7,8 @@
  *   async_bench --port PORT --mode cpu [--inflight 64] [--seconds 5]
  *       the same against a zero-latency server, and beside it a bare libcurl multi loop with INFLIGHT
  *       easy handles sending the same request; prints both and the ratio.
+ *   async_bench --port PORT --mode cpu --only ivs|bare [--calls N] [--callgrind]
+ *       one side alone, for N calls past the warm-up (bench/callgrind.sh counts their instructions).
  *   async_bench --port PORT --mode memory [--inflight 10000]
  *       starts INFLIGHT calls against a server that holds answers long, measures the process's RSS
  *       with all of them in flight, and prints the bytes per call in flight.
@@ -26,10 +28,30 @@
 
 #include "ivs.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define HAVE_CALLGRIND 1
+#endif
+#endif
+#ifndef HAVE_CALLGRIND
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS
+#endif
+/* Both threads of a client (the caller's and the loop's) are counted: callgrind's collection toggle
+ * is per thread, so the counts are dumped after the measured calls (the loop thread's warm-up stays in
+ * them: bench/callgrind.sh takes the difference of two runs). */
+#define MEASURE_START() do { if (use_callgrind) CALLGRIND_ZERO_STATS; } while (0)
+#define MEASURE_END() do { if (use_callgrind) CALLGRIND_DUMP_STATS; } while (0)
+
 static int port, inflight = 0;
 static double seconds = 5;
 static const char *mode = "latency";
 static const char *only = NULL; /* cpu mode: "ivs" or "bare" alone (for profiling) */
+/* cpu mode with --only: stop after this many calls past the warm-up instead of after --seconds; with
+ * --callgrind those calls alone are counted (valgrind --tool=callgrind --collect-atstart=no). */
+static long count_calls = 0;
+static int use_callgrind = 0;
 static char url[128];
 static const char input[] = "{\"arn\": \"arn:aws:ivs:us-west-2:123456789012:channel/abcdEFGH1234\"}";
 
@@ -91,9 +113,15 @@ static double run_ivs(double duration, long *calls) {
     /* warm-up: the first round opens the connections */
     while (completed < inflight) ivs_client_dispatch(client, 1000);
     long start_count = completed;
+    MEASURE_START();
     double start = now();
-    while (now() - start < duration) ivs_client_dispatch(client, 100);
+    if (count_calls > 0) {
+        while (completed - start_count < count_calls) ivs_client_dispatch(client, 100);
+    } else {
+        while (now() - start < duration) ivs_client_dispatch(client, 100);
+    }
     double elapsed = now() - start;
+    MEASURE_END();
     *calls = completed - start_count;
     keep_going = 0;
     ivs_client_free(client); /* the calls still in flight end as cancelled */
@@ -146,11 +174,16 @@ static double run_bare(double duration, long *calls) {
             curl_multi_remove_handle(m, h);
             curl_multi_add_handle(m, h); /* the same request again, on its kept-alive connection */
         }
-        if (start_count < 0 && count >= inflight) { start_count = count; start = now(); }
-        if (start_count >= 0 && now() - start >= duration) break;
+        if (start_count < 0 && count >= inflight) {
+            start_count = count;
+            MEASURE_START();
+            start = now();
+        }
+        if (start_count >= 0 && (count_calls > 0 ? count - start_count >= count_calls : now() - start >= duration)) break;
         curl_multi_poll(m, NULL, 0, 100, NULL);
     }
     double elapsed = now() - start;
+    MEASURE_END();
     *calls = count - start_count;
     for (int i = 0; i < inflight; i++) { curl_multi_remove_handle(m, easy[i]); curl_easy_cleanup(easy[i]); }
     free(easy);
@@ -188,7 +221,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--inflight") && i + 1 < argc) inflight = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
         else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
-        else die("usage: async_bench --port PORT --mode latency|cpu|memory [--inflight N] [--seconds S]", NULL);
+        else if (!strcmp(argv[i], "--calls") && i + 1 < argc) count_calls = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--callgrind")) use_callgrind = 1;
+        else die("usage: async_bench --port PORT --mode latency|cpu|memory [--inflight N] [--seconds S] "
+                      "[--only ivs|bare [--calls N] [--callgrind]]", NULL);
     }
     if (port <= 0) die("--port is required", NULL);
     snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
