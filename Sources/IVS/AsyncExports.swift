@@ -32,12 +32,19 @@ private func callAsync(_ clientPtr: OpaquePointer?, _ service: UnsafePointer<CCh
                        _ outId: UnsafeMutablePointer<UInt64>?, paginate: Bool) -> Int32 {
     outId?.pointee = 0
     guard case .success(let c) = client(from: clientPtr), let done else { return invalidArgumentStatus }
+    let cdone = CDone(fn: done, userdata: userdata)
+    // The request written from the text itself when it is plain (RequestReader), as ivs_call does.
+    if !paginate, let service, let operation, let input,
+       let id = c.callAsync(service: String(cString: service), operation: String(cString: operation), inputText: input,
+                            done: { cdone($0) }) {
+        outId?.pointee = id
+        return 0
+    }
     let request: Client.AsyncRequest = required(service, "service").flatMap { s in
         required(operation, "operation").flatMap { o in
             jsonObject(input, "input_json", nullIsEmpty: true).map { (String(cString: s), String(cString: o), $0) }
         }
     }
-    let cdone = CDone(fn: done, userdata: userdata)
     let id = c.callAsync(request, paginate: paginate) { cdone($0) }
     outId?.pointee = id
     return 0

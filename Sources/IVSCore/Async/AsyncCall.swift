@@ -4,8 +4,9 @@ final class AsyncCall {
     let id: UInt64
     let model: ServiceModel
     let op: Operation
-    /// The input (owned); a paginated call sets its page token here page by page.
-    let input: JSONPointer
+    /// The input (owned); a paginated call sets its page token here page by page. nil when the call
+    /// was prepared from the caller's text (RequestReader), which needs no tree.
+    let input: JSONPointer?
     /// The call as the current page (or the only request) goes out; nil only with earlyFailure.
     var prepared: PreparedCall?
     /// A failure found before the call reached the loop (validation, serialization): delivered as
@@ -20,7 +21,7 @@ final class AsyncCall {
     let done: (Result<OutputText, IVSError>) -> Void
     private var released = false
 
-    init(id: UInt64, model: ServiceModel, op: Operation, input: JSONPointer, prepared: Result<PreparedCall, IVSError>,
+    init(id: UInt64, model: ServiceModel, op: Operation, input: JSONPointer?, prepared: Result<PreparedCall, IVSError>,
          joiner: PageJoiner?, done: @escaping (Result<OutputText, IVSError>) -> Void) {
         self.id = id
         self.model = model
@@ -39,7 +40,7 @@ final class AsyncCall {
         guard !released else { return }
         released = true
         joiner?.discard()
-        JSON.release(input)
+        if let input { JSON.release(input) }
     }
 
     deinit { finish() }

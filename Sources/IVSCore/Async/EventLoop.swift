@@ -241,12 +241,13 @@ final class EventLoop: @unchecked Sendable {
         case .failure(let e):
             complete(call, .failure(e))
         case .success(let token?):
-            guard let token = JSON.string(token), let paginator = call.op.paginator else {
+            // A paginated call always has its input tree (callAsync keeps it).
+            guard let input = call.input, let paginator = call.op.paginator, let token = JSON.string(token) else {
                 return complete(call, .failure(.internal("out of memory")))
             }
-            call.input.set(paginator.inputToken, token)
+            input.set(paginator.inputToken, token)
             call.retry = RetryState()
-            switch client.prepare(call.model, call.op, call.input) {
+            switch client.prepare(call.model, call.op, input) {
             case .failure(let e): complete(call, .failure(e))
             case .success(let next):
                 call.prepared = next

@@ -27,15 +27,33 @@ extension Client {
             let joiner = paginate ? op.paginator.map {
                 PageJoiner(operation: op.name, paginator: $0, maxPages: config.maxPages, maxBytes: config.maxPaginateBytes)
             } : nil
-            let call = AsyncCall(id: id, model: model, op: op, input: input, prepared: prepare(model, op, input),
-                                 joiner: joiner, done: done)
-            guard let loop = eventLoop(), loop.submit({ $0.begin(call) }) else {
-                call.finish()
-                return deliverEarly(id, .failure(IVSError(.cancelled, code: ErrorCode.cancelled,
-                                                          "the client is being freed")), done)
-            }
+            submit(AsyncCall(id: id, model: model, op: op, input: input, prepared: prepare(model, op, input),
+                             joiner: joiner, done: done))
         }
         return id
+    }
+
+    /// ivs_call_async from its input text: the request written by RequestReader without a jansson tree
+    /// when it can be (the stage ivs_call uses, prepare(_:_:text:)), then the call goes to the loop as
+    /// any other. nil when it cannot (an unknown service or operation included): the caller parses the
+    /// text and calls callAsync(_:paginate:done:), which gives the result or the error as always.
+    public func callAsync(service: String, operation: String, inputText: UnsafePointer<CChar>,
+                          done: @escaping (Result<OutputText, IVSError>) -> Void) -> UInt64? {
+        guard case .success(let (model, op)) = Self.operation(service: service, operation: operation) else { return nil }
+        let text = UnsafeBufferPointer(start: UnsafeRawPointer(inputText).assumingMemoryBound(to: UInt8.self), count: strlen(inputText))
+        guard let prepared = prepare(model, op, text: text) else { return nil }
+        let id = nextRequestId()
+        submit(AsyncCall(id: id, model: model, op: op, input: nil, prepared: .success(prepared), joiner: nil, done: done))
+        return id
+    }
+
+    /// Hands a call to the loop; when there is no loop to be had, its callback says the client is
+    /// being freed.
+    private func submit(_ call: AsyncCall) {
+        if let loop = eventLoop(), loop.submit({ $0.begin(call) }) { return }
+        call.finish()
+        _ = deliverEarly(call.id, .failure(IVSError(.cancelled, code: ErrorCode.cancelled, "the client is being freed")),
+                         call.done)
     }
 
     /// Asks the loop to cancel a call: its callback then says IVS_E_CANCELLED, unless it already ran.
