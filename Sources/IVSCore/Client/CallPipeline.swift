@@ -18,6 +18,21 @@ public struct PreparedCall {
     let url: String
     /// The path SigV4 signs.
     let path: String
+
+    /// The call of request to endpoint: the URL and the signed path joined once.
+    init(model: ServiceModel, op: Operation, request: SerializedRequest, endpoint: Endpoint) {
+        self.init(model: model, op: op, request: request, endpoint: endpoint,
+                  url: Text.joined(endpoint.url, request.target), path: Text.joined(endpoint.basePath, request.path))
+    }
+
+    init(model: ServiceModel, op: Operation, request: SerializedRequest, endpoint: Endpoint, url: String, path: String) {
+        self.model = model
+        self.op = op
+        self.request = request
+        self.endpoint = endpoint
+        self.url = url
+        self.path = path
+    }
 }
 
 /// What one attempt came to.
@@ -56,8 +71,7 @@ extension Client {
         Log.log(.trace, clientLevel: config.logLevel,
                 "\(model.name).\(op.name) input: \(Redactor.input(input, shape: op.input, model: model))")
         return RestJSONSerializer(model: model).serialize(op, input: input).map { request in
-            PreparedCall(model: model, op: op, request: request, endpoint: endpoint,
-                         url: endpoint.url + request.target, path: endpoint.basePath + request.path)
+            PreparedCall(model: model, op: op, request: request, endpoint: endpoint)
         }
     }
 

@@ -39,7 +39,7 @@ extension Client {
     /// text and calls callAsync(_:paginate:done:), which gives the result or the error as always.
     public func callAsync(service: String, operation: String, inputText: UnsafePointer<CChar>,
                           done: @escaping (Result<OutputText, IVSError>) -> Void) -> UInt64? {
-        guard case .success(let (model, op)) = Self.operation(service: service, operation: operation) else { return nil }
+        guard let (model, op) = Self.find(service: service, operation: operation) else { return nil }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(inputText).assumingMemoryBound(to: UInt8.self), count: strlen(inputText))
         guard let prepared = prepare(model, op, text: text) else { return nil }
         let id = nextRequestId()

@@ -35,6 +35,13 @@ public final class Client: @unchecked Sendable {
         return .success((model, op))
     }
 
+    /// The same lookup without the error (the paths from text, which leave an unknown name to the
+    /// path that reports it).
+    static func find(service: String, operation: String) -> (ServiceModel, Operation)? {
+        guard let model = ServiceModel.named(service), let op = model.operation(named: operation) else { return nil }
+        return (model, op)
+    }
+
     // MARK: Calls
 
     /// ivs_call: the output as JSON text, the service's own bytes passed through where they already

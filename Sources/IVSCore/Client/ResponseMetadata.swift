@@ -78,42 +78,64 @@ public struct ResponseMetadata: Sendable {
 
     /// Writes `"ResponseMetadata":{...}` at p: plainMemberLength() bytes, when that is not nil.
     func writePlainMember(_ p: UnsafeMutablePointer<UInt8>) -> Int {
+        var w = Cursor(p: p)
+        w.raw(Self.head)
+        response.headerBytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            if let s = response.headerSpans.first(where: { Self.named(base, $0, "x-amzn-requestid") }) {
+                w.bytes(base + Int(s.valueStart), Int(s.valueEnd - s.valueStart))
+            }
+        }
+        w.raw(Self.status)
+        w.int(response.status)
+        w.raw(Self.headers)
+        response.headerBytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            for (k, s) in response.headerSpans.enumerated() {
+                if k > 0 { w.byte(44) }
+                w.byte(34)
+                w.bytes(base + Int(s.nameStart), Int(s.nameEnd - s.nameStart))
+                w.raw(Self.between)
+                w.bytes(base + Int(s.valueStart), Int(s.valueEnd - s.valueStart))
+                w.byte(34)
+            }
+        }
+        w.raw(Self.retries)
+        w.int(attempts - 1)
+        w.byte(125)
+        return w.at
+    }
+
+    /// A write position in the caller's buffer (a value on the stack: no captured variable to box).
+    private struct Cursor {
+        let p: UnsafeMutablePointer<UInt8>
         var at = 0
-        func raw(_ s: StaticString) {
+
+        mutating func byte(_ c: UInt8) {
+            p[at] = c
+            at += 1
+        }
+
+        mutating func raw(_ s: StaticString) {
             memcpy(p + at, s.utf8Start, s.utf8CodeUnitCount)
             at += s.utf8CodeUnitCount
         }
-        func bytes(_ b: UnsafeBufferPointer<UInt8>) {
-            if let base = b.baseAddress { memcpy(p + at, base, b.count) }
-            at += b.count
+
+        mutating func bytes(_ b: UnsafePointer<UInt8>, _ n: Int) {
+            memcpy(p + at, b, n)
+            at += n
         }
-        func int(_ i: Int) { // i >= 0
-            let digits = Self.decimalLength(i)
+
+        mutating func int(_ i: Int) { // i >= 0
+            let digits = ResponseMetadata.decimalLength(i)
             var v = i, k = at + digits - 1
             for _ in 0..<digits { p[k] = UInt8(48 + v % 10); v /= 10; k -= 1 }
             at += digits
         }
-        response.headerBytes.withUnsafeBufferPointer { b in
-            func name(_ s: HeaderSpan) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[Int(s.nameStart)..<Int(s.nameEnd)]) }
-            func value(_ s: HeaderSpan) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[Int(s.valueStart)..<Int(s.valueEnd)]) }
-            raw(Self.head)
-            if let s = response.headerSpans.first(where: { Self.named(name($0), "x-amzn-requestid") }) { bytes(value(s)) }
-            raw(Self.status)
-            int(response.status)
-            raw(Self.headers)
-            for (k, s) in response.headerSpans.enumerated() {
-                if k > 0 { p[at] = 44; at += 1 }
-                p[at] = 34; at += 1
-                bytes(name(s))
-                raw(Self.between)
-                bytes(value(s))
-                p[at] = 34; at += 1
-            }
-            raw(Self.retries)
-            int(attempts - 1)
-            p[at] = 125; at += 1
-        }
-        return at
+    }
+
+    private static func named(_ base: UnsafePointer<UInt8>, _ s: HeaderSpan, _ expected: StaticString) -> Bool {
+        named(UnsafeBufferPointer(start: base + Int(s.nameStart), count: Int(s.nameEnd - s.nameStart)), expected)
     }
 
     private static func named(_ name: UnsafeBufferPointer<UInt8>, _ expected: StaticString) -> Bool {

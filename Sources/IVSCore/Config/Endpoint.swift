@@ -6,7 +6,15 @@ public struct Endpoint: Sendable, Equatable {
     /// A path prefix from the endpoint URL ("" for none), joined before the operation's path.
     public let basePath: String
 
-    public var url: String { scheme + "://" + authority + basePath }
+    /// scheme://authority basePath, made once (every call's URL starts with it).
+    public let url: String
+
+    init(scheme: String, authority: String, basePath: String) {
+        self.scheme = scheme
+        self.authority = authority
+        self.basePath = basePath
+        url = scheme + "://" + authority + basePath
+    }
 
     /// Parses http(s)://host[:port][/path] and rejects anything else (user info, a port outside
     /// 1-65535, a host or path a URL cannot carry), naming the config key; the URL is shown without

@@ -39,11 +39,11 @@ struct CurlHeaderList {
             if used > 0 { nodes[used - 1].next = nodes.advanced(by: used) }
             used += 1
         }
-        /// Copies s after checking each byte (one pass over contiguous UTF-8).
-        func put(_ s: String, _ allowed: (UInt8) -> Bool) -> Bool {
+        /// Copies s after checking its bytes (contiguous UTF-8).
+        func put(_ s: String, _ valid: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
             var s = s
             return s.withUTF8 { b in
-                for c in b where !allowed(c) { return false }
+                guard valid(b) else { return false }
                 if let p = b.baseAddress { memcpy(text + at, p, b.count) }
                 at += b.count
                 return true
@@ -51,13 +51,13 @@ struct CurlHeaderList {
         }
         for (k, v) in headers {
             let start = at
-            guard put(k, HeaderName.isTokenByte) else {
+            guard put(k, { $0.allSatisfy(HeaderName.isTokenByte) }) else {
                 free(storage)
                 return .failure(TransportError(kind: .invalidHeader, message: "a request header has an invalid name"))
             }
             text[at] = 58; text[at + 1] = 32
             at += 2
-            guard put(v, HeaderValue.isAllowedByte) else {
+            guard put(v, HeaderValue.isValid) else {
                 free(storage)
                 return .failure(TransportError(kind: .invalidHeader, message: "the \(k) header has a control character"))
             }

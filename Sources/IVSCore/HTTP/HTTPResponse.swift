@@ -20,6 +20,12 @@ public struct HTTPResponse: Sendable {
     var headerSpans: [HeaderSpan]
     /// Whether some name was received more than once (readers then join its values).
     var hasRepeatedNames = false
+    /// The bytes of names and values kept (what maxHeaderBytes bounds; headerBytes may also hold the
+    /// few bytes between a name and its value).
+    private var keptBytes = 0
+    /// One bit per (length, first and last byte) of the names kept: a name whose bit is clear was not
+    /// received before, without comparing it with each.
+    private var nameBits: UInt64 = 0
 
     /// Bounds on what a response's headers may take (far above any AWS response: ~20 headers, <2 KB).
     public static let maxHeaderBytes = 256 << 10
@@ -48,37 +54,50 @@ public struct HTTPResponse: Sendable {
     mutating func appendHeader<N: Collection, V: Collection>(name: N, value: V) -> Bool
         where N.Element == UInt8, V.Element == UInt8 {
         guard headerSpans.count < Self.maxHeaderCount,
-              headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
+              keptBytes + name.count + value.count <= Self.maxHeaderBytes else { return false }
         let ns = headerBytes.count
         for c in name { headerBytes.append(ASCII.lower(c)) }
         let vs = headerBytes.count
         headerBytes.append(contentsOf: value)
-        let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
-                              valueEnd: Int32(headerBytes.count))
-        if !hasRepeatedNames {
-            hasRepeatedNames = headerSpans.contains { sameName($0, span) }
-        }
-        headerSpans.append(span)
+        keep(HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs), valueEnd: Int32(headerBytes.count)))
         return true
     }
 
-    /// appendHeader for bytes curl delivers (the hot path): copied whole, the name lowercased in place.
-    mutating func appendHeader(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Bool {
-        guard headerSpans.count < Self.maxHeaderCount,
-              headerBytes.count + name.count + value.count <= Self.maxHeaderBytes else { return false }
-        let ns = headerBytes.count
-        headerBytes.append(contentsOf: name.bindMemory(to: UInt8.self))
-        let vs = headerBytes.count
-        headerBytes.withUnsafeMutableBufferPointer { b in
-            for i in ns..<vs { b[i] = ASCII.lower(b[i]) }
-        }
-        headerBytes.append(contentsOf: value.bindMemory(to: UInt8.self))
-        let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs),
-                              valueEnd: Int32(headerBytes.count))
+    /// Records a header whose bytes are in headerBytes (name lowercased).
+    private mutating func keep(_ span: HeaderSpan) {
+        keptBytes += Int(span.nameEnd - span.nameStart) + Int(span.valueEnd - span.valueStart)
         if !hasRepeatedNames {
-            hasRepeatedNames = headerSpans.contains { sameName($0, span) }
+            let n = Int(span.nameEnd - span.nameStart)
+            let first = Int(span.nameStart)
+            let bit: UInt64 = n == 0 ? 1 : 1 << (UInt64(truncatingIfNeeded: n &* 7 &+ Int(headerBytes[first])
+                                                        &+ Int(headerBytes[first + n - 1])) & 63)
+            if nameBits & bit != 0 {
+                hasRepeatedNames = headerSpans.contains { sameName($0, span) }
+            }
+            nameBits |= bit
         }
         headerSpans.append(span)
+    }
+
+    /// A header line as curl delivers it (the hot path): the name at [0, colon), the value at
+    /// [valueStart, valueEnd). Copied whole with one copy when name and value are close (": "), the
+    /// bytes between them kept but in no span; the name lowercased in place.
+    private mutating func appendLine(_ p: UnsafePointer<UInt8>, colon: Int, valueStart: Int, valueEnd: Int) -> Bool {
+        guard headerSpans.count < Self.maxHeaderCount,
+              keptBytes + colon + (valueEnd - valueStart) <= Self.maxHeaderBytes else { return false }
+        let ns = headerBytes.count
+        if valueStart - colon <= 8 {
+            headerBytes.append(contentsOf: UnsafeBufferPointer(start: p, count: valueEnd))
+        } else {
+            headerBytes.append(contentsOf: UnsafeBufferPointer(start: p, count: colon))
+            headerBytes.append(contentsOf: UnsafeBufferPointer(start: p + valueStart, count: valueEnd - valueStart))
+        }
+        headerBytes.withUnsafeMutableBufferPointer { b in
+            for i in ns..<ns + colon { b[i] = ASCII.lower(b[i]) }
+        }
+        let vs = headerBytes.count - (valueEnd - valueStart)
+        keep(HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(ns + colon), valueStart: Int32(vs),
+                        valueEnd: Int32(headerBytes.count)))
         return true
     }
 
@@ -109,15 +128,14 @@ public struct HTTPResponse: Sendable {
         guard let base = line.baseAddress, let found = memchr(base, 58, n) else { return .ignored }
         let colon = UnsafeRawPointer(found) - UnsafeRawPointer(base)
         guard colon > 0 else { return .ignored }
-        for i in 0..<colon where !HeaderName.isTokenByte(line[i]) { return .ignored }
+        for i in 0..<colon where !HeaderName.isTokenByte(base[i]) { return .ignored }
         var start = colon + 1
         var end = n
         while start < end, line[start] == 32 || line[start] == 9 { start += 1 }
         while end > start, line[end - 1] == 13 || line[end - 1] == 10 || line[end - 1] == 32 || line[end - 1] == 9 {
             end -= 1
         }
-        return appendHeader(name: UnsafeRawBufferPointer(rebasing: bytes[0..<colon]),
-                            value: UnsafeRawBufferPointer(rebasing: bytes[start..<end])) ? .header : .overflow
+        return appendLine(base, colon: colon, valueStart: start, valueEnd: end) ? .header : .overflow
     }
 
     /// The three-digit code of a status line "HTTP/x[.y] NNN reason".
@@ -137,6 +155,8 @@ public struct HTTPResponse: Sendable {
         headerBytes.removeAll(keepingCapacity: true)
         headerSpans.removeAll(keepingCapacity: true)
         hasRepeatedNames = false
+        keptBytes = 0
+        nameBits = 0
     }
 
     private func sameName(_ a: HeaderSpan, _ b: HeaderSpan) -> Bool {

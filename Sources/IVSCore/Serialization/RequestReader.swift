@@ -347,8 +347,7 @@ extension Client {
               let body = RequestReader.body(text, shape: op.input, in: ReaderShapes.of(model), level: level) else { return nil }
         let request = SerializedRequest(method: op.method, path: op.requestUri, query: [],
                                         headers: [("Content-Type", "application/json")], body: body)
-        return PreparedCall(model: model, op: op, request: request, endpoint: endpoint,
-                            url: endpoint.url + request.target, path: endpoint.basePath + request.path)
+        return PreparedCall(model: model, op: op, request: request, endpoint: endpoint)
     }
 
     /// ivs_call from its input text (a C string): the request written by RequestReader without a
@@ -356,7 +355,7 @@ extension Client {
     /// unknown service or operation included): the caller parses the text and calls callText, which
     /// gives the output or the error as always.
     public func callText(service: String, operation: String, inputText: UnsafePointer<CChar>) -> Result<OutputText, IVSError>? {
-        guard case .success(let (model, op)) = Self.operation(service: service, operation: operation) else { return nil }
+        guard let (model, op) = Self.find(service: service, operation: operation) else { return nil }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(inputText).assumingMemoryBound(to: UInt8.self), count: strlen(inputText))
         guard let call = prepare(model, op, text: text) else { return nil }
         return execute(call).flatMap { renderText(call, $0) }

@@ -15,4 +15,21 @@ public enum Text {
     public static func excerpt(_ s: String, limit: Int = 100) -> String {
         s.unicodeScalars.count <= limit ? s : String(String.UnicodeScalarView(s.unicodeScalars.prefix(limit))) + "..."
     }
+
+    /// a followed by b, made in one allocation (String's + appends, growing the storage as it goes).
+    public static func joined(_ a: String, _ b: String) -> String {
+        if b.isEmpty { return a }
+        if a.isEmpty { return b }
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                String(unsafeUninitializedCapacity: x.count + y.count) { out in
+                    guard let o = out.baseAddress, out.count >= x.count + y.count else { return 0 }
+                    if let p = x.baseAddress { o.update(from: p, count: x.count) }
+                    if let p = y.baseAddress { (o + x.count).update(from: p, count: y.count) }
+                    return x.count + y.count
+                }
+            }
+        }
+    }
 }
