@@ -135,6 +135,35 @@ final class SigV4SignerTests: XCTestCase {
         }
     }
 
+    /// The first block of a canonical request is hashed once for requests that start alike: a
+    /// request that shares it, one that differs only after it and one that differs inside it, in
+    /// turns, each signed as the reference signs it.
+    func testCanonicalRequestsSharingAFirstBlockSignAlike() {
+        let signer = SigV4Signer()
+        let c = Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")
+        let long = "/" + String(repeating: "p", count: 70)
+        let requests = [
+            SigV4Signer.Request(method: "POST", path: "/GetChannel", query: [], headers: [("Content-Type", "application/json")],
+                                host: "ivs.us-west-2.amazonaws.com", body: Array(#"{"arn":"a"}"#.utf8)),
+            SigV4Signer.Request(method: "POST", path: "/GetChannel", query: [], headers: [("Content-Type", "application/json")],
+                                host: "ivs.us-west-2.amazonaws.com", body: Array(#"{"arn":"b"}"#.utf8)),
+            SigV4Signer.Request(method: "POST", path: "/GetStream", query: [], headers: [("Content-Type", "application/json")],
+                                host: "ivs.us-west-2.amazonaws.com", body: []),
+            SigV4Signer.Request(method: "POST", path: long, query: [], headers: [], host: "h", body: []),
+            SigV4Signer.Request(method: "POST", path: long + "q", query: [], headers: [], host: "h", body: []),
+            SigV4Signer.Request(method: "GET", path: "/", query: [], headers: [], host: "h", body: []), // under 64 bytes
+        ]
+        for round in 0..<3 {
+            for (i, r) in requests.enumerated() {
+                let time = 1_700_000_000.0 + Double(round * 7 + i)
+                let sig = signer.sign(r, credentials: c, region: "us-west-2", service: "ivs", time: time)
+                let ref = referenceSign(r, c, region: "us-west-2", service: "ivs", time: time)
+                XCTAssertEqual(sig.stringToSign, ref.sts, "round \(round), request \(i)")
+                XCTAssertEqual(sig.headers.last?.1, ref.auth, "round \(round), request \(i)")
+            }
+        }
+    }
+
     func testAmzDateMatchesGmtime() {
         var g = SystemRandomNumberGenerator()
         let edges = [0, -1, 1, 86399, 86400, -86400, -86401, 951_782_400, 951_868_799, 4_107_542_400,

@@ -186,7 +186,10 @@ final class EventLoop: @unchecked Sendable {
         guard let prepared = call.prepared else { return }
         call.retry.attempts += 1
         call.attemptStarted = Clock.monotonic()
-        switch transport.start(client.sign(prepared, creds), body: nil) {
+        let started = client.signedHeaderList(prepared, creds).flatMap {
+            transport.start(method: prepared.request.method, url: prepared.url, body: prepared.request.body, reading: nil, headers: $0)
+        }
+        switch started {
         case .failure(let t):
             settle(call, .failure(t))
         case .success(let transfer):

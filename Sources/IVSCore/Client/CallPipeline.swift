@@ -8,8 +8,9 @@
 /// the last attempt is rendered as text or as a tree (Client.swift).
 
 /// A call prepared once: validated, serialized and bound to its endpoint. Every attempt signs and
-/// sends it again.
-public struct PreparedCall {
+/// sends it again. A class: the stages pass it along and keep it (retry, the event loop) with one
+/// reference count, where the struct was copied and destroyed field by field.
+public final class PreparedCall {
     public let model: ServiceModel
     public let op: Operation
     let request: SerializedRequest
@@ -20,7 +21,7 @@ public struct PreparedCall {
     let path: String
 
     /// The call of request to endpoint: the URL and the signed path joined once.
-    init(model: ServiceModel, op: Operation, request: SerializedRequest, endpoint: Endpoint) {
+    convenience init(model: ServiceModel, op: Operation, request: SerializedRequest, endpoint: Endpoint) {
         self.init(model: model, op: op, request: request, endpoint: endpoint,
                   url: Text.joined(endpoint.url, request.target), path: Text.joined(endpoint.basePath, request.path))
     }
@@ -76,7 +77,7 @@ extension Client {
     }
 
     /// sign: the HTTP request of one attempt, signed with SigV4 now (nil credentials: unsigned).
-    func sign(_ call: PreparedCall, _ credentials: Credentials?) -> HTTPRequest {
+    func sign(_ call: PreparedCall, _ credentials: Credentials?, time: Double = Clock.now()) -> HTTPRequest {
         let r = call.request
         guard let credentials else {
             return HTTPRequest(method: r.method, url: call.url, headers: r.headers + [("Host", call.endpoint.authority)], body: r.body)
@@ -84,7 +85,7 @@ extension Client {
         let sig = signer.sign(SigV4Signer.Request(method: r.method, path: call.path, query: r.query, headers: r.headers,
                                                   host: call.endpoint.authority, body: r.body),
                               credentials: credentials, region: config.region, service: call.model.signingName,
-                              time: Clock.now())
+                              time: time)
         var headers = r.headers
         headers.reserveCapacity(r.headers.count + 1 + sig.headers.count)
         headers.append(("Host", call.endpoint.authority))
@@ -92,6 +93,60 @@ extension Client {
         Log.log(.trace, clientLevel: config.logLevel, "\(call.model.name).\(call.op.name) canonical request:\n"
                 + Redactor.canonicalRequest(sig.canonicalRequest) + "\nheaders:\n" + Redactor.headers(headers))
         return HTTPRequest(method: r.method, url: call.url, headers: headers, body: r.body)
+    }
+
+    /// sign, written for the transport: the attempt's headers (the request's, Host, then the
+    /// signature's) straight into curl's header list, the same bytes CurlHeaderList.make gives for
+    /// sign's headers, with no array of headers and no Authorization string made. Trace logging
+    /// takes sign itself, which logs the canonical request.
+    func signedHeaderList(_ call: PreparedCall, _ credentials: Credentials?,
+                          time: Double = Clock.now()) -> Result<CurlHeaderList, TransportError> {
+        if Log.isEnabled(.trace, clientLevel: config.logLevel) {
+            return CurlHeaderList.make(sign(call, credentials, time: time).headers)
+        }
+        let r = call.request
+        let host = call.endpoint.authority
+        let sig = credentials.map { credentials in
+            signer.sign(SigV4Signer.Request(method: r.method, path: call.path, query: r.query, headers: r.headers,
+                                            host: host, body: r.body),
+                        credentials: credentials, region: config.region, service: call.model.signingName, time: time)
+        }
+        let date: StaticString = "X-Amz-Date", token: StaticString = "X-Amz-Security-Token"
+        let authorization: StaticString = "Authorization"
+        var count = 4 + host.utf8.count, lines = r.headers.count + 1 // Host
+        for (k, v) in r.headers { count += k.utf8.count + v.utf8.count }
+        if let sig {
+            count += date.utf8CodeUnitCount + sig.dateCount + authorization.utf8CodeUnitCount + sig.authorizationCount
+            lines += 2
+            if let t = sig.sessionToken {
+                count += token.utf8CodeUnitCount + t.utf8.count
+                lines += 1
+            }
+        }
+        guard var b = CurlHeaderList.Builder(headers: lines, textBytes: count) else {
+            return .failure(TransportError(kind: .other, message: "out of memory"))
+        }
+        func failed(_ e: TransportError) -> Result<CurlHeaderList, TransportError> {
+            b.discard()
+            return .failure(e)
+        }
+        for (k, v) in r.headers { if let e = b.add(k, v) { return failed(e) } }
+        if let e = b.add("Host", host) { return failed(e) }
+        if let sig {
+            if let e = b.begin(date) { return failed(e) }
+            sig.bytes.withUnsafeBufferPointer { bytes in
+                if let p = bytes.baseAddress, sig.dateRange.upperBound <= bytes.count { b.bytes(p + sig.dateRange.lowerBound, sig.dateCount) }
+            }
+            if let e = b.end(date.description) { return failed(e) }
+            if let t = sig.sessionToken, let e = b.add(token.description, t) { return failed(e) }
+            if let e = b.begin(authorization) { return failed(e) }
+            let n = sig.authorizationCount
+            if let p = b.room(n), sig.writeAuthorization(to: p) != n {
+                return failed(TransportError(kind: .other, message: "the Authorization header could not be written"))
+            }
+            if let e = b.end(authorization.description) { return failed(e) }
+        }
+        return .success(b.finish())
     }
 
     /// classify: what the transport's result means for the call. A 2xx is success; anything else is
@@ -149,7 +204,10 @@ extension Client {
             }
             state.attempts += 1
             let started = Clock.monotonic()
-            switch classify(call, transport.send(sign(call, creds))) {
+            let sent = signedHeaderList(call, creds).flatMap {
+                transport.send(method: call.request.method, url: call.url, body: call.request.body, headers: $0)
+            }
+            switch classify(call, sent) {
             case .success(let response):
                 retry.succeeded(state)
                 logAttempt(call, state.attempts, response.status.description, started, "done")

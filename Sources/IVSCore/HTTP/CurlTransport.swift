@@ -60,8 +60,13 @@ public final class CurlTransport: @unchecked Sendable {
     // MARK: The blocking send
 
     public func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
-        request.body.withUnsafeBufferPointer { body in
-            switch start(request, body: body) {
+        CurlHeaderList.make(request.headers).flatMap { send(method: request.method, url: request.url, body: request.body, headers: $0) }
+    }
+
+    /// The blocking send of a request whose header list is made (the transfer takes the list).
+    func send(method: String, url: String, body: [UInt8], headers: CurlHeaderList) -> Result<HTTPResponse, TransportError> {
+        body.withUnsafeBufferPointer { pointer in
+            switch start(method: method, url: url, body: body, reading: pointer, headers: headers) {
             case .failure(let e): return .failure(e)
             case .success(let t): return finish(t, curl_easy_perform(t.curl))
             }
@@ -73,22 +78,27 @@ public final class CurlTransport: @unchecked Sendable {
     /// Takes a handle and sets it up for request. With body given, curl reads the body from it during
     /// the transfer (the caller keeps it alive until finish); without, curl copies request.body.
     func start(_ request: HTTPRequest, body: UnsafeBufferPointer<UInt8>?) -> Result<Transfer, TransportError> {
+        CurlHeaderList.make(request.headers).flatMap {
+            start(method: request.method, url: request.url, body: request.body, reading: body, headers: $0)
+        }
+    }
+
+    /// start for a request whose header list is made (the transfer takes it, and frees it on
+    /// failure too). With reading given, curl reads body from it during the transfer (the caller keeps
+    /// it alive until finish); without, curl copies body.
+    func start(method: String, url: String, body: [UInt8], reading: UnsafeBufferPointer<UInt8>?,
+               headers: CurlHeaderList) -> Result<Transfer, TransportError> {
         let h: PooledHandle
         switch checkout() {
         case .success(let handle): h = handle
-        case .failure(let e): return .failure(e)
-        }
-        let headers: CurlHeaderList
-        switch CurlHeaderList.make(request.headers) {
-        case .success(let list): headers = list
         case .failure(let e):
-            checkin(h)
+            headers.release()
             return .failure(e)
         }
         let collector = UnsafeMutablePointer<ResponseCollector>.allocate(capacity: 1)
         collector.initialize(to: ResponseCollector(maxBody: options.maxResponseBytes, curl: h.curl))
         let t = Transfer(handle: h, headers: headers, collector: collector)
-        if let failed = setRequestOptions(t, request, body: body) {
+        if let failed = setRequestOptions(t, method: method, url: url, body: body, reading: reading) {
             release(t)
             return .failure(TransportError(kind: .other, message: "curl does not accept the request's \(failed)"))
         }
@@ -124,31 +134,32 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     /// The per-request options; the name of the first one curl refused, if any.
-    private func setRequestOptions(_ t: Transfer, _ request: HTTPRequest, body: UnsafeBufferPointer<UInt8>?) -> String? {
+    private func setRequestOptions(_ t: Transfer, method: String, url: String, body: [UInt8],
+                                   reading: UnsafeBufferPointer<UInt8>?) -> String? {
         let c = t.curl
         t.handle.errorBuffer[0] = 0
         var failed: StaticString? = nil
         func set(_ name: StaticString, _ rc: CURLcode) { if failed == nil && rc != CURLE_OK { failed = name } }
-        set("URL", civs_curl_setopt_str(c, CURLOPT_URL, request.url))
+        set("URL", civs_curl_setopt_str(c, CURLOPT_URL, url))
         set("headers", civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, t.headers.head))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, t.collector))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, t.collector))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_PREREQDATA, t.collector))
-        if request.body.isEmpty && request.method != "POST" {
+        if body.isEmpty && method != "POST" {
             set("method", civs_curl_setopt_long(c, CURLOPT_HTTPGET, 1)) // GET, DELETE: no body
         } else {
             set("method", civs_curl_setopt_long(c, CURLOPT_POST, 1))
-            set("body", civs_curl_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-            if let body {
-                set("body", civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, body.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody))
+            set("body", civs_curl_setopt_off(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+            if let reading {
+                set("body", civs_curl_setopt_ptr(c, CURLOPT_POSTFIELDS, reading.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody))
             } else {
-                set("body", request.body.withUnsafeBufferPointer { b in
+                set("body", body.withUnsafeBufferPointer { b in
                     civs_curl_setopt_ptr(c, CURLOPT_COPYPOSTFIELDS, b.baseAddress.map { UnsafeRawPointer($0) } ?? emptyBody)
                 })
             }
         }
-        if request.method != "GET" && request.method != "POST" {
-            set("method", civs_curl_setopt_str(c, CURLOPT_CUSTOMREQUEST, request.method))
+        if method != "GET" && method != "POST" {
+            set("method", civs_curl_setopt_str(c, CURLOPT_CUSTOMREQUEST, method))
         }
         return failed?.description
     }

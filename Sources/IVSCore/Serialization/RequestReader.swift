@@ -331,6 +331,9 @@ struct RequestReader {
 }
 
 extension Client {
+    /// The headers RestJSONSerializer gives a request with a body, made once (not an array per call).
+    private static let jsonHeaders: [(String, String)] = [("Content-Type", "application/json")]
+
     /// prepare from ivs_call's input text, when RequestReader can write the body: the same PreparedCall
     /// prepare makes from the parsed text; nil when it cannot (then parse and prepare as usual). Trace
     /// logging of the input wants the parsed tree: then nil too.
@@ -345,8 +348,7 @@ extension Client {
         guard !Log.isEnabled(.trace, clientLevel: config.logLevel), !op.requestUri.utf8.contains(123),
               let endpoint = config.endpoints[model.name],
               let body = RequestReader.body(text, shape: op.input, in: ReaderShapes.of(model), level: level) else { return nil }
-        let request = SerializedRequest(method: op.method, path: op.requestUri, query: [],
-                                        headers: [("Content-Type", "application/json")], body: body)
+        let request = SerializedRequest(method: op.method, path: op.requestUri, query: [], headers: Self.jsonHeaders, body: body)
         return PreparedCall(model: model, op: op, request: request, endpoint: endpoint)
     }
 

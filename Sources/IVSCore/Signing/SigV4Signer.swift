@@ -35,12 +35,62 @@ public final class SigV4Signer: @unchecked Sendable {
     }
 
     public struct Signature {
-        /// Headers to add to the request: X-Amz-Date, X-Amz-Security-Token (if any), Authorization.
-        public let headers: [(String, String)]
         /// The canonical request, then the string to sign, then the signature's hex.
         let bytes: [UInt8]
         let canonicalRequestEnd: Int
         let stringToSignEnd: Int
+        /// Where the credential scope and the signed headers stand in bytes.
+        let scope: Range<Int>
+        let signedHeaders: Range<Int>
+        let accessKeyId: String
+        let sessionToken: String?
+        /// X-Amz-Date's bytes, at the string to sign's second line.
+        let dateCount: Int
+
+        /// Headers to add to the request: X-Amz-Date, X-Amz-Security-Token (if any), Authorization.
+        /// Made when asked: the call path writes them straight into curl's header list instead.
+        public var headers: [(String, String)] {
+            var out: [(String, String)] = []
+            out.reserveCapacity(3)
+            out.append(("X-Amz-Date", String(decoding: bytes[dateRange], as: UTF8.self)))
+            if let sessionToken { out.append(("X-Amz-Security-Token", sessionToken)) }
+            let count = authorizationCount
+            out.append(("Authorization", String(unsafeUninitializedCapacity: count) { buf in
+                guard let p = buf.baseAddress, buf.count >= count else { return 0 }
+                return writeAuthorization(to: p)
+            }))
+            return out
+        }
+
+        var dateRange: Range<Int> {
+            let start = canonicalRequestEnd + Layout.algorithmLine.utf8CodeUnitCount
+            return start..<start + dateCount
+        }
+
+        /// The length of Authorization's value.
+        var authorizationCount: Int {
+            Layout.credentialPrefix.utf8CodeUnitCount + accessKeyId.utf8.count + 1 + scope.count
+                + Layout.signedHeadersPrefix.utf8CodeUnitCount + signedHeaders.count
+                + Layout.signaturePrefix.utf8CodeUnitCount + Layout.hexDigestCount
+        }
+
+        /// "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..., Signature=..." at p (room for
+        /// authorizationCount bytes) from the parts already written in bytes; the count written.
+        func writeAuthorization(to p: UnsafeMutablePointer<UInt8>) -> Int {
+            bytes.withUnsafeBufferPointer { b in
+                guard let src = b.baseAddress, stringToSignEnd + Layout.hexDigestCount <= b.count else { return 0 }
+                var w = ByteWriter(p, at: 0)
+                w.ascii(Layout.credentialPrefix)
+                w.string(accessKeyId)
+                w.byte(47)
+                w.copy(src + scope.lowerBound, scope.count)
+                w.ascii(Layout.signedHeadersPrefix)
+                w.copy(src + signedHeaders.lowerBound, signedHeaders.count)
+                w.ascii(Layout.signaturePrefix)
+                w.copy(src + stringToSignEnd, Layout.hexDigestCount)
+                return w.count
+            }
+        }
 
         public var canonicalRequest: String {
             String(decoding: bytes[..<canonicalRequestEnd], as: UTF8.self)
@@ -78,6 +128,17 @@ public final class SigV4Signer: @unchecked Sendable {
     }
 
     private let cache = Locked(Cache())
+
+    /// The SHA-256 state after the first 64 bytes of the last canonical request hashed. Those bytes
+    /// (method, path, query and the first headers) are the same call after call to one operation, so
+    /// the next canonical request that starts with them skips that block's compression.
+    private struct PrefixState {
+        var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var state = SHA256_CTX()
+        var valid = false
+    }
+
+    private let prefix = Locked(PrefixState())
 
     public init() {}
 
@@ -188,22 +249,20 @@ public final class SigV4Signer: @unchecked Sendable {
                 var w = ByteWriter(base, at: 0)
                 signedHeaders = Self.writeCanonicalRequest(&w, r, query: query, headers: headers, value: value)
                 canonicalRequestEnd = w.count
-                scope = Self.writeStringToSign(&w, amzDate: amzDate, region: region, service: service,
-                                               canonicalRequest: canonicalRequestEnd)
+                var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &digest) { d in
+                    canonicalRequestDigest(UnsafePointer(base), canonicalRequestEnd, into: d.baseAddress)
+                    scope = Self.writeStringToSign(&w, amzDate: amzDate, region: region, service: service,
+                                                   canonicalRequestDigest: UnsafeRawBufferPointer(d))
+                }
                 stringToSignEnd = w.count
                 Self.writeSignature(&w, hmac, stringToSign: canonicalRequestEnd..<stringToSignEnd)
                 written = w.count
             }
         }
-        let authorization = Self.authorization(accessKeyId: credentials.accessKeyId, bytes, scope: scope,
-                                               signedHeaders: signedHeaders, signatureAt: stringToSignEnd)
-        var out: [(String, String)] = []
-        out.reserveCapacity(3)
-        out.append(("X-Amz-Date", amzDate))
-        if let token { out.append(("X-Amz-Security-Token", token)) }
-        out.append(("Authorization", authorization))
-        return Signature(headers: out, bytes: bytes, canonicalRequestEnd: canonicalRequestEnd,
-                         stringToSignEnd: stringToSignEnd)
+        return Signature(bytes: bytes, canonicalRequestEnd: canonicalRequestEnd, stringToSignEnd: stringToSignEnd,
+                         scope: scope, signedHeaders: signedHeaders, accessKeyId: credentials.accessKeyId,
+                         sessionToken: token, dateCount: amzDate.utf8.count)
     }
 
     /// The canonical headers: each name lowercased into the scratch area, sorted by name (a stable
@@ -259,10 +318,34 @@ public final class SigV4Signer: @unchecked Sendable {
         return signed
     }
 
+    /// The SHA-256 of the canonical request at p (n bytes) into out (32 bytes), its first block's
+    /// compression taken from the last request's when the block is the same.
+    private func canonicalRequestDigest(_ p: UnsafePointer<UInt8>, _ n: Int, into out: UnsafeMutableRawPointer?) {
+        guard n >= 64 else { return Digest.sha256(UnsafeRawBufferPointer(start: p, count: n), into: out) }
+        var ctx = SHA256_CTX()
+        let hit = prefix.withValue { c -> Bool in
+            guard c.valid, withUnsafeBytes(of: &c.block, { b in b.baseAddress.map { memcmp($0, p, 64) == 0 } ?? false }) else { return false }
+            ctx = c.state
+            return true
+        }
+        if !hit {
+            SHA256_Init(&ctx)
+            SHA256_Update(&ctx, p, 64)
+            let first = ctx
+            prefix.withValue { c in
+                withUnsafeMutableBytes(of: &c.block) { $0.baseAddress?.copyMemory(from: p, byteCount: 64) }
+                c.state = first
+                c.valid = true
+            }
+        }
+        SHA256_Update(&ctx, p + 64, n - 64)
+        SHA256_Final(out?.assumingMemoryBound(to: UInt8.self), &ctx)
+    }
+
     /// The string to sign: algorithm, X-Amz-Date, credential scope and the canonical request's
-    /// SHA-256; returns where the scope stands.
+    /// SHA-256 (given); returns where the scope stands.
     private static func writeStringToSign(_ w: inout ByteWriter, amzDate: String, region: String, service: String,
-                                          canonicalRequest end: Int) -> Range<Int> {
+                                          canonicalRequestDigest digest: UnsafeRawBufferPointer) -> Range<Int> {
         w.ascii(Layout.algorithmLine)
         let dateStart = w.count
         w.string(amzDate)
@@ -276,7 +359,8 @@ public final class SigV4Signer: @unchecked Sendable {
         w.ascii(Layout.scopeTerminator)
         let scope = scopeStart..<w.count
         w.byte(10)
-        w.sha256Hex(of: UnsafeRawBufferPointer(start: w.base, count: end))
+        Hex.write(digest, to: w.base + w.count)
+        w.count += Layout.hexDigestCount
         return scope
     }
 
@@ -289,31 +373,6 @@ public final class SigV4Signer: @unchecked Sendable {
             Hex.write(UnsafeRawBufferPointer(m), to: w.base + w.count)
         }
         w.count += Layout.hexDigestCount
-    }
-
-    /// "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..., Signature=..." from the parts
-    /// already written in bytes.
-    private static func authorization(accessKeyId: String, _ bytes: [UInt8], scope: Range<Int>, signedHeaders: Range<Int>,
-                                      signatureAt signature: Int) -> String {
-        let count = Layout.credentialPrefix.utf8CodeUnitCount + accessKeyId.utf8.count + 1 + scope.count
-            + Layout.signedHeadersPrefix.utf8CodeUnitCount + signedHeaders.count
-            + Layout.signaturePrefix.utf8CodeUnitCount + Layout.hexDigestCount
-        return bytes.withUnsafeBufferPointer { b in
-            String(unsafeUninitializedCapacity: count) { out in
-                guard let p = out.baseAddress, let src = b.baseAddress, out.count >= count,
-                      signature + Layout.hexDigestCount <= b.count else { return 0 }
-                var w = ByteWriter(p, at: 0)
-                w.ascii(Layout.credentialPrefix)
-                w.string(accessKeyId)
-                w.byte(47)
-                w.copy(src + scope.lowerBound, scope.count)
-                w.ascii(Layout.signedHeadersPrefix)
-                w.copy(src + signedHeaders.lowerBound, signedHeaders.count)
-                w.ascii(Layout.signaturePrefix)
-                w.copy(src + signature, Layout.hexDigestCount)
-                return w.count
-            }
-        }
     }
 
     /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached.
