@@ -69,14 +69,17 @@ final class EventLoop: @unchecked Sendable {
     // MARK: From any thread
 
     /// Runs work on the loop thread, soon. false once the loop is stopping (the work does not run).
+    /// Only the work that finds the inbox empty wakes the loop: work already waiting there was
+    /// submitted with a wake-up the loop has not acted on yet (it empties the inbox when it wakes),
+    /// so a burst of calls costs the loop one wake-up, not one system call each.
     @discardableResult
     func submit(_ work: @escaping (EventLoop) -> Void) -> Bool {
-        let accepted: Bool = lock.withLock {
-            guard !stopping else { return false }
+        let (accepted, wake): (Bool, Bool) = lock.withLock {
+            guard !stopping else { return (false, false) }
             inbox.append(work)
-            return true
+            return (true, inbox.count == 1)
         }
-        if accepted { curl_multi_wakeup(multi) }
+        if wake { curl_multi_wakeup(multi) }
         return accepted
     }
 
@@ -222,7 +225,7 @@ final class EventLoop: @unchecked Sendable {
             client.logAttempt(prepared, call.retry.attempts, response.status.description, call.attemptStarted, "done")
             let done = CompletedCall(response: response, attempts: call.retry.attempts)
             if call.joiner != nil { return nextPage(call, prepared, done) }
-            complete(call, client.renderText(prepared, done))
+            complete(call, rendering: prepared, done)
         case .failure(var failure, let response):
             failure.attempts = call.retry.attempts
             failure.metadata = response.map { ResponseMetadata($0, attempts: call.retry.attempts) }
@@ -291,6 +294,17 @@ final class EventLoop: @unchecked Sendable {
         let done = call.done
         if internalCalls.remove(call.id) != nil { return done(result) }
         dispatcher.deliver { done(result) }
+    }
+
+    /// A successful call's one result, rendered where its callback runs: in manual dispatch on the
+    /// caller's thread (ivs_client_dispatch), which takes the reading of the body and the writing of
+    /// the output off the loop thread; otherwise here. The text is the same either way.
+    private func complete(_ call: AsyncCall, rendering prepared: PreparedCall, _ response: CompletedCall) {
+        calls[call.id] = nil
+        call.finish()
+        let done = call.done
+        if internalCalls.remove(call.id) != nil { return done(Client.renderText(prepared, response)) }
+        dispatcher.deliver { done(Client.renderText(prepared, response)) }
     }
 
     /// A call libivs makes for itself: done runs on the loop thread in any dispatch mode (it is not

@@ -67,6 +67,11 @@ public final class Client: @unchecked Sendable {
     /// The output text with ResponseMetadata spliced in; a failure to read the response carries the
     /// call's attempts.
     public func renderText(_ call: PreparedCall, _ done: CompletedCall) -> Result<OutputText, IVSError> {
+        Self.renderText(call, done)
+    }
+
+    /// renderText needs nothing of the client: calls in flight render on the thread that delivers.
+    static func renderText(_ call: PreparedCall, _ done: CompletedCall) -> Result<OutputText, IVSError> {
         ResponseParser(model: call.model)
             .outputText(call.op, done.response, metadata: ResponseMetadata(done.response, attempts: done.attempts))
             .mapError { $0.after(attempts: done.attempts) }
