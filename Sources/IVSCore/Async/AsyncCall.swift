@@ -16,6 +16,9 @@ final class AsyncCall {
     var attemptStarted = 0.0
     /// The transfer on the wire, while there is one.
     var transfer: CurlTransport.Transfer?
+    /// The first attempt's headers, signed on the caller's thread when it could be done there
+    /// (Client.presign); the loop sends with them, or frees them if it must wait first.
+    var presigned: CurlHeaderList?
     /// For ivs_paginate_async: the pages joined so far.
     var joiner: PageJoiner?
     let done: (Result<OutputText, IVSError>) -> Void
@@ -39,6 +42,8 @@ final class AsyncCall {
     func finish() {
         guard !released else { return }
         released = true
+        presigned?.release()
+        presigned = nil
         joiner?.discard()
         if let input { JSON.release(input) }
     }

@@ -150,7 +150,13 @@ final class EventLoop: @unchecked Sendable {
         guard calls[call.id] != nil else { return }
         let wait = client.retry.sendingDelay()
         if wait > 0 {
+            call.presigned?.release() // signed for now, sent later: signed again then
+            call.presigned = nil
             return after(wait) { [weak self] in self?.attempt(call) }
+        }
+        if let headers = call.presigned {
+            call.presigned = nil
+            return send(call, .success(headers))
         }
         guard client.config.signRequests else { return send(call, nil) }
         if let creds = client.credentials.peek(refreshInBackground: { self.resolveCredentials() }) {
@@ -187,9 +193,18 @@ final class EventLoop: @unchecked Sendable {
 
     private func send(_ call: AsyncCall, _ creds: Credentials?) {
         guard let prepared = call.prepared else { return }
+        send(call, client.signedHeaderList(prepared, creds))
+    }
+
+    /// An attempt with its signed headers (or why they could not be written).
+    private func send(_ call: AsyncCall, _ headers: Result<CurlHeaderList, TransportError>) {
+        guard let prepared = call.prepared else {
+            if case .success(let list) = headers { list.release() }
+            return
+        }
         call.retry.attempts += 1
         call.attemptStarted = Clock.monotonic()
-        let started = client.signedHeaderList(prepared, creds).flatMap {
+        let started = headers.flatMap {
             transport.start(method: prepared.request.method, url: prepared.url, body: prepared.request.body, reading: nil, headers: $0)
         }
         switch started {

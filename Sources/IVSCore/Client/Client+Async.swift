@@ -43,8 +43,26 @@ extension Client {
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(inputText).assumingMemoryBound(to: UInt8.self), count: strlen(inputText))
         guard let prepared = prepare(model, op, text: text) else { return nil }
         let id = nextRequestId()
-        submit(AsyncCall(id: id, model: model, op: op, input: nil, prepared: .success(prepared), joiner: nil, done: done))
+        let call = AsyncCall(id: id, model: model, op: op, input: nil, prepared: .success(prepared), joiner: nil, done: done)
+        call.presigned = presign(prepared)
+        submit(call)
         return id
+    }
+
+    /// The first attempt's headers signed here, on the caller's thread, which takes that work off
+    /// the loop thread: when the credentials are at hand and need no refresh (else the loop gets
+    /// or refreshes them, as always). nil when not (the loop signs), or when signing fails (the loop
+    /// fails the same way). Trace logging signs on the loop, where the attempt is logged.
+    private func presign(_ call: PreparedCall) -> CurlHeaderList? {
+        guard !Log.isEnabled(.trace, clientLevel: config.logLevel) else { return nil }
+        var creds: Credentials? = nil
+        if config.signRequests {
+            var wantsRefresh = false
+            creds = credentials.peek { wantsRefresh = true }
+            if creds == nil || wantsRefresh { return nil }
+        }
+        guard case .success(let list) = signedHeaderList(call, creds) else { return nil }
+        return list
     }
 
     /// Hands a call to the loop; when there is no loop to be had, its callback says the client is
