@@ -17,6 +17,10 @@
  *    and the CPU time the benchmark process spent per call (the server is another process).
  * 2. Client creation: ivs_client_new + ivs_client_free, each pair timed; median, p99 and mean.
  * 3. Multi-threaded throughput: N threads, bare with one easy handle per thread, ivs sharing one client.
+ * 4. Memory (--parts rss): resident set size across --rss-calls calls on one client (sampled ten times;
+ *    flat means within 1 MiB), per client (1000 clients made and kept), and per idle pooled connection
+ *    (--slow-port: a server that holds each answer back, so --conns threads' calls overlap and the
+ *    client keeps that many connections in its pool afterwards).
  *
  * --parts picks which of 1-3 run (default all).
  * --only X runs just one part (bare or ivs: single-threaded loop of --calls calls after a warm-up);
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ivs.h"
 
@@ -384,6 +389,7 @@ static void multi_threaded(int threads, int rounds, int calls) {
         if (r % 2 == 0) { bp[r] = mt_round(threads, calls, NULL); ip[r] = mt_round(threads, calls, c); }
         else { ip[r] = mt_round(threads, calls, c); bp[r] = mt_round(threads, calls, NULL); }
         ratio[r] = ip[r] / bp[r];
+        printf("  round %2d: bare %8.0f  ivs %8.0f calls/s  ratio %.3f\n", r + 1, bp[r], ip[r], ratio[r]);
     }
     double bmed = quantile(bp, rounds, 0.5), imed = quantile(ip, rounds, 0.5), rmed = quantile(ratio, rounds, 0.5);
     printf("\n%d threads, %d rounds of %d calls per thread (medians)\n", threads, rounds, calls);
@@ -394,6 +400,105 @@ static void multi_threaded(int threads, int rounds, int calls) {
            threads, bmed, imed, imed / bmed, rmed);
     free(bp); free(ip); free(ratio);
     ivs_client_free(c);
+}
+
+/* ---------- memory ---------- */
+
+/* The resident set size in bytes (/proc/self/statm: pages). */
+static long rss_bytes(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, resident = 0;
+    if (!f) return 0;
+    if (fscanf(f, "%ld %ld", &size, &resident) != 2) resident = 0;
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+typedef struct {
+    ivs_client *client;
+    pthread_barrier_t *start;
+} conn_arg;
+
+static void *conn_worker(void *p) {
+    conn_arg *a = p;
+    pthread_barrier_wait(a->start);
+    if (a->client) ivs_one(a->client);
+    return NULL;
+}
+
+/* n threads released together, each making one call on client (none when client is NULL). */
+static void overlapping_calls(ivs_client *client, int n) {
+    pthread_t t[256];
+    conn_arg a[256];
+    pthread_barrier_t start;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1 << 20);
+    pthread_barrier_init(&start, NULL, (unsigned)n);
+    for (int i = 0; i < n; i++) {
+        a[i] = (conn_arg){client, &start};
+        if (pthread_create(&t[i], &attr, conn_worker, &a[i]) != 0) die("pthread_create failed", NULL);
+    }
+    for (int i = 0; i < n; i++) pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&start);
+    pthread_attr_destroy(&attr);
+}
+
+static void memory(long calls, int slow_port, int conns) {
+    const double mib = 1024.0 * 1024.0;
+    /* Flat across calls: one client, sampled every calls/10 after a warm-up. */
+    ivs_client *c = ivs_open();
+    for (int i = 0; i < 10000; i++) ivs_one(c);
+    long first = rss_bytes(), low = first, high = first;
+    printf("\nmemory: resident set size across %ld calls on one client (MiB)\n ", calls);
+    double t0 = now_s();
+    for (int k = 1; k <= 10; k++) {
+        for (long i = 0; i < calls / 10; i++) ivs_one(c);
+        long r = rss_bytes();
+        if (r < low) low = r;
+        if (r > high) high = r;
+        printf(" %.2f", r / mib);
+        fflush(stdout);
+    }
+    long last = rss_bytes();
+    printf("\n  after warm-up %.2f, after the calls %.2f, growth %.3f MiB, range %.3f MiB (%.0f calls/s); target: within 1 MiB\n",
+           first / mib, last / mib, (last - first) / mib, (high - low) / mib, calls / (now_s() - t0));
+    ivs_client_free(c);
+
+    /* Per client: 1000 clients made and kept (each with its configuration, credential chain, empty pool). */
+    enum { CLIENTS = 1000 };
+    static ivs_client *many[CLIENTS];
+    for (int i = 0; i < 50; i++) { ivs_client *w = ivs_open(); ivs_client_free(w); }
+    long before = rss_bytes();
+    for (int i = 0; i < CLIENTS; i++) many[i] = ivs_open();
+    long after = rss_bytes();
+    for (int i = 0; i < CLIENTS; i++) ivs_client_free(many[i]);
+    double per_client = (double)(after - before) / CLIENTS;
+    printf("  per client: %.1f KiB (%d clients)\n", per_client / 1024, CLIENTS);
+
+    /* Per idle pooled connection: the threads first run once without calls (their stacks and malloc
+     * arenas are then the process's already), then with one overlapping call each. */
+    double per_conn = 0;
+    if (slow_port > 0 && conns > 0) {
+        if (conns > 256) conns = 256;
+        char saved[64];
+        snprintf(saved, sizeof saved, "%s", url_base);
+        snprintf(url_base, sizeof url_base, "http://127.0.0.1:%d", slow_port);
+        ivs_client *p = ivs_open();
+        snprintf(url_base, sizeof url_base, "%s", saved);
+        ivs_one(p);
+        overlapping_calls(NULL, conns);
+        overlapping_calls(NULL, conns);
+        long b = rss_bytes();
+        overlapping_calls(p, conns);
+        long a = rss_bytes();
+        per_conn = (double)(a - b) / conns;
+        printf("  per idle pooled connection: %.1f KiB (%d connections opened by overlapping calls)\n", per_conn / 1024, conns);
+        ivs_client_free(p);
+    }
+    printf("RESULT rss_first_mib=%.2f rss_last_mib=%.2f rss_growth_mib=%.3f rss_range_mib=%.3f rss_calls=%ld "
+           "rss_per_client_kib=%.1f rss_per_connection_kib=%.1f\n",
+           first / mib, last / mib, (last - first) / mib, (high - low) / mib, calls, per_client / 1024, per_conn / 1024);
 }
 
 /* ---------- one loop, for callgrind ---------- */
@@ -443,6 +548,8 @@ static void only_loop(const char *which, int calls) {
 
 int main(int argc, char **argv) {
     int rounds = 12, calls = 2000, threads = 2, mt_calls = 1000, mt_rounds = 6, create = 5000;
+    long rss_calls = 1000000;
+    int slow_port = 0, conns = 32;
     const char *only = NULL, *parts = "st,create,mt";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -456,6 +563,9 @@ int main(int argc, char **argv) {
         else if (strcmp(a, "--mt-calls") == 0) mt_calls = atoi(v);
         else if (strcmp(a, "--mt-rounds") == 0) mt_rounds = atoi(v);
         else if (strcmp(a, "--create") == 0) create = atoi(v);
+        else if (strcmp(a, "--rss-calls") == 0) rss_calls = atol(v);
+        else if (strcmp(a, "--slow-port") == 0) slow_port = atoi(v);
+        else if (strcmp(a, "--conns") == 0) conns = atoi(v);
         else if (strcmp(a, "--only") == 0) only = v;
         else if (strcmp(a, "--parts") == 0) parts = v;
         else die("unknown option", a);
@@ -475,5 +585,6 @@ int main(int argc, char **argv) {
     if (strstr(parts, "st")) single_threaded(rounds, calls);
     if (strstr(parts, "create")) creation(create);
     if (strstr(parts, "mt") && threads > 0) multi_threaded(threads, mt_rounds, mt_calls);
+    if (strstr(parts, "rss")) memory(rss_calls, slow_port, conns);
     return 0;
 }

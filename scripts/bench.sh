@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # The libivs benchmark: ivs_call against a bare libcurl keep-alive loop on one local canned-response
-# server, client creation time, multi-threaded throughput, and (with valgrind) the instructions each
-# call costs. Figures and method: docs/benchmarks.md.
+# server, client creation time (the first of a process too), multi-threaded throughput, memory (RSS
+# across calls, per client, per pooled connection), the Python binding against boto3, the library's
+# size, and (with valgrind) the instructions each call costs. Figures and method: docs/benchmarks.md.
 #
-#   ./scripts/bench.sh [--quick] [--no-build] [--no-callgrind] [-- extra bench options]
+#   ./scripts/bench.sh [--quick] [--no-build] [--no-callgrind] [--no-python] [-- extra bench options]
 #
-# --quick        fewer rounds and calls (a smoke run, about 10 s)
+# --quick        fewer rounds and calls (a smoke run, about 30 s)
 # --no-build     use the libivs.so at $IVS_LIBRARY (default .build/release/libivs.so) as it is
 # --no-callgrind skip the instruction counts under valgrind
-# Options after -- go to bench/bench.c (--rounds, --calls, --threads, --mt-calls, --mt-rounds, --create).
+# --no-python    skip the Python binding against boto3
+# Options after -- go to bench/bench.c (--parts, --rounds, --calls, --threads, --mt-calls, --mt-rounds,
+# --create, --rss-calls, --conns).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-build=1 callgrind=1 quick=0 extra=()
+build=1 callgrind=1 python=1 quick=0 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --no-callgrind) callgrind=0 ;;
+    --no-python) python=0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
@@ -36,6 +40,8 @@ mkdir -p "$out"
 cc -O2 -Wall -Wextra -o "$out/canned_server" bench/canned_server.c -lpthread
 cc -O2 -Wall -Wextra -Iinclude -o "$out/bench" bench/bench.c \
    -L"$libdir" -Wl,-rpath,"$libdir" -l"$libname" -ljansson -lcurl -lpthread
+cc -O2 -Wall -Wextra -Iinclude -o "$out/first_client" bench/first_client.c \
+   -L"$libdir" -Wl,-rpath,"$libdir" -l"$libname" -lcurl
 
 # A server on a free port (answers held back $1 microseconds); stopped on exit.
 servers=()
@@ -48,26 +54,56 @@ start_server() {
   port=$(head -n1 "$out/port")
   [ -n "$port" ] || { echo "bench: canned_server did not start" >&2; exit 1; }
 }
+start_server 1000
+slow_port=$port
 start_server 0
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are only as quiet as the machine)"
 echo "library: $lib"
+size=$(stat -c %s "$lib")
+stripped=$(strip --strip-unneeded -o "$out/libivs.stripped.so" "$lib" && stat -c %s "$out/libivs.stripped.so")
+echo "size: $size bytes as built, $stripped stripped (as CMake installs it)"
+echo "RESULT lib_bytes=$size lib_stripped_bytes=$stripped"
+[ -n "${AWS_CA_BUNDLE:-}" ] && echo "note: AWS_CA_BUNDLE is set: every ivs_client_new checks that bundle (client creation below includes it)"
 echo
 if [ "$quick" = 1 ]; then
-  args=(--rounds 4 --calls 1000 --create 1000 --mt-rounds 2 --mt-calls 500)
+  args=(--rounds 4 --calls 1000 --create 1000 --mt-rounds 2 --mt-calls 500 --rss-calls 100000)
 else
-  args=(--rounds 12 --calls 3000 --create 5000 --mt-rounds 6 --mt-calls 2000)
+  args=(--rounds 12 --calls 3000 --create 5000 --mt-rounds 6 --mt-calls 2000 --rss-calls 1000000)
 fi
-"$out/bench" --port "$port" "${args[@]}" "${extra[@]}"
+"$out/bench" --port "$port" --slow-port "$slow_port" --parts st,create,mt,rss "${args[@]}" "${extra[@]}"
+
+# The first ivs_client_new of a process: fresh processes, medians (AWS_CA_BUNDLE unset: its check is
+# every client's cost, not the first's).
+runs=$([ "$quick" = 1 ] && echo 5 || echo 21)
+echo
+echo "the first ivs_client_new of a process (medians of $runs processes; microseconds, page faults)"
+for mode in "" "--curl-first" "--curl-first --models-first"; do
+  for _ in $(seq "$runs"); do env -u AWS_CA_BUNDLE "$out/first_client" $mode; done \
+    | python3 bench/first_client_summary.py "$mode"
+done
 
 # The same comparison with 1 ms added to every answer, as a round trip within one AWS region adds.
 port0=$port
-start_server 1000
+port=$slow_port
 echo
 echo "with 1 ms of server latency per call (a same-region round trip)"
 if [ "$quick" = 1 ]; then args=(--rounds 2 --calls 100); else args=(--rounds 6 --calls 500); fi
 "$out/bench" --port "$port" --parts st "${args[@]}" | grep -v '^libivs ' | sed 's/ st_/ lat1ms_st_/g'
 port=$port0
+
+if [ "$python" = 1 ]; then
+  echo
+  if [ -x .venv/bin/python ] && .venv/bin/python -c "import boto3" 2>/dev/null; then
+    echo "the Python binding against boto3 (get_channel on the zero-latency server)"
+    pyargs=$([ "$quick" = 1 ] && echo "--rounds 2 --calls 200" || echo "--rounds 6 --calls 1000")
+    IVS_LIBRARY="$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")" PYTHONPATH=bindings/python \
+      .venv/bin/python bench/python_bench.py --port "$port" $pyargs
+  else
+    echo "python: .venv with boto3 not found (./scripts/setup.sh); skipped"
+  fi
+fi
 
 if [ "$callgrind" = 1 ]; then
   if ! command -v valgrind >/dev/null; then

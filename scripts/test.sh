@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test suite: generated-code freshness, Swift unit tests, the C suite under ctest (also
-# under valgrind, ASan+UBSan and TSan), the C++ and Go suites, and the Python suites (ivs-local,
-# differential vs botocore, tokens, configuration, the Python binding, boto3-style scripts run with
-# boto3 and with ivs and type-checked with mypy --strict, the hostile-server suite, chat messaging).
+# Runs every test suite: generated-code freshness, Swift unit tests, a bounded run of every fuzz
+# target, the C suite under ctest (also under valgrind, ASan+UBSan and TSan), the C++ and Go suites,
+# and the Python suites (ivs-local, differential vs botocore, tokens, configuration, the Python
+# binding, boto3-style scripts run with boto3 and with ivs and type-checked with mypy --strict, the
+# hostile-server suite, chat messaging) and the Python packaging (wheels installed into fresh venvs).
 # This is the command CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,9 @@ step "Python stubs are up to date"
 step "swift test"
 swift test 2>&1 | tail -n 25
 
+step "fuzz targets, 20 s each (scripts/fuzz.sh; docs/fuzzing.md)"
+./scripts/fuzz.sh
+
 step "C tests (ctest, valgrind)"
 ./scripts/c-tests.sh
 
@@ -34,6 +38,9 @@ step "C++ tests (ivs.hpp: g++ and clang++, ctest)"
 
 step "Go tests (bindings/go: go vet, go test -race with cgocheck, the example)"
 ./scripts/go-tests.sh
+
+step "differential fuzzing of the readers (bounded)"
+./scripts/fuzz-diff.sh
 
 step "C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 ./scripts/sanitize.sh asan
@@ -48,5 +55,7 @@ for suite in emulator differential tokens config python boto3_scripts hostile ch
   step "pytest Tests/$suite"
   .venv/bin/python -m pytest -q -p no:cacheprovider --timeout 300 "Tests/$suite"
 done
+
+step "Python packaging (Tests/wheel: pip wheel and install in fresh venvs, auditwheel)"; ./scripts/wheel-tests.sh
 
 echo; echo "all suites passed in $(( $(date +%s) - start ))s"

@@ -52,6 +52,8 @@ func callOperation(_ clientPtr: OpaquePointer?, _ service: UnsafePointer<CChar>?
     if paginate {
         return deliver(withJSONObject(input, "input_json", nullIsEmpty: true) { c.paginate(service: s, operation: o, input: $0) }, out)
     }
+    // The request written from the text itself when it is plain (RequestReader); otherwise parsed.
+    if let input, let r = c.callText(service: s, operation: o, inputText: input) { return deliver(r, out) }
     return deliver(withJSONObject(input, "input_json", nullIsEmpty: true) { c.callText(service: s, operation: o, input: $0) }, out)
 }
 

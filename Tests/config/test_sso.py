@@ -57,23 +57,29 @@ def cache_path(home):
     return os.path.join(home.path, '.aws/sso/cache', hashlib.sha1(SESSION.encode()).hexdigest() + '.json')
 
 
-def write_cache(home, expires_in, refresh=True, registration=30 * 86400):
+def write_cache(home, text):
+    home.write(os.path.relpath(cache_path(home), home.path), text)
+
+
+def cache_text(expires_in, refresh=True, registration=30 * 86400):
     token = {'startUrl': 'https://corp.awsapps.com/start', 'region': 'eu-west-1', 'accessToken': 'cached-token',
              'expiresAt': iso(expires_in), 'clientId': 'cid', 'clientSecret': 'csecret',
              'registrationExpiresAt': iso(registration)}
     if refresh:
         token['refreshToken'] = 'rt-1'
-    home.write(os.path.relpath(cache_path(home), home.path), json.dumps(token))
+    return json.dumps(token)
 
 
 def run_both(home, fake, steps, expires_in, **cache):
     env = {'AWS_ENDPOINT_URL_SSO': fake.url, 'AWS_ENDPOINT_URL_SSO_OIDC': fake.url}
     home.config(CONFIG)
-    write_cache(home, expires_in, **cache)
+    # One text for both runs: its times written twice could fall on two sides of a second.
+    text = cache_text(expires_in, **cache)
+    write_cache(home, text)
     mine = home.probe({'region': REGION}, steps, env=env, log_level=3)
     mine_cache = open(cache_path(home)).read()
     n = len(fake.server.requests)
-    write_cache(home, expires_in, **cache)
+    write_cache(home, text)
     ref = home.botocore(REGION, None, steps, env=env)
     ref_cache = open(cache_path(home)).read()
     out = []

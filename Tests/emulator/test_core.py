@@ -332,6 +332,22 @@ def test_delay_fault_delays_then_serves(make_client, fresh, control):
     assert time.monotonic() - began < 0.4
 
 
+def test_request_held_over_a_reset_is_not_logged_after_it(make_client, fresh, control):
+    """A reset forgets logged requests, including one a delay fault still holds: otherwise it lands
+    in the next test's log when it is answered."""
+    control.post('faults', {'operation': 'ListChannels', 'count': 1, 'action': 'delay', 'delayMs': 600})
+    held = threading.Thread(target=make_client('ivs').list_channels)
+    held.start()
+    deadline = time.monotonic() + 5
+    while not control.get('faults')['faults'] == [] and time.monotonic() < deadline:
+        time.sleep(0.02)  # the fault is taken when the request arrives
+    control.reset()
+    held.join(10)
+    make_client('ivs').list_channels()
+    assert [e['operation'] for e in control.requests()] == ['ListChannels']
+    assert all(e.get('fault') is None for e in control.requests())
+
+
 def test_faults_can_be_listed_and_cleared(control, fresh):
     control.post('faults', {'count': 3, 'action': 'delay', 'delayMs': 1})
     assert len(control.get('faults')['faults']) == 1

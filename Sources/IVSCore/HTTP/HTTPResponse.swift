@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where one header sits in `HTTPResponse.headerBytes`.
 struct HeaderSpan: Sendable {
     var nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32
@@ -101,12 +105,15 @@ public struct HTTPResponse: Sendable {
         }
         // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
         // as curl and browsers ignore it.
-        guard let colon = bytes.firstIndex(of: 58), colon > 0 else { return .ignored }
-        for i in 0..<colon where !HeaderName.isTokenByte(bytes[i]) { return .ignored }
+        let line = bytes.bindMemory(to: UInt8.self)
+        guard let base = line.baseAddress, let found = memchr(base, 58, n) else { return .ignored }
+        let colon = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        guard colon > 0 else { return .ignored }
+        for i in 0..<colon where !HeaderName.isTokenByte(line[i]) { return .ignored }
         var start = colon + 1
         var end = n
-        while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
-        while end > start, bytes[end - 1] == 13 || bytes[end - 1] == 10 || bytes[end - 1] == 32 || bytes[end - 1] == 9 {
+        while start < end, line[start] == 32 || line[start] == 9 { start += 1 }
+        while end > start, line[end - 1] == 13 || line[end - 1] == 10 || line[end - 1] == 32 || line[end - 1] == 9 {
             end -= 1
         }
         return appendHeader(name: UnsafeRawBufferPointer(rebasing: bytes[0..<colon]),

@@ -4,7 +4,7 @@ import Glibc
 
 /// Writing JSON text directly into a byte buffer, for the few places where building a jansson tree
 /// only to dump it again would cost more than the call itself (ResponseMetadata on every response).
-/// Parsing always goes through jansson.
+/// Parsing goes through jansson, except where JSONReader reads a response body that needs no tree.
 public enum JSONText {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
@@ -20,12 +20,37 @@ public enum JSONText {
     /// and the same whichever way it was produced. One pass: non-ASCII sequences are checked where they
     /// stand, and only an invalid one sends the value the slow way.
     public static func appendString(_ out: inout [UInt8], _ b: UnsafeBufferPointer<UInt8>) {
+        if isPlainASCII(b) { // most header names and values: copied whole
+            out.append(34)
+            out.append(contentsOf: b)
+            out.append(34)
+            return
+        }
         let mark = out.count
         if !appendChecked(&out, b) {
             out.removeSubrange(mark...)
             var repaired = String(decoding: b, as: UTF8.self)
             repaired.withUTF8 { _ = appendChecked(&out, $0) }
         }
+    }
+
+    /// Whether no byte needs escaping or checking: no quote, backslash, control character or
+    /// non-ASCII byte (8 bytes at a time, as JSONReader scans strings).
+    @inline(__always)
+    static func isPlainASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = b.baseAddress else { return true }
+        let n = b.count
+        var i = 0
+        while i + 8 <= n {
+            if JSONReader.special8(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            let c = p[i]
+            if c < 32 || c == 34 || c == 92 || c >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Escaped as jansson's dump escapes, so text written here and a tree dumped by jansson agree;

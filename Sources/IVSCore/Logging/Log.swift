@@ -24,6 +24,11 @@ public enum Log {
         }
     }
 
+    /// Whether a message at `level` would be logged (the check log makes first).
+    public static func isEnabled(_ level: Level, clientLevel: Int32 = 0) -> Bool {
+        level.rawValue <= max(civs_log_level_load(), clientLevel)
+    }
+
     /// Logs at `level` if the process-wide level or the caller's (client's) level admits it.
     public static func log(_ level: Level, clientLevel: Int32 = 0, _ message: @autoclosure () -> String) {
         // The common case, nothing to log, decided without the lock (shared by every thread).

@@ -131,7 +131,9 @@ public struct PaginatorInfo: Sendable {
     }
 }
 
-public struct Operation: Sendable {
+/// A class: an operation is passed along a whole call (prepared call, retries, render), and copying a
+/// reference is one retain where copying its strings and arrays was nine.
+public final class Operation: Sendable {
     public let name: String
     public let snakeName: String
     public let method: String

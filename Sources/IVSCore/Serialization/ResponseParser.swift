@@ -4,8 +4,10 @@ import Glibc
 import CJansson
 
 /// Turns a restJson1 HTTP response into the contract's output (as JSON text or as a tree) or a service
-/// error. The body is always parsed by jansson first; where the parsed body already is the output (no
-/// member to convert, drop or add) its own bytes are passed through.
+/// error. For ivs_call's text, JSONReader first reads the body against the output shape: where the
+/// body already is the output (valid, nothing to convert, drop or add) its own bytes are passed
+/// through without a parse. Everything else goes the jansson path: parse, then pass through or build
+/// the output tree and dump it.
 public struct ResponseParser {
     let model: ServiceModel
 
@@ -49,10 +51,46 @@ public struct ResponseParser {
         return .success(out)
     }
 
-    /// The output as JSON text with the metadata member spliced in before the closing brace. When the
-    /// parsed body needs no conversion the service's own bytes are passed through; otherwise the
-    /// converted tree is dumped.
+    /// The output as JSON text with the metadata member spliced in before the closing brace. When
+    /// JSONReader finds the body already is the output, the service's own bytes are passed through
+    /// unparsed; otherwise the jansson path (outputTextByTree) decides, and its output or error is the
+    /// call's. The two give the same bytes for every body (the differential fuzzer's check).
     public func outputText(_ op: Operation, _ response: HTTPResponse, metadata: ResponseMetadata) -> Result<OutputText, IVSError> {
+        if op.output >= 0 {
+            let verdict = response.body.withUnsafeBufferPointer {
+                JSONReader.scan($0, shape: op.output, in: ReaderShapes.of(model))
+            }
+            if case .passThrough(let close, let empty) = verdict {
+                return response.body.withUnsafeBufferPointer { bytes in
+                    var end = min(close, bytes.count)
+                    while end > 0, Self.isSpace(bytes[end - 1]) { end -= 1 }
+                    let prefix = empty ? Self.openBrace : UnsafeBufferPointer(rebasing: bytes[0..<end])
+                    if let n = metadata.plainMemberLength() { // the metadata written in place: one buffer, one copy
+                        let total = prefix.count + (empty ? 0 : 1) + n + 1
+                        guard let p = malloc(total + 1)?.assumingMemoryBound(to: UInt8.self) else {
+                            return .failure(.internal("out of memory"))
+                        }
+                        if let base = prefix.baseAddress { memcpy(p, base, prefix.count) }
+                        var at = prefix.count
+                        if !empty { p[at] = 44; at += 1 }
+                        at += metadata.writePlainMember(p + at)
+                        p[at] = 125
+                        p[at + 1] = 0
+                        return .success(OutputText(UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self)))
+                    }
+                    var member: [UInt8] = []
+                    metadata.appendMember(to: &member)
+                    return Self.joined(prefix, comma: !empty, member)
+                }
+            }
+        }
+        return outputTextByTree(op, response, metadata: metadata)
+    }
+
+    /// The jansson path of outputText, and the reference JSONReader is held to: the body parsed by
+    /// jansson; passed through when the parsed body needs no conversion, otherwise the output tree
+    /// built and dumped. Its errors (InvalidResponse, with jansson's message) are the call's.
+    public func outputTextByTree(_ op: Operation, _ response: HTTPResponse, metadata: ResponseMetadata) -> Result<OutputText, IVSError> {
         var body: JSONPointer? = nil
         if op.output >= 0 {
             switch parseBody(response) {

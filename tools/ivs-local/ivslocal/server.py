@@ -45,12 +45,16 @@ class Emulator:
         self.meta_lock = threading.Lock()
         self.faults: list[dict] = []
         self.requests: list[dict] = []
+        # Bumped by reset: a request that arrived before a reset (one a delay fault holds) is not
+        # logged when it is answered after it, so the next test's log holds only its own requests.
+        self.generation = 0
 
     def reset(self):
         common.reset_all()
         with self.meta_lock:
             self.faults.clear()
             self.requests.clear()
+            self.generation += 1
 
     def secret_for(self, access_key: str):
         entry = self.credentials.get(access_key)
@@ -114,8 +118,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         entry, self._pending_entry = getattr(self, '_pending_entry', None), None
         if entry is not None:
             entry['status'] = status
+            generation = entry.pop('generation')
             with self.emulator.meta_lock:
-                self.emulator.requests.append(entry)
+                if generation == self.emulator.generation:
+                    self.emulator.requests.append(entry)
 
     def _send(self, status: int, headers: dict, body: bytes | None):
         self._log_pending(status)
@@ -157,7 +163,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                  'path': unquote(self.raw_path), 'rawPath': self.raw_path,
                  'query': _query_lists(self.raw_query), 'headers': _headers_dict(self.headers),
                  'body': body.decode('utf-8', 'replace'), 'service': None, 'operation': None,
-                 'status': None, 'signatureValid': False, 'requestId': request_id}
+                 'status': None, 'signatureValid': False, 'requestId': request_id,
+                 'generation': self.emulator.generation}
         self._pending_entry = entry  # logged by _send, before the client can see the answer
         try:
             self._serve(body, request_id, entry)

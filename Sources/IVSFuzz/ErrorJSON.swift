@@ -1,0 +1,1 @@
+../IVS/ErrorJSON.swift

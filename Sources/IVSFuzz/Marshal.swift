@@ -1,0 +1,1 @@
+../IVS/Marshal.swift
