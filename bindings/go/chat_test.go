@@ -813,32 +813,44 @@ func TestChatCloseFromReaderAndRacingSends(t *testing.T) {
 		t.Errorf("%d messages read after Close, %d dropped", messages, reader.Dropped())
 	}
 
-	// Sends racing with Close
-	var wg sync.WaitGroup
+	// Sends racing with Close: 8 goroutines send until refused (at most 2000 each); Close comes once
+	// each has sent 10
+	var wg, started sync.WaitGroup
 	var sent, refused int64
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
+		started.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			for i := 0; i < 50; i++ {
+			for i := 0; i < 2000; i++ {
+				if i == 10 {
+					started.Done()
+				}
 				_, err := writer.SendMessage(ctx, fmt.Sprint("race", g, i), nil)
 				switch {
 				case err == nil:
 					atomic.AddInt64(&sent, 1)
 				case errors.Is(err, ivs.ErrChatClosed):
 					atomic.AddInt64(&refused, 1)
+					if i < 10 {
+						started.Done()
+					}
+					return
 				default:
 					t.Errorf("a Send racing with Close: %v", err)
+					if i < 10 {
+						started.Done()
+					}
 					return
 				}
 			}
 		}(g)
 	}
-	time.Sleep(time.Millisecond)
+	started.Wait()
 	writer.Close()
 	wg.Wait()
-	if sent+refused != 400 || refused == 0 {
-		t.Errorf("%d sent, %d refused", sent, refused)
+	if refused != 8 || sent < 80 {
+		t.Errorf("%d sent, %d of 8 goroutines refused", sent, refused)
 	}
 	t.Logf("racing Close: %d sent, %d refused", sent, refused)
 }
