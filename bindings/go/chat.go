@@ -301,6 +301,9 @@ func (r *ChatRoom) Send(ctx context.Context, action string, request any) (string
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if err := ctx.Err(); err != nil { // as net/http: a context already done sends nothing
+		return "", err
+	}
 	body, err := chatRequest(action, request)
 	if err != nil {
 		return "", err

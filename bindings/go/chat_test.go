@@ -187,6 +187,13 @@ func TestChatExchange(t *testing.T) {
 	}
 	ea.wait(t, &fa, 10*time.Second, "bob's answer", request("bob-1"))
 
+	// a context already done sends nothing, connected or not
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if id, err := bob.SendMessage(done, "never", nil); !errors.Is(err, context.Canceled) || id != "" {
+		t.Errorf("SendMessage with a cancelled context: %q %v", id, err)
+	}
+
 	// many goroutines at once
 	noRateLimit(t, room)
 	var wg sync.WaitGroup
