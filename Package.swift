@@ -34,11 +34,11 @@ let package = Package(
         // The C ABI: marshalling between C strings and IVSCore, nothing else.
         .target(name: "IVS", dependencies: ["IVSCore"], path: "Sources/IVS",
                 exclude: ["exports.map"],
-                // lld (the toolchain's) packs the relative relocations (DT_RELR, glibc 2.36+): 0.5 MB less
-                // of the stripped library, and less for the loader to do (docs/benchmarks.md).
+                // lld (the toolchain's) links it. Not with packed relative relocations (DT_RELR, -0.5 MB):
+                // they need glibc 2.36 at run time, which Ubuntu 22.04 and RHEL 9 do not have (docs/benchmarks.md).
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=" + soname,
                                                "-Xlinker", "--version-script=" + Context.packageDirectory + "/Sources/IVS/exports.map",
-                                               "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]),
+                                               "-use-ld=lld"])]),
         .testTarget(name: "IVSCoreTests", dependencies: ["IVSCore"], path: "Tests/IVSCoreTests",
                     resources: [.copy("Fixtures")]),
     ],

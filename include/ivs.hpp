@@ -17,6 +17,9 @@
  * configuration "dispatch": "manual"); they must not throw (an exception leaving one calls
  * std::terminate, as it would leave a std::thread) and must not destroy their own Client.
  *
+ * Chat messaging: ivs::ChatRoom, one WebSocket connection to an IVS Chat room, with an event handler
+ * (the same threading rules, and what closing from inside it does: see the class).
+ *
  * Installed beside ivs.h; with CMake: find_package(ivs) and target_link_libraries(app PRIVATE ivs::cpp).
  */
 #ifndef IVS_HPP
@@ -24,11 +27,16 @@
 
 #include "ivs.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <new>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -691,6 +699,8 @@ public:
 #endif
 
 private:
+    friend class ChatRoom; // its nlohmann::json overloads write JSON as these do
+
     ivs_client *handle_ = nullptr;
 
     using BlockingFn = ivs_status (*)(ivs_client *, const char *, const char *, const char *, char **);
@@ -879,6 +889,641 @@ private:
 #endif
 #endif
 };
+
+/* ================================================================================================
+ * Chat messaging: ivs::ChatRoom, one WebSocket connection to an IVS Chat room (ivs_chat_* of ivs.h;
+ * docs/chat.md has the overview, ivs.h every option and event).
+ * ================================================================================================ */
+
+/* Hands a chat a token when it needs one (the "tokenNeeded" event): the token, or CreateChatToken's
+ * output as JSON. An empty string gives none now: answer later with ChatRoom::set_token. */
+using TokenProvider = std::function<std::string()>;
+
+/*
+ * How a ChatRoom connects: ivs_chat_connect's options (ivs.h). `json` may hold any of them; the
+ * members below are shorthands added to it (a key must not be set both ways). Tokens come one of
+ * three ways, as in ivs.h: createToken (room, user_id, ...: libivs mints a token with CreateChatToken
+ * for every connect and reconnect), a token for the first connect, or the token_provider.
+ */
+struct ChatOptions {
+    std::string json = "{}"; // ivs_chat_connect's options_json: any of its keys
+
+    // createToken, when any of these is set: a CreateChatToken input
+    std::string room;                              // roomIdentifier: the room's ARN or id
+    std::string user_id;                           // userId
+    std::vector<std::string> capabilities;         // "SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER"
+    std::map<std::string, std::string> attributes; // the user's attributes, shown with its messages
+    int session_duration_minutes = 0;              // 1-180; 0: the service's default
+
+    std::string token;            // a token for the first connect, or CreateChatToken's output as JSON
+    TokenProvider token_provider; // called at every "tokenNeeded" (see ChatRoom)
+
+    std::string url;                // ws:// or wss://; default wss://edge.ivschat.<region>.amazonaws.com
+    int maximum_message_length = 0; // the room's limit (1-500) for checking Content; 0: libivs's default
+    bool reconnect = true;          // false: the first disconnect ends the chat
+};
+
+namespace detail {
+
+/* s as a JSON string: quotes, backslashes and control characters escaped, other bytes as they are
+ * (libivs refuses text that is not UTF-8). */
+inline std::string json_quote(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+/* The members of a JSON object, written in order. */
+class JsonMembers {
+public:
+    void raw(std::string_view key, std::string_view json) {
+        if (!text_.empty()) text_ += ", ";
+        text_ += json_quote(key);
+        text_ += ": ";
+        text_ += json;
+    }
+    void str(std::string_view key, std::string_view value) { raw(key, json_quote(value)); }
+    void strings(std::string_view key, const std::map<std::string, std::string> &values) {
+        JsonMembers m;
+        for (const auto &kv : values) m.str(kv.first, kv.second);
+        raw(key, m.object());
+    }
+    const std::string &text() const noexcept { return text_; }
+    std::string object() const { return "{" + text_ + "}"; }
+
+private:
+    std::string text_;
+};
+
+inline std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+/* object (JSON text; empty counts as {}) with members added. Text that is not an object is left as it
+ * is, for libivs to refuse. */
+inline std::string add_members(std::string_view object, const std::string &members) {
+    std::string_view t = trim(object);
+    if (t.empty()) return "{" + members + "}";
+    if (members.empty() || t.size() < 2 || t.front() != '{' || t.back() != '}') return std::string(object);
+    std::string_view inner = trim(t.substr(1, t.size() - 2));
+    return "{" + std::string(inner) + (inner.empty() ? "" : ", ") + members + "}";
+}
+
+/* ivs_chat_connect's options_json of a ChatOptions. */
+inline std::string chat_options_json(const ChatOptions &o) {
+    JsonMembers m;
+    if (!o.room.empty() || !o.user_id.empty() || !o.capabilities.empty() || !o.attributes.empty() ||
+        o.session_duration_minutes != 0) {
+        JsonMembers input;
+        if (!o.room.empty()) input.str("roomIdentifier", o.room);
+        if (!o.user_id.empty()) input.str("userId", o.user_id);
+        if (!o.capabilities.empty()) {
+            std::string list;
+            for (const std::string &c : o.capabilities) list += (list.empty() ? "" : ", ") + json_quote(c);
+            input.raw("capabilities", "[" + list + "]");
+        }
+        if (!o.attributes.empty()) input.strings("attributes", o.attributes);
+        if (o.session_duration_minutes != 0) input.raw("sessionDurationInMinutes", std::to_string(o.session_duration_minutes));
+        m.raw("createToken", input.object());
+    }
+    if (!o.token.empty()) {
+        if (trim(o.token).substr(0, 1) == "{") m.raw("token", o.token); // CreateChatToken's output
+        else m.str("token", o.token);
+    }
+    if (!o.url.empty()) m.str("url", o.url);
+    if (o.maximum_message_length != 0) m.raw("maximumMessageLength", std::to_string(o.maximum_message_length));
+    if (!o.reconnect) m.raw("reconnect", "false");
+    return add_members(o.json, m.text());
+}
+
+/* What the binding needs to know of an event: whether it is the connection's own, its State, and
+ * whether it is the last. The service's events are not parsed. */
+struct ChatEventFacts {
+    bool connection = false;
+    bool final = false;
+    std::string state;
+};
+
+inline ChatEventFacts chat_event_facts(std::string_view text) {
+    ChatEventFacts f;
+    if (text.find("\"CONNECTION\"") == std::string_view::npos) return f;
+    JsonValue root;
+    if (!JsonReader(text).parse(root)) return f;
+    const JsonValue *type = root.get("Type");
+    if (!type || type->type != JsonValue::Type::string || type->text != "CONNECTION") return f;
+    f.connection = true;
+    if (const JsonValue *s = root.get("State"); s && s->type == JsonValue::Type::string) f.state = s->text;
+    const JsonValue *again = root.get("Reconnecting");
+    f.final = f.state == "disconnected" && !(again && again->type == JsonValue::Type::boolean && again->boolean);
+    return f;
+}
+
+/* A chat's event handler, whatever callable it is. */
+class ChatHandler {
+public:
+    virtual ~ChatHandler() = default;
+    virtual void operator()(std::string_view event_json) = 0;
+};
+
+template <class F> class ChatTextHandler final : public ChatHandler {
+public:
+    template <class G> explicit ChatTextHandler(G &&g) : f_(std::forward<G>(g)) {}
+    void operator()(std::string_view event_json) override {
+        if constexpr (std::is_invocable_v<F &, std::string_view>) f_(event_json);
+        else f_(std::string(event_json));
+    }
+
+private:
+    F f_;
+};
+
+/* The parameter type of a callable with one parameter and one operator() (a lambda, std::function) or
+ * of a function pointer; void for anything else (a generic lambda). */
+template <class M> struct method_parameter { using type = void; };
+template <class C, class R, class A> struct method_parameter<R (C::*)(A)> { using type = A; };
+template <class C, class R, class A> struct method_parameter<R (C::*)(A) const> { using type = A; };
+template <class C, class R, class A> struct method_parameter<R (C::*)(A) noexcept> { using type = A; };
+template <class C, class R, class A> struct method_parameter<R (C::*)(A) const noexcept> { using type = A; };
+template <class F, class = void> struct handler_parameter { using type = void; };
+template <class F>
+struct handler_parameter<F, std::void_t<decltype(&F::operator())>> : method_parameter<decltype(&F::operator())> {};
+template <class R, class A> struct handler_parameter<R (*)(A), void> { using type = A; };
+template <class R, class A> struct handler_parameter<R (*)(A) noexcept, void> { using type = A; };
+template <class F>
+using handler_parameter_t = std::remove_cv_t<std::remove_reference_t<typename handler_parameter<F>::type>>;
+
+/* A handler whose parameter is a nlohmann::json gets each event parsed; any other, the text. (Both
+ * json and std::string_view convert to each other, so what a handler can be called with cannot tell.) */
+template <class F> inline constexpr bool is_json_handler_v = is_nlohmann_json_v<handler_parameter_t<F>>;
+
+#if IVS_HPP_NLOHMANN_JSON
+template <class F> class ChatJsonHandler final : public ChatHandler {
+public:
+    template <class G> explicit ChatJsonHandler(G &&g) : f_(std::forward<G>(g)) {}
+    void operator()(std::string_view event_json) override {
+        f_(handler_parameter_t<F>::parse(event_json, nullptr, false)); // libivs's events are always JSON
+    }
+
+private:
+    F f_;
+};
+#endif
+
+template <class H> using if_chat_handler =
+    std::enable_if_t<is_json_handler_v<std::decay_t<H>> || std::is_invocable_v<std::decay_t<H> &, std::string_view> ||
+                         std::is_invocable_v<std::decay_t<H> &, const std::string &>,
+                     int>;
+
+template <class H> std::unique_ptr<ChatHandler> make_chat_handler(H &&h) {
+    using F = std::decay_t<H>;
+#if IVS_HPP_NLOHMANN_JSON
+    if constexpr (is_json_handler_v<F>) return std::make_unique<ChatJsonHandler<F>>(std::forward<H>(h));
+    else
+#endif
+        return std::make_unique<ChatTextHandler<F>>(std::forward<H>(h));
+}
+
+/*
+ * What a ChatRoom and libivs's calls of its handler share. libivs holds one reference from
+ * ivs_chat_connect to the final event (its userdata), the ChatRoom the other; so the handler lives as
+ * long as either may use it, whichever thread ends last.
+ */
+struct ChatState {
+    // The chat and what is handed to it; sends hold it shared, close and tokens exclusively.
+    std::shared_mutex chat_mu;
+    ivs_chat *chat = nullptr;  // null before ivs_chat_connect returned and after close()
+    bool closed = false;       // close() began
+    std::string pending_token; // a token given before ivs_chat_connect returned
+
+    // The handler's calls and what the events said.
+    std::mutex mu;
+    std::condition_variable cv;
+    int running = 0;       // handler calls under way
+    bool detached = false; // the ChatRoom is gone: the handler is not called any more
+    bool ended = false;    // the final event ran
+    bool connected = false;
+
+    std::unique_ptr<ChatHandler> handler;
+    TokenProvider provider;
+};
+
+/* The handler calls under way on this thread, innermost first: a ChatRoom destroyed from inside its
+ * own handler must not wait for that call to end. */
+struct ChatFrame {
+    const ChatState *state;
+    const ChatFrame *outer;
+};
+inline thread_local const ChatFrame *chat_frames = nullptr;
+
+/* ivs_chat_set_token, or kept for the moment ivs_chat_connect returns the chat. */
+inline Status give_chat_token(ChatState &s, const char *token) {
+    std::unique_lock<std::shared_mutex> g(s.chat_mu);
+    if (s.closed) return Status::invalid_argument;
+    if (s.chat) return static_cast<Status>(ivs_chat_set_token(s.chat, token));
+    s.pending_token = token;
+    return Status::ok;
+}
+
+/* The ivs_chat_event_fn of every ChatRoom; userdata is libivs's std::shared_ptr<ChatState>. */
+inline void run_chat_event(const char *json, void *userdata) noexcept {
+    auto *share = static_cast<std::shared_ptr<ChatState> *>(userdata);
+    ChatState &s = **share;
+    std::string_view text = json ? std::string_view(json) : std::string_view();
+    ChatEventFacts facts = chat_event_facts(text);
+    bool call;
+    {
+        std::lock_guard<std::mutex> g(s.mu);
+        if (facts.connection) s.connected = facts.state == "connected";
+        call = !s.detached;
+        if (call) s.running++;
+        s.cv.notify_all();
+    }
+    if (call) {
+        ChatFrame frame{&s, chat_frames};
+        chat_frames = &frame;
+        if (facts.state == "tokenNeeded" && s.provider) {
+            std::string token = s.provider();
+            if (!token.empty()) give_chat_token(s, token.c_str());
+        }
+        (*s.handler)(text);
+        chat_frames = frame.outer;
+    }
+    {
+        std::lock_guard<std::mutex> g(s.mu);
+        if (call) s.running--;
+        if (facts.final) s.ended = true;
+        s.cv.notify_all();
+    }
+    if (facts.final) delete share; // libivs never calls again for this chat
+}
+
+inline constexpr const char *chat_closed_error =
+    R"({"error":{"kind":"invalid_argument","code":"ChatClosed","message":"the chat is closed","httpStatus":null,"requestId":null,"retryable":false,"attempts":0,"fields":{}}})";
+inline constexpr const char *chat_not_connected_error =
+    R"({"error":{"kind":"network","code":"ChatNotConnected","message":"the chat is not connected: wait for its connected event","httpStatus":null,"requestId":null,"retryable":true,"attempts":0,"fields":{}}})";
+
+} // namespace detail
+
+/*
+ * One connection to one IVS Chat room (ivs_chat): RAII over ivs_chat_connect, ivs_chat_send,
+ * ivs_chat_set_token and ivs_chat_close.
+ *
+ *   ivs::ChatOptions options;
+ *   options.room = room_arn;
+ *   options.user_id = "overlay";
+ *   options.capabilities = {"SEND_MESSAGE"};
+ *   ivs::ChatRoom room(client, options, [](std::string_view event) { std::puts(std::string(event).c_str()); });
+ *   room.wait_connected(std::chrono::seconds(10));
+ *   std::string request_id = room.send(ivs::chat_action::send_message("hello", {{"color", "red"}}));
+ *
+ * The handler receives every event, the service's ("MESSAGE", "EVENT", "ERROR") and the connection's
+ * own ("Type": "CONNECTION": connecting, tokenNeeded, connected, disconnected), ending with a
+ * "disconnected" whose "Reconnecting" is false, after which it is never called again. It is any
+ * callable taking the event's JSON text (std::string_view, valid during the call, or std::string) or,
+ * with nlohmann::json, a callable whose parameter is a nlohmann::json, which gets the event parsed. It
+ * runs where ivs.h says: on the client's I/O thread, one event at a time (keep it short: the thread
+ * serves every call and chat of the client), or in Client::dispatch with "dispatch": "manual". It must
+ * not throw (an exception leaving it calls std::terminate) and must not destroy the room's Client. It
+ * may call send, set_token and close on its room, and destroy its room: then the destructor returns at
+ * once and the final event still comes.
+ *
+ * token_provider runs at every "tokenNeeded" event, on the handler's thread, just before the handler
+ * sees that event; what it returns goes to set_token. It blocks the I/O thread while it runs (a
+ * blocking client.call of CreateChatToken included): for a slow source, return "" and call set_token
+ * when the token comes.
+ *
+ * Closing: close() (and the destructor, and move-assignment over an open room) ends the chat, after
+ * writing the requests already sent. With thread dispatch it returns once the final event has run,
+ * unless it is called on the client's I/O thread (from a handler or a callback of the same client),
+ * where it returns at once and the final event follows. With manual dispatch it returns at once: the
+ * final event runs in a later Client::dispatch. close() leaves the handler attached, so the final event
+ * still reaches it; the destructor detaches it: once the destructor returns the handler is never called
+ * again (it waits for a call running on another thread, and not for the one it may be called from).
+ * The handler itself is destroyed after its last call, by whichever thread ends last.
+ *
+ * A room may outlive its Client: destroying the Client ends the chat (the final event's Reason is
+ * clientClosed) and its sends fail. Movable, not copyable; a moved-from or default-made room is empty
+ * (its sends fail with ChatClosed). send, set_token and close may be called from any thread at once;
+ * the destructor and move-assignment must not run while another thread uses the same room.
+ */
+class ChatRoom {
+public:
+    /* A handler as a std::function; any callable of that signature is taken, move-only ones too. */
+    using Handler = std::function<void(std::string_view event_json)>;
+
+    /* An empty room. */
+    ChatRoom() noexcept = default;
+
+#if IVS_HPP_EXCEPTIONS
+    /* Connects (ivs_chat_connect) and returns at once; the connection is made on the client's I/O
+     * thread and reported through the handler. Throws Error for what ivs_chat_connect refuses (bad
+     * options: Status::config; a createToken input the model refuses: Status::validation; an empty
+     * client or handler: Status::invalid_argument). The handler may already run before this returns. */
+    template <class H, detail::if_chat_handler<H> = 0>
+    ChatRoom(const Client &client, const ChatOptions &options, H &&handler) {
+        std::string error;
+        Status st = connect(client, options, std::forward<H>(handler), *this, &error);
+        if (st != Status::ok) throw Error(st, std::move(error));
+    }
+    /* options_json: ivs_chat_connect's options (ivs.h). */
+    template <class Text, class H, detail::if_text<Text> = 0, detail::if_chat_handler<H> = 0>
+    ChatRoom(const Client &client, const Text &options_json, H &&handler)
+        : ChatRoom(client, options_from(options_json), std::forward<H>(handler)) {}
+#if IVS_HPP_NLOHMANN_JSON
+    template <class H, detail::if_chat_handler<H> = 0>
+    ChatRoom(const Client &client, const nlohmann::json &options, H &&handler)
+        : ChatRoom(client, options_from(Client::dump(options)), std::forward<H>(handler)) {}
+#endif
+#endif
+
+    /* The non-throwing constructor: connects into out, which is set before the connection starts, so
+     * a handler that refers to out (a room declared first) can use it from the first event on. On
+     * Status::ok out holds the chat; otherwise out is empty and *error_json (if error_json is not null)
+     * is the error JSON. */
+    template <class H, detail::if_chat_handler<H> = 0>
+    static Status connect(const Client &client, const ChatOptions &options, H &&handler, ChatRoom &out,
+                          std::string *error_json = nullptr) {
+        out = ChatRoom();
+        if (error_json) error_json->clear();
+        auto fail = [&](Status st, std::string text) {
+            if (error_json) *error_json = std::move(text);
+            return st;
+        };
+        if (detail::is_empty_callable(handler))
+            return fail(Status::invalid_argument, invalid_argument_error("the event handler is empty"));
+        std::string text = detail::chat_options_json(options);
+        detail::CText c_options(text);
+        if (c_options.has_nul()) return fail(Status::invalid_argument, detail::nul_error("options_json"));
+
+        auto state = std::make_shared<detail::ChatState>();
+        state->handler = detail::make_chat_handler(std::forward<H>(handler));
+        state->provider = options.token_provider;
+        out.state_ = state;
+        auto *share = new std::shared_ptr<detail::ChatState>(state); // libivs's, until the final event
+        ivs_chat *chat = nullptr;
+        char *error = nullptr;
+        auto st = static_cast<Status>(
+            ivs_chat_connect(client.get(), c_options.get(), detail::run_chat_event, share, &chat, &error));
+        std::string error_text = detail::take(error);
+        if (st != Status::ok) { // the handler never runs
+            delete share;
+            out.state_.reset();
+            return fail(st, std::move(error_text));
+        }
+        bool close_now = false;
+        {
+            std::unique_lock<std::shared_mutex> g(state->chat_mu);
+            close_now = state->closed; // the handler closed the room already
+            if (!close_now) {
+                state->chat = chat;
+                if (!state->pending_token.empty()) ivs_chat_set_token(chat, state->pending_token.c_str());
+                state->pending_token.clear();
+            }
+        }
+        if (close_now) ivs_chat_close(chat);
+        return Status::ok;
+    }
+    template <class Text, class H, detail::if_text<Text> = 0, detail::if_chat_handler<H> = 0>
+    static Status connect(const Client &client, const Text &options_json, H &&handler, ChatRoom &out,
+                          std::string *error_json = nullptr) {
+        return connect(client, options_from(options_json), std::forward<H>(handler), out, error_json);
+    }
+#if IVS_HPP_NLOHMANN_JSON
+    template <class H, detail::if_chat_handler<H> = 0>
+    static Status connect(const Client &client, const nlohmann::json &options, H &&handler, ChatRoom &out,
+                          std::string *error_json = nullptr) {
+        std::string text, error;
+        if (!Client::dump(options, text, error)) {
+            out = ChatRoom();
+            if (error_json) *error_json = std::move(error);
+            return Status::invalid_argument;
+        }
+        return connect(client, options_from(text), std::forward<H>(handler), out, error_json);
+    }
+#endif
+
+    ChatRoom(const ChatRoom &) = delete;
+    ChatRoom &operator=(const ChatRoom &) = delete;
+    ChatRoom(ChatRoom &&other) noexcept : state_(std::move(other.state_)) {}
+    ChatRoom &operator=(ChatRoom &&other) noexcept {
+        if (this != &other) {
+            release();
+            state_ = std::move(other.state_);
+        }
+        return *this;
+    }
+    ~ChatRoom() { release(); }
+
+    /* ---- sending ---------------------------------------------------------------------------------
+     * One Chat Messaging API action (ivs_chat_send): {"Action": "SEND_MESSAGE", "Content", "Attributes"},
+     * DELETE_MESSAGE {"Id", "Reason"}, DISCONNECT_USER {"UserId", "Reason"} (chat_action:: writes
+     * them), checked here and queued. What only the service can judge (capabilities, rate, review)
+     * comes back as an "ERROR" event with the request's RequestId. Refused while the chat is not
+     * connected (Status::network, ChatNotConnected, retryable) and after close (ChatClosed). */
+
+#if IVS_HPP_EXCEPTIONS
+    /* Returns the request's RequestId; throws Error. */
+    template <class Text, detail::if_text<Text> = 0> std::string send(const Text &request_json) const {
+        std::string out;
+        Status st = send(request_json, out);
+        if (st != Status::ok) throw Error(st, std::move(out));
+        return out;
+    }
+#endif
+    /* Non-throwing: out is the RequestId on Status::ok, else the error JSON. */
+    template <class Text, detail::if_text<Text> = 0> Status send(const Text &request_json, std::string &out) const {
+        detail::CText request(detail::c_text_source(request_json));
+        if (request.has_nul()) {
+            out = detail::nul_error("request_json");
+            return Status::invalid_argument;
+        }
+        return send_text(request.get(), out);
+    }
+#if IVS_HPP_NLOHMANN_JSON
+#if IVS_HPP_EXCEPTIONS
+    std::string send(const nlohmann::json &request) const { return send(Client::dump(request)); }
+#endif
+    Status send(const nlohmann::json &request, std::string &out) const {
+        std::string text, error;
+        if (!Client::dump(request, text, error)) {
+            out = std::move(error);
+            return Status::invalid_argument;
+        }
+        return send(text, out);
+    }
+#endif
+
+    /* Hands over a token for the next connect (ivs_chat_set_token): the token, or CreateChatToken's
+     * output as JSON. Answers "tokenNeeded"; given earlier, it waits for the next connect.
+     * Status::invalid_argument for a token libivs refuses, or a closed or empty room. */
+    template <class Text, detail::if_text<Text> = 0> Status set_token(const Text &token) const {
+        detail::CText t(detail::c_text_source(token));
+        if (!state_ || t.has_nul()) return Status::invalid_argument;
+        return detail::give_chat_token(*state_, t.get());
+    }
+#if IVS_HPP_NLOHMANN_JSON
+    /* CreateChatToken's output as it came from Client::call, or the token as a JSON string. */
+    Status set_token(const nlohmann::json &token) const {
+        if (token.is_string()) return set_token(token.get_ref<const std::string &>());
+        std::string text, error;
+        if (!Client::dump(token, text, error)) return Status::invalid_argument;
+        return set_token(text);
+    }
+#endif
+
+    /* ---- the connection --------------------------------------------------------------------------- */
+
+    /* Ends the chat (see the class's comment: when it returns, and from which threads). Idempotent;
+     * the room stays non-empty, so ended() and wait_ended() can still be asked. */
+    void close() noexcept {
+        if (!state_) return;
+        ivs_chat *chat = nullptr;
+        {
+            std::unique_lock<std::shared_mutex> g(state_->chat_mu);
+            state_->closed = true;
+            state_->pending_token.clear();
+            chat = std::exchange(state_->chat, nullptr);
+        }
+        ivs_chat_close(chat); // NULL-safe; when connect() has not stored it yet, connect() closes it
+    }
+
+    /* Whether the room holds a chat that close() has not ended (it may be connecting or reconnecting). */
+    explicit operator bool() const noexcept {
+        if (!state_) return false;
+        std::shared_lock<std::shared_mutex> g(state_->chat_mu);
+        return !state_->closed;
+    }
+    /* Whether the last connection event said "connected". */
+    bool connected() const noexcept {
+        if (!state_) return false;
+        std::lock_guard<std::mutex> g(state_->mu);
+        return state_->connected;
+    }
+    /* Whether the final event ran (true for an empty room). */
+    bool ended() const noexcept {
+        if (!state_) return true;
+        std::lock_guard<std::mutex> g(state_->mu);
+        return state_->ended;
+    }
+    /* Waits up to timeout for the chat to be connected (true) or ended (false). Not from the handler's
+     * thread in thread dispatch (it would hold up the very events it waits for), and with manual
+     * dispatch only while another thread dispatches. */
+    template <class Rep, class Period> bool wait_connected(const std::chrono::duration<Rep, Period> &timeout) const {
+        if (!state_) return false;
+        std::unique_lock<std::mutex> g(state_->mu);
+        state_->cv.wait_for(g, timeout, [this] { return state_->connected || state_->ended; });
+        return state_->connected;
+    }
+    /* Waits up to timeout for the final event to have run; whether it has. Same caveats. */
+    template <class Rep, class Period> bool wait_ended(const std::chrono::duration<Rep, Period> &timeout) const {
+        if (!state_) return true;
+        std::unique_lock<std::mutex> g(state_->mu);
+        return state_->cv.wait_for(g, timeout, [this] { return state_->ended; });
+    }
+
+private:
+    std::shared_ptr<detail::ChatState> state_;
+
+    template <class Text> static ChatOptions options_from(const Text &options_json) {
+        ChatOptions o;
+        o.json = std::string(std::string_view(options_json));
+        return o;
+    }
+
+    static std::string invalid_argument_error(const char *message) {
+        return std::string(R"({"error":{"kind":"invalid_argument","code":"InvalidArgument","message":")") + message +
+               R"(","httpStatus":null,"requestId":null,"retryable":false,"attempts":0,"fields":{}}})";
+    }
+
+    Status send_text(const char *request, std::string &out) const {
+        if (!state_) {
+            out = detail::chat_closed_error;
+            return Status::invalid_argument;
+        }
+        char *text = nullptr;
+        ivs_status st;
+        {
+            std::shared_lock<std::shared_mutex> g(state_->chat_mu);
+            if (!state_->chat) {
+                bool closed = state_->closed;
+                out = closed ? detail::chat_closed_error : detail::chat_not_connected_error;
+                return closed ? Status::invalid_argument : Status::network;
+            }
+            st = ivs_chat_send(state_->chat, request, &text);
+        }
+        std::string json = detail::take(text);
+        if (st != IVS_OK) {
+            out = std::move(json);
+            return static_cast<Status>(st);
+        }
+        detail::JsonValue root;
+        const detail::JsonValue *id = detail::JsonReader(json).parse(root) ? root.get("RequestId") : nullptr;
+        out = id && id->type == detail::JsonValue::Type::string ? id->text : std::string();
+        return Status::ok;
+    }
+
+    /* The destructor's part: close, detach the handler, and let go of the state. */
+    void release() noexcept {
+        if (!state_) return;
+        close();
+        {
+            std::unique_lock<std::mutex> g(state_->mu);
+            state_->detached = true;
+            int here = 0; // calls of this handler under way on this thread (we are inside them)
+            for (const detail::ChatFrame *f = detail::chat_frames; f; f = f->outer) here += f->state == state_.get();
+            state_->cv.wait(g, [&] { return state_->running <= here; });
+        }
+        state_.reset();
+    }
+};
+
+/* The requests of the Chat Messaging API as JSON text, for ChatRoom::send. */
+namespace chat_action {
+
+inline std::string send_message(std::string_view content, const std::map<std::string, std::string> &attributes = {}) {
+    detail::JsonMembers m;
+    m.str("Action", "SEND_MESSAGE");
+    m.str("Content", content);
+    if (!attributes.empty()) m.strings("Attributes", attributes);
+    return m.object();
+}
+
+/* id: the message's Id (a "MESSAGE" event's). */
+inline std::string delete_message(std::string_view id, std::string_view reason = {}) {
+    detail::JsonMembers m;
+    m.str("Action", "DELETE_MESSAGE");
+    m.str("Id", id);
+    if (!reason.empty()) m.str("Reason", reason);
+    return m.object();
+}
+
+inline std::string disconnect_user(std::string_view user_id, std::string_view reason = {}) {
+    detail::JsonMembers m;
+    m.str("Action", "DISCONNECT_USER");
+    m.str("UserId", user_id);
+    if (!reason.empty()) m.str("Reason", reason);
+    return m.object();
+}
+
+} // namespace chat_action
 
 /* What libivs knows of one service ("ivs", "ivs-realtime", "ivschat"), or of all (empty), as JSON
  * (ivs_describe); empty for an unknown service. */

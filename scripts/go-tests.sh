@@ -5,7 +5,7 @@
 #   3. go test against one ivs-local (Tests/c/run-with-ivs-local.sh), with the race detector and
 #      cgo's full pointer checks (GOEXPERIMENT=cgocheck2 from Go 1.21, GODEBUG=cgocheck=2 before);
 #      the tests include every ```go program of README.md and docs/go.md;
-#   4. build the example and run it against its own ivs-local.
+#   4. build the examples (the tour, the chat bot) and run each against its own ivs-local.
 # Go's caches live in build/go: nothing is fetched (GOPROXY=off, GOFLAGS=-mod=mod unneeded: standard
 # library only) and nothing outside the tree is written.
 set -euo pipefail
@@ -33,8 +33,13 @@ if [ -n "$unformatted" ]; then echo "go-tests: not gofmt'd: $unformatted" >&2; e
 echo "go-tests: go test -race (against ivs-local)"
 (cd bindings/go && "$root/Tests/c/run-with-ivs-local.sh" "${cgocheck[@]}" go test -race -count=1 -timeout 600s ${IVS_GO_TEST_FLAGS:-} ./...)
 
-echo "go-tests: the example (examples/go) against ivs-local"
-(cd examples/go && go build -o "$root/build/go/ivs-go-demo" .)
+echo "go-tests: the examples (examples/go) against ivs-local"
+(cd examples/go && go build -o "$root/build/go/ivs-go-demo" . && go build -o "$root/build/go/ivs-go-chat-bot" ./chatbot)
 out="$("$root/Tests/c/run-with-ivs-local.sh" "$root/build/go/ivs-go-demo")"
 echo "$out"
+echo "$out" | grep -q '^Done\.$'
+out="$("$root/Tests/c/run-with-ivs-local.sh" "$root/build/go/ivs-go-chat-bot")"
+echo "$out"
+echo "$out" | grep -q '(strike 2)$'
+echo "$out" | grep -q '^visitor: disconnected (serverClosed)$'
 echo "$out" | grep -q '^Done\.$'

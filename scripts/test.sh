@@ -36,7 +36,7 @@ step "C tests (ctest, valgrind)"
 step "C++ tests (ivs.hpp: g++ and clang++, ctest)"
 ./scripts/cpp-tests.sh
 
-step "Go tests (bindings/go: go vet, go test -race with cgocheck, the example)"
+step "Go tests (bindings/go: go vet, go test -race with cgocheck, chat rooms, the examples)"
 ./scripts/go-tests.sh
 
 step "differential fuzzing of the readers (bounded)"

@@ -1,7 +1,8 @@
 /*
  * ivs.hpp in a program built with -fno-exceptions: the throwing calls are gone (and must be: the
  * header compiles), and the non-throwing ones do everything against ivs-local: create, call, paginate,
- * errors read with ivs::Error(status, text), calls in flight with callbacks, cancel, manual dispatch.
+ * errors read with ivs::Error(status, text), calls in flight with callbacks, cancel, manual dispatch,
+ * and a chat room (ChatRoom::connect, send with a status, events in dispatch()).
  */
 #include "harness.hpp"
 
@@ -54,6 +55,39 @@ int main() {
     }
     CHECK_EQ(done, 1);
     CHECK_EQ(cancelled, 1);
+
+    // a chat room without exceptions: connect and send return statuses; events run in dispatch()
+    {
+        std::string created;
+        CHECK_EQ(c.call("ivschat", "CreateRoom", R"({"name": "no-exceptions"})", created), ivs::Status::ok);
+        std::string room = h::Doc(created).str("arn");
+        int connected = 0, messages = 0, finals = 0;
+        ivs::ChatRoom chat;
+        ivs::ChatOptions o;
+        o.room = room;
+        o.user_id = "noexc";
+        o.capabilities = {"SEND_MESSAGE"};
+        o.url = "ws" + h::url().substr(4);
+        auto handler = [&](std::string_view event) {
+            h::Doc d(event);
+            connected += d.str("State") == "connected";
+            messages += d.str("Content") == "no exceptions here";
+            finals += d.str("State") == "disconnected";
+        };
+        CHECK_EQ(ivs::ChatRoom::connect(c, R"({"nope": 1})", handler, chat, &error), ivs::Status::config);
+        CHECK_EQ(ivs::ChatRoom::connect(c, o, handler, chat, &error), ivs::Status::ok);
+        for (int i = 0; i < 300 && connected == 0; i++) c.dispatch(20);
+        CHECK_EQ(connected, 1);
+        std::string request_id;
+        CHECK_EQ(chat.send(ivs::chat_action::send_message("no exceptions here"), request_id), ivs::Status::ok);
+        CHECK(!request_id.empty());
+        CHECK_EQ(chat.send(R"({"Action": "SHOUT"})", out), ivs::Status::validation);
+        for (int i = 0; i < 300 && messages == 0; i++) c.dispatch(20);
+        CHECK_EQ(messages, 1);
+        chat.close();
+        for (int i = 0; i < 300 && !chat.ended(); i++) c.dispatch(20);
+        CHECK_EQ(finals, 1);
+    }
 
 #if IVS_HPP_NLOHMANN_JSON
     nlohmann::json j;

@@ -6,6 +6,7 @@ package ivs_test
 // variables. So no example in the documentation can rot.
 
 import (
+	"context"
 	"go/format"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 var goFence = regexp.MustCompile("(?ms)^```go[ \t]*\n(.*?)^```[ \t]*$")
@@ -57,7 +59,10 @@ func TestDocumentationPrograms(t *testing.T) {
 				if out, err := build.CombinedOutput(); err != nil {
 					t.Fatalf("go build: %v\n%s\n%s", err, out, code)
 				}
-				run := exec.Command(filepath.Join(dir, "program"))
+				// bounded: a program that hangs (a chat whose loop never ends) fails here, not at go test's timeout
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				run := exec.CommandContext(ctx, filepath.Join(dir, "program"))
 				for _, kv := range os.Environ() {
 					if !strings.HasPrefix(kv, "AWS_") { // nothing of the machine's own AWS setup
 						run.Env = append(run.Env, kv)

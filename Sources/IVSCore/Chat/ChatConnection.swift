@@ -40,6 +40,10 @@ final class ChatConnection {
     private var pingCount: UInt32 = 0
     /// Reading stopped because the caller has not run maxPendingEvents events (manual dispatch).
     private var paused = false
+    /// The connection holds itself from start() to its last event: the loop only holds it weakly, and
+    /// ivs_chat_close from a callback on the loop thread releases its ChatSession before the close
+    /// handshake has run.
+    private var keepAlive: ChatConnection?
 
     static let readBudget = 256 * 1024
     static let stableSeconds = 10.0
@@ -62,6 +66,7 @@ final class ChatConnection {
     // MARK: Start and attempts
 
     func start() {
+        keepAlive = self
         loop.onStop(self) { [unowned self] in
             self.finish(message: "the client was freed (ivs_client_free)")
         }
@@ -513,6 +518,9 @@ final class ChatConnection {
         state = .finished
         loop.onStop(self, nil)
         shared.markFinished()
+        let last = keepAlive // may be the last reference: released after everything above
+        keepAlive = nil
+        withExtendedLifetime(last) {}
     }
 
     private func teardown() {

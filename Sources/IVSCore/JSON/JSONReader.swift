@@ -362,7 +362,7 @@ struct JSONReader {
             } else if c < 32 {
                 throw stop(.syntax)
             } else if c >= 0x80 {
-                try utf8(c)
+                try utf8()
             } else {
                 i += 1
             }
@@ -427,31 +427,14 @@ struct JSONReader {
         return v
     }
 
-    /// A UTF-8 sequence at i starting with c (>= 0x80), checked as RFC 3629 and jansson have it: no
-    /// overlong forms, no surrogates, nothing above U+10FFFF.
+    /// A UTF-8 sequence at i (its first byte >= 0x80), checked as RFC 3629 and jansson have it
+    /// (`UTF8Check`: no overlong forms, no surrogates, nothing above U+10FFFF).
     @inline(__always)
-    mutating func utf8(_ c: UInt8) throws(Stop) {
-        let need: Int
-        var lo: UInt8 = 0x80, hi: UInt8 = 0xBF // the range of the second byte
-        switch c {
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; lo = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: need = 2
-        case 0xED: need = 2; hi = 0x9F
-        case 0xF0: need = 3; lo = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; hi = 0x8F
-        default: throw stop(.syntax)
+    mutating func utf8() throws(Stop) {
+        guard let len = UTF8Check.sequenceLength(UnsafeBufferPointer(start: p, count: n), at: i) else {
+            throw stop(.syntax)
         }
-        guard i + need < n else { throw stop(.syntax) }
-        let second = p[i + 1]
-        guard second >= lo, second <= hi else { throw stop(.syntax) }
-        var k = 2
-        while k <= need {
-            guard p[i + k] & 0xC0 == 0x80 else { throw stop(.syntax) }
-            k += 1
-        }
-        i += need + 1
+        i += len
     }
 
     // MARK: Numbers
