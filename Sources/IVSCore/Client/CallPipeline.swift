@@ -39,8 +39,10 @@ public final class PreparedCall {
 /// What one attempt came to.
 public enum AttemptOutcome {
     case success(HTTPResponse)
-    /// The failure with `retryable` set, and the response when the service answered.
-    case failure(IVSError, response: HTTPResponse?)
+    /// The failure with `retryable` set, and the response when the service answered. Boxed (failures
+    /// are rare): inline, a nil response leaves bytes unset that share their word with the enum's
+    /// case bits, and valgrind's memcheck reports the compiler's read of them (C tests under valgrind).
+    indirect case failure(IVSError, response: HTTPResponse?)
 }
 
 /// A finished call: the last attempt's response and how many attempts the call made.

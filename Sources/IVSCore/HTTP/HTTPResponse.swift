@@ -18,14 +18,14 @@ public struct HTTPResponse: Sendable {
     /// `headerSpans`: the transport stores bytes, and Strings are made only when someone asks.
     var headerBytes: [UInt8]
     var headerSpans: [HeaderSpan]
-    /// Whether some name was received more than once (readers then join its values).
-    var hasRepeatedNames = false
     /// The bytes of names and values kept (what maxHeaderBytes bounds; headerBytes may also hold the
     /// few bytes between a name and its value).
     private var keptBytes = 0
     /// One bit per (length, first and last byte) of the names kept: a name whose bit is clear was not
     /// received before, without comparing it with each.
     private var nameBits: UInt64 = 0
+    /// Whether some name was received more than once (readers then join its values).
+    var hasRepeatedNames = false
 
     /// Bounds on what a response's headers may take (far above any AWS response: ~20 headers, <2 KB).
     public static let maxHeaderBytes = 256 << 10
