@@ -11,6 +11,8 @@ struct FuzzTarget {
     let name: String
     let summary: String
     let run: (UnsafeBufferPointer<UInt8>) -> Void
+    /// Run once when the target is chosen (before the first input).
+    var setUp: () -> Void = {}
 }
 
 let fuzzTargets: [FuzzTarget] = [
@@ -28,6 +30,8 @@ let fuzzTargets: [FuzzTarget] = [
                run: TokenTarget.run),
     FuzzTarget(name: "client-config", summary: "ivs_client_new's config JSON",
                run: ClientConfigTarget.run),
+    FuzzTarget(name: "reader-diff", summary: "ivs_call's readers (JSONReader, RequestReader) against the jansson path, byte for byte",
+               run: ResponseDiff.run, setUp: { atexit { ReaderDiffStats.print() } }),
 ]
 
 /// Not a fuzz target: scripts/fuzz.sh runs it on fixed inputs first to prove that a trap, a leak and
@@ -66,6 +70,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?,
         exit(2)
     }
     selected = target
+    target.setUp()
     return 0
 }
 

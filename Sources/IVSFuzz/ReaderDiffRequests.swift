@@ -20,7 +20,7 @@ enum RequestDiff {
         return try? Client(config: c)
     }
 
-    static func run(_ model: ServiceModel, _ op: IVSCore.Operation, _ input: inout Decisions, _ how: UInt8) {
+    static func run(_ model: ServiceModel, _ op: IVSCore.Operation, _ input: inout FuzzInput, _ how: UInt8) {
         guard !clients.isEmpty else { return }
         let client = clients[Int(how >> 5) % clients.count]
         var text: [UInt8]
@@ -39,7 +39,7 @@ enum RequestDiff {
         text.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return }
             let fast = client.prepare(model, op, text: UnsafeBufferPointer(start: base, count: n))
-            Stats.countRequest(fast != nil)
+            ReaderDiffStats.countRequest(fast != nil)
             guard let fast else { return }
             // The jansson path, as the C ABI takes it: parse (an object), then prepare.
             let parsed = JSON.parse(bytes: UnsafeBufferPointer(start: base, count: n)) // no NUL inside: as json_loads

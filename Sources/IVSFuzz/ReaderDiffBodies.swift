@@ -6,39 +6,14 @@
 // control characters, then bytes cut, dropped, inserted or replaced anywhere.
 @testable import IVSCore
 
-/// The fuzz input read from the front; past its end every decision is 0 (the plain choice), so a
-/// short input gives a short valid body.
-struct Decisions {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var at = 0
-
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    mutating func byte() -> UInt8 {
-        guard at < bytes.count else { return 0 }
-        defer { at += 1 }
-        return bytes[at]
-    }
-
-    /// 0 ..< n (0 when the input is used up).
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(byte()) % n }
-
-    /// True about once in n (never when the input is used up).
-    mutating func oneIn(_ n: Int) -> Bool { n <= 1 || Int(byte()) % n == n - 1 }
-
-    var rest: UnsafeBufferPointer<UInt8> {
-        at >= bytes.count ? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(rebasing: bytes[at...])
-    }
-}
-
 struct BodyGenerator {
     let model: ServiceModel
-    var d: Decisions
+    var d: FuzzInput
     /// A fault about once in `faults` places (0: none, the body is valid JSON of the shape).
     let faults: Int
     var out: [UInt8] = []
 
-    init(model: ServiceModel, decisions: Decisions, faults: Int) {
+    init(model: ServiceModel, decisions: FuzzInput, faults: Int) {
         self.model = model
         self.d = decisions
         self.faults = faults

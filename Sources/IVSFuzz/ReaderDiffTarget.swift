@@ -1,7 +1,8 @@
 // The differential fuzz target "reader-diff" (issue 16): the proof that ivs_call with the readers
 // gives exactly what the jansson path gives. Its response half (here): ResponseParser.outputText,
 // which asks JSONReader first, against ResponseParser.outputTextByTree (today's path, the reference),
-// for every response body. Its request half: RequestDiff.
+// for every response body. Its request half: RequestDiff (ReaderDiffRequests.swift); the bodies and
+// inputs: BodyGenerator (ReaderDiffBodies.swift). The counts of ReaderDiffStats are printed at exit.
 //
 // Input: byte 0 picks the operation (modulo their count, 103, in model order: ivs, ivs-realtime, ivschat); byte 1
 // picks what is made and how: bit 7 a request (RequestDiff) rather than a response; bits 0-1: 0 a
@@ -18,14 +19,9 @@ import Glibc
 #endif
 
 enum ResponseDiff {
-    /// Every operation of the three services, in model order.
-    static let operations: [(ServiceModel, IVSCore.Operation)] = ServiceModel.all.flatMap { m in
-        m.operations.map { (m, $0) }
-    }
-
     static func run(_ data: UnsafeBufferPointer<UInt8>) {
-        var input = Decisions(data)
-        let (model, op) = operations[Int(input.byte()) % operations.count]
+        var input = FuzzInput(data)
+        let (model, op) = allOperations[Int(input.byte()) % allOperations.count]
         let how = input.byte()
         if how & 0x80 != 0 { return RequestDiff.run(model, op, &input, how & 0x7F) }
         let body: [UInt8]
@@ -49,7 +45,7 @@ enum ResponseDiff {
     /// what AWS sends; with bit 2 of `how`, headers from the input: names repeated or differing in
     /// case, the request id in either header or none, values that are empty, need escaping or are not
     /// UTF-8 (ResponseMetadata writes them all).
-    static func headers(_ how: UInt8, _ input: inout Decisions, _ r: inout HTTPResponse) {
+    static func headers(_ how: UInt8, _ input: inout FuzzInput, _ r: inout HTTPResponse) {
         func add(_ name: [UInt8], _ value: [UInt8]) {
             let line = name + Array(": ".utf8) + value + [13, 10]
             _ = line.withUnsafeBytes { r.receiveHeaderLine($0) }
@@ -72,7 +68,7 @@ enum ResponseDiff {
         let parser = ResponseParser(model: model)
         let verdict: JSONReader.Verdict = op.output < 0 ? .fallback(.noOutputShape, at: 0)
             : response.body.withUnsafeBufferPointer { JSONReader.scan($0, shape: op.output, in: ReaderShapes.of(model)) }
-        Stats.count(verdict)
+        ReaderDiffStats.count(verdict)
         let reader = parser.outputText(op, response, metadata: metadata)
         let jansson = parser.outputTextByTree(op, response, metadata: metadata)
         defer {
@@ -81,12 +77,12 @@ enum ResponseDiff {
         }
         switch (reader, jansson) {
         case (.success(let a), .success(let b)):
-            Stats.outputs += 1
+            ReaderDiffStats.outputs += 1
             if strcmp(a.pointer, b.pointer) != 0 {
                 differ(model, op, response, verdict, "outputs differ", "reader path: \(a.string)\njansson path: \(b.string)")
             }
         case (.failure(let a), .failure(let b)):
-            Stats.errors += 1
+            ReaderDiffStats.errors += 1
             if a.kind != b.kind || a.code != b.code || a.message != b.message || a.httpStatus != b.httpStatus
                 || a.requestId != b.requestId {
                 differ(model, op, response, verdict, "errors differ",
@@ -112,7 +108,7 @@ enum ResponseDiff {
 
 /// How the bodies went: printed when the process ends, so a run shows it reached both sides (bodies
 /// passed through, and every reason to fall back).
-enum Stats {
+enum ReaderDiffStats {
     nonisolated(unsafe) static var bodies = 0
     nonisolated(unsafe) static var passed = 0
     nonisolated(unsafe) static var outputs = 0
