@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 root="$PWD"
 bin="$root/.build-fuzz/debug/IVSFuzz"
-targets_all=(response dates shared-config credential-documents input tokens client-config reader-diff)
+targets_all=(response dates shared-config credential-documents input tokens client-config websocket chat sts reader-diff)
 
 # libFuzzer options of a target beyond the common ones.
 target_options() {

@@ -30,6 +30,12 @@ let fuzzTargets: [FuzzTarget] = [
                run: TokenTarget.run),
     FuzzTarget(name: "client-config", summary: "ivs_client_new's config JSON",
                run: ClientConfigTarget.run),
+    FuzzTarget(name: "websocket", summary: "the chat WebSocket: frames from the server (WebSocketReader) and the handshake answer",
+               run: WebSocketTarget.run),
+    FuzzTarget(name: "chat", summary: "chat messaging JSON: server events, ivs_chat_connect options, ivs_chat_send requests, tokens",
+               run: ChatTarget.run),
+    FuzzTarget(name: "sts", summary: "AWS STS XML answers (AssumeRole, AssumeRoleWithWebIdentity, errors) and web identity tokens",
+               run: STSTarget.run),
     FuzzTarget(name: "reader-diff", summary: "ivs_call's readers (JSONReader, RequestReader) against the jansson path, byte for byte",
                run: ResponseDiff.run, setUp: { atexit { ReaderDiffStats.print() } }),
 ]
