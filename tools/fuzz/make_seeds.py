@@ -319,12 +319,30 @@ def credential_seeds():
                           "clientId": "client", "clientSecret": "secret", "registrationExpiresAt": "2027-01-01T00:00:00Z",
                           "refreshToken": "refresh"}),
         "sso-cache-expired": (4, {"accessToken": "tok", "expiresAt": "2020-01-01T00:00:00UTC"}),
+        # 0xF0: the aws login cache; 0xF1: an [sso-session]'s token cache
+        "login-cache": (0xF0, {"accessToken": {**{k[0].lower() + k[1:]: v for k, v in keys.items()},
+                                               "sessionToken": "IQoJEXAMPLE", "accountId": "123456789012",
+                                               "expiresAt": "2027-11-21T10:30:00Z"},
+                               "tokenType": "aws_sigv4", "refreshToken": "refresh", "idToken": "id",
+                               "clientId": "arn:aws:signin:::devtools/same-device",
+                               "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"
+                                          "oAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n"}),
+        "login-cache-expired": (0xF0, {"accessToken": {"accessKeyId": "ASIA", "secretAccessKey": "s", "sessionToken": "t",
+                                                       "expiresAt": "2020-01-01T00:00:00Z"},
+                                       "refreshToken": "r", "clientId": "c", "dpopKey": "not a key"}),
+        "sso-session-cache": (0xF1, {"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1",
+                                     "accessToken": "aoaAAAAAGV4YW1wbGU", "expiresAt": "2027-11-21T10:30:00Z"}),
+        "sso-session-cache-expired": (0xF1, {"accessToken": "tok", "expiresAt": "2020-01-01T00:00:00Z",
+                                             "refreshToken": "r", "clientId": "c", "clientSecret": "s",
+                                             "registrationExpiresAt": "2099-01-01T00:00:00Z"}),
     }
     return {k: bytes([kind]) + json.dumps(d).encode() for k, (kind, d) in docs.items()}
 
 
 CREDENTIAL_DICT = ["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Token", "Expiration", "roleCredentials",
                    "accessKeyId", "secretAccessKey", "sessionToken", "expiration", "accessToken", "expiresAt",
+                   "refreshToken", "clientId", "clientSecret", "registrationExpiresAt", "dpopKey", "accountId",
+                   "-----BEGIN EC PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----",
                    "2026-11-21T10:30:00Z", "1e300", "-1", "null", "true", "{}", "[]", "\\u0000", "\\r\\n"]
 
 # ---- websocket --------------------------------------------------------------------------------------
