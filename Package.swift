@@ -54,10 +54,3 @@ if Context.environment["IVS_FUZZ"] == "1" {
     package.targets.append(.executableTarget(name: "IVSFuzz", dependencies: ["IVSCore", "CJansson"],
                                              path: "Sources/IVSFuzz"))
 }
-// The differential fuzz target of the response reader (Sources/IVSDiffFuzz; docs/response-reader.md):
-// declared only when scripts/fuzz-diff.sh builds it (IVS_FUZZ=1, with -sanitize=fuzzer,address),
-// because libFuzzer supplies its main; no other build and no product sees it.
-if Context.environment["IVS_FUZZ"] == "1" {
-    package.targets.append(.executableTarget(name: "IVSDiffFuzz", dependencies: ["IVSCore"],
-                                             path: "Sources/IVSDiffFuzz"))
-}

@@ -10,6 +10,7 @@
 #                                                coverage are merged into fuzz/corpus/<target>/, findings are
 #                                                saved in fuzz/findings/<target>/, and a row per target is added
 #                                                to the table of runs at the end of docs/fuzzing.md.
+#   scripts/fuzz.sh --runs N [TARGET...]         each target for exactly N inputs, then as --long (merge, rows).
 #   scripts/fuzz.sh --repro TARGET FILE...       runs inputs once, printing any report (reproduce a finding).
 #   scripts/fuzz.sh --list                       the targets.
 #
@@ -19,7 +20,22 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 root="$PWD"
 bin="$root/.build-fuzz/debug/IVSFuzz"
-targets_all=(response dates shared-config credential-documents input tokens client-config)
+targets_all=(response dates shared-config credential-documents input tokens client-config websocket chat sts reader-diff)
+
+# libFuzzer options of a target beyond the common ones.
+target_options() {
+  case "$1" in
+    # Its bodies are written from a stream of decisions: long inputs make long, deep bodies.
+    reader-diff) echo "-max_len=65536" ;;
+  esac
+}
+
+# What a target prints of its own at exit (its counts), shown after its run.
+target_summary() {
+  case "$1" in
+    reader-diff) grep '^reader-diff:\|^  fallbacks:' "$2" | tail -n 3 || true ;;
+  esac
+}
 
 # libFuzzer reports crashes itself; Swift's backtracer would run first and hold the output.
 export SWIFT_BACKTRACE=enable=no
@@ -66,6 +82,7 @@ report() {
 }
 
 mode=bounded
+runs=
 case "${1:-}" in
   --list)
     for t in "${targets_all[@]}"; do echo "$t"; done
@@ -87,8 +104,16 @@ case "${1:-}" in
     seconds=$1
     shift
     ;;
+  --runs)
+    mode=long
+    shift
+    [[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh --runs N [TARGET...]" >&2; exit 2; }
+    runs=$1
+    seconds=0
+    shift
+    ;;
   -*)
-    echo "usage: scripts/fuzz.sh [TARGET...] | --long SECONDS [TARGET...] | --repro TARGET FILE... | --list" >&2
+    echo "usage: scripts/fuzz.sh [TARGET...] | --long SECONDS [TARGET...] | --runs N [TARGET...] | --repro TARGET FILE... | --list" >&2
     exit 2
     ;;
   *)
@@ -146,9 +171,12 @@ for t in "${targets[@]}"; do
     dirs=("$work/corpus" "fuzz/corpus/$t")
     artifacts="$root/fuzz/findings/$t/"
   fi
+  limit=(-max_total_time="$seconds")
+  [ -n "$runs" ] && limit=(-runs="$runs")
+  read -r -a options <<< "$(target_options "$t")"
   t0=$(date +%s)
   status=0
-  IVS_FUZZ_TARGET="$t" "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  IVS_FUZZ_TARGET="$t" "$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${options[@]}" \
     -artifact_prefix="$artifacts" "${dict[@]}" "${dirs[@]}" > "$work/log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - t0 ))
   execs=$(final_stat number_of_executed_units "$work/log")
@@ -168,12 +196,13 @@ for t in "${targets[@]}"; do
   fi
   if [ "$mode" = long ]; then
     # Only inputs that add coverage to the corpus are kept (libFuzzer's merge keeps the smallest).
-    IVS_FUZZ_TARGET="$t" "$bin" -merge=1 -timeout=10 -rss_limit_mb=2048 "fuzz/corpus/$t" "$work/corpus" \
+    IVS_FUZZ_TARGET="$t" "$bin" -merge=1 -timeout=10 -rss_limit_mb=2048 "${options[@]}" "fuzz/corpus/$t" "$work/corpus" \
       > "$work/merge.log" 2>&1 || echo "fuzz: merging the new inputs of $t failed; see $work/merge.log" >&2
     after=$(find "fuzz/corpus/$t" -type f | wc -l)
-    rows+=("| $(date -u +%F) | $(git rev-parse --short HEAD) | $t | ${elapsed} s | $execs | $speed | $before → $after | $finding |")
+    rows+=("| $(date -u +%F) | $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift || echo "+changes") | $t | ${elapsed} s | $execs | $speed | $before → $after | $finding |")
   fi
   printf 'fuzz: %-21s %4ss %10s runs %8s/s  %s\n' "$t" "$elapsed" "$execs" "$speed" "$finding"
+  target_summary "$t" "$work/log"
 done
 
 if [ "$mode" = long ]; then

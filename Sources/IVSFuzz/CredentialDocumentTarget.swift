@@ -1,12 +1,16 @@
 // Fuzz target "credential-documents": the documents credential sources answer with, read as each
 // provider reads them.
 //
-// Input: byte 0 picks the source (modulo 5), the rest is the document:
+// Input: byte 0 picks the source (below 0xF0: modulo 5; from 0xF0: 5 + its low bit), the rest is the
+// document:
 //   0  credential_process stdout ({"Version": 1, "AccessKeyId", ..., "Expiration"})
 //   1  container credentials endpoint response
 //   2  instance metadata role credentials
 //   3  SSO portal GetRoleCredentials response ({"roleCredentials": {..., "expiration": ms}})
 //   4  SSO token cache file (~/.aws/sso/cache/<sha1>.json), read from a file by the provider itself
+//   5  the `aws login` token cache (LoginCredentialProvider.credentials, from a file; a refresh goes as
+//      far as the DPoP key in the cache, then meets an endpoint that cannot be had, so nothing is sent)
+//   6  an [sso-session]'s token cache (SSOTokenProvider.token, from a file; likewise up to the refresh)
 // Sources 0 and 3 repeat the few lines of their provider that sit between the process or HTTP call
 // and CredentialDocument (no entry point takes the bytes alone); 1 and 2 are CredentialDocument as
 // the providers call it; 4 is SSOCredentialProvider.cachedToken on a file.
@@ -21,9 +25,22 @@ enum CredentialDocumentTarget {
                                            portal: "https://portal.sso.us-west-2.amazonaws.com",
                                            http: CredentialHTTP(timeoutMs: 1000, useProxy: false))
 
+    /// The endpoint a refresh would need, which the target never has: a refresh stops there.
+    static let noEndpoint: Result<String, IVSError> = .failure(.credentials("no endpoint in the fuzz target",
+                                                                            code: "TokenRetrievalError"))
+    static let login = LoginCredentialProvider(profile: "fuzz", session: "arn:aws:iam::123456789012:user/fuzz",
+                                               cacheFile: ScratchDirectory.path + "/login-cache.json", signin: noEndpoint,
+                                               http: CredentialHTTP(timeoutMs: 1000, useProxy: false))
+    static let ssoSession = SSOTokenProvider(profile: "fuzz", sessionName: "fuzz-session",
+                                             startUrl: "https://corp.awsapps.com/start", region: "us-east-1",
+                                             cacheFile: ScratchDirectory.path + "/sso-session-cache.json", oidc: noEndpoint,
+                                             http: CredentialHTTP(timeoutMs: 1000, useProxy: false))
+
     static func run(_ data: UnsafeBufferPointer<UInt8>) {
         var input = FuzzInput(data)
-        let source = input.byte() % 5
+        let selector = input.byte()
+        // Inputs kept from before sources 5 and 6 still pick what they picked.
+        let source = selector < 0xF0 ? selector % 5 : 5 + (selector & 1)
         let document = Array(input.rest)
         do throws(IVSError) {
             switch source {
@@ -37,6 +54,13 @@ enum CredentialDocumentTarget {
                     try CredentialDocument.credentials(o, source: "instance metadata role fuzz-role")
                 })
             case 3: check(try ssoPortal(document))
+            case 5:
+                _ = document.withUnsafeBufferPointer { ScratchDirectory.write("login-cache.json", $0) }
+                check(try login.credentials())
+            case 6:
+                _ = document.withUnsafeBufferPointer { ScratchDirectory.write("sso-session-cache.json", $0) }
+                let token = try ssoSession.token()
+                invariant(!token.isEmpty && HeaderValue.isValid(token), "the cached SSO session token cannot be sent")
             default:
                 _ = document.withUnsafeBufferPointer { ScratchDirectory.write("sso-cache.json", $0) }
                 let token = try sso.cachedToken()

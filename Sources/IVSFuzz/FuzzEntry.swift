@@ -11,6 +11,8 @@ struct FuzzTarget {
     let name: String
     let summary: String
     let run: (UnsafeBufferPointer<UInt8>) -> Void
+    /// Run once when the target is chosen (before the first input).
+    var setUp: () -> Void = {}
 }
 
 let fuzzTargets: [FuzzTarget] = [
@@ -28,6 +30,14 @@ let fuzzTargets: [FuzzTarget] = [
                run: TokenTarget.run),
     FuzzTarget(name: "client-config", summary: "ivs_client_new's config JSON",
                run: ClientConfigTarget.run),
+    FuzzTarget(name: "websocket", summary: "the chat WebSocket: frames from the server (WebSocketReader) and the handshake answer",
+               run: WebSocketTarget.run),
+    FuzzTarget(name: "chat", summary: "chat messaging JSON: server events, ivs_chat_connect options, ivs_chat_send requests, tokens",
+               run: ChatTarget.run),
+    FuzzTarget(name: "sts", summary: "AWS STS XML answers (AssumeRole, AssumeRoleWithWebIdentity, errors) and web identity tokens",
+               run: STSTarget.run),
+    FuzzTarget(name: "reader-diff", summary: "ivs_call's readers (JSONReader, RequestReader) against the jansson path, byte for byte",
+               run: ResponseDiff.run, setUp: { atexit { ReaderDiffStats.print() } }),
 ]
 
 /// Not a fuzz target: scripts/fuzz.sh runs it on fixed inputs first to prove that a trap, a leak and
@@ -66,6 +76,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?,
         exit(2)
     }
     selected = target
+    target.setUp()
     return 0
 }
 

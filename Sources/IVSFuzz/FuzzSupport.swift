@@ -15,8 +15,9 @@ func invariant(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () 
     }
 }
 
-/// Reads an input from the front: selector bytes, then the rest as the payload. Reading past the end
-/// gives zeros, so every input is usable, however short.
+/// Reads an input from the front: selector bytes (or a stream of decisions), then the rest as the
+/// payload. Reading past the end gives zeros (the plain choice), so every input is usable, however
+/// short.
 struct FuzzInput {
     let bytes: UnsafeBufferPointer<UInt8>
     var at = 0
@@ -28,6 +29,12 @@ struct FuzzInput {
         defer { at += 1 }
         return bytes[at]
     }
+
+    /// 0 ..< n (0 when the input is used up).
+    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(byte()) % n }
+
+    /// True about once in n (never when the input is used up).
+    mutating func oneIn(_ n: Int) -> Bool { n <= 1 || Int(byte()) % n == n - 1 }
 
     /// Whatever is left.
     var rest: UnsafeBufferPointer<UInt8> {

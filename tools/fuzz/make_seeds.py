@@ -2,6 +2,7 @@
 """Writes the seed inputs and dictionaries of the fuzz targets (Sources/IVSFuzz, docs/fuzzing.md).
 
     python3 tools/fuzz/make_seeds.py      # rewrites fuzz/corpus/<target>/seed-* and fuzz/<target>.dict
+    python3 tools/fuzz/make_seeds.py chat sts   # only those targets (websocket, chat, sts)
 
 Seeds are realistic data in each target's input format: responses shaped by the models for every
 operation (and error responses as the services send them), the inputs of
@@ -318,13 +319,192 @@ def credential_seeds():
                           "clientId": "client", "clientSecret": "secret", "registrationExpiresAt": "2027-01-01T00:00:00Z",
                           "refreshToken": "refresh"}),
         "sso-cache-expired": (4, {"accessToken": "tok", "expiresAt": "2020-01-01T00:00:00UTC"}),
+        # 0xF0: the aws login cache; 0xF1: an [sso-session]'s token cache
+        "login-cache": (0xF0, {"accessToken": {**{k[0].lower() + k[1:]: v for k, v in keys.items()},
+                                               "sessionToken": "IQoJEXAMPLE", "accountId": "123456789012",
+                                               "expiresAt": "2027-11-21T10:30:00Z"},
+                               "tokenType": "aws_sigv4", "refreshToken": "refresh", "idToken": "id",
+                               "clientId": "arn:aws:signin:::devtools/same-device",
+                               "dpopKey": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB"
+                                          "oAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n"}),
+        "login-cache-expired": (0xF0, {"accessToken": {"accessKeyId": "ASIA", "secretAccessKey": "s", "sessionToken": "t",
+                                                       "expiresAt": "2020-01-01T00:00:00Z"},
+                                       "refreshToken": "r", "clientId": "c", "dpopKey": "not a key"}),
+        "sso-session-cache": (0xF1, {"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1",
+                                     "accessToken": "aoaAAAAAGV4YW1wbGU", "expiresAt": "2027-11-21T10:30:00Z"}),
+        "sso-session-cache-expired": (0xF1, {"accessToken": "tok", "expiresAt": "2020-01-01T00:00:00Z",
+                                             "refreshToken": "r", "clientId": "c", "clientSecret": "s",
+                                             "registrationExpiresAt": "2099-01-01T00:00:00Z"}),
     }
     return {k: bytes([kind]) + json.dumps(d).encode() for k, (kind, d) in docs.items()}
 
 
 CREDENTIAL_DICT = ["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Token", "Expiration", "roleCredentials",
                    "accessKeyId", "secretAccessKey", "sessionToken", "expiration", "accessToken", "expiresAt",
+                   "refreshToken", "clientId", "clientSecret", "registrationExpiresAt", "dpopKey", "accountId",
+                   "-----BEGIN EC PRIVATE KEY-----", "-----BEGIN PRIVATE KEY-----",
                    "2026-11-21T10:30:00Z", "1e300", "-1", "null", "true", "{}", "[]", "\\u0000", "\\r\\n"]
+
+# ---- websocket --------------------------------------------------------------------------------------
+
+def ws_frame(opcode, payload, fin=True, mask=False, rsv=0, length_form=None):
+    """A frame as a server sends it (unmasked unless mask)."""
+    b0 = (0x80 if fin else 0) | rsv | opcode
+    n = len(payload)
+    form = length_form or (0 if n < 126 else (1 if n <= 0xFFFF else 2))
+    m = 0x80 if mask else 0
+    head = bytes([b0]) + (bytes([m | n]) if form == 0 else bytes([m | 126]) + n.to_bytes(2, "big") if form == 1
+                           else bytes([m | 127]) + n.to_bytes(8, "big"))
+    if mask:
+        key = b"\x01\x02\x03\x04"
+        return head + key + bytes(c ^ key[i % 4] for i, c in enumerate(payload))
+    return head + payload
+
+
+WS_KEY_ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="  # RFC 6455's example key, the target's fixed one
+
+
+def websocket_seeds():
+    event = json.dumps({"Type": "MESSAGE", "Id": "AbCdEfGhIjKl", "RequestId": "a1b2", "Content": "hello \u00e9\u4e16",
+                        "Attributes": {"k": "v"}, "SendTime": "2026-11-21T09:30:00.123Z",
+                        "Sender": {"UserId": "user-1", "Attributes": {}}}).encode()
+    frames = {
+        "text": ws_frame(1, b"hello"),
+        "event-16bit-length": ws_frame(1, event + b" " * 200),
+        "fragmented-with-ping": ws_frame(1, b"hel", fin=False) + ws_frame(9, b"p") + ws_frame(0, b"lo"),
+        "binary-pong": ws_frame(2, b"\x00\xff") + ws_frame(10, b"pong"),
+        "close-normal": ws_frame(8, b"\x03\xe8bye"),
+        "close-empty": ws_frame(8, b""),
+        "close-bad-utf8": ws_frame(8, b"\x03\xe9\xc3\x28"),
+        "close-bad-code": ws_frame(8, b"\x03\xed"),
+        "masked": ws_frame(1, b"masked", mask=True),
+        "reserved-bits": ws_frame(1, b"x", rsv=0x40),
+        "non-minimal-length": ws_frame(1, b"short", length_form=1),
+        "64bit-length-header": ws_frame(2, b"", length_form=2)[:10] + b"\x00",
+        "text-bad-utf8": ws_frame(1, b"\xed\xa0\x80"),
+        "too-big": ws_frame(1, b"x" * 300),
+        "continuation-alone": ws_frame(0, b"x"),
+        "long-control": ws_frame(9, b"p" * 126),
+    }
+    seeds = {}
+    for name, stream in frames.items():
+        # mode 0 (frames); maxMessageBytes 128 KiB (3) or 125 (0) for too-big; pieces of 7 bytes or whole
+        seeds[name] = bytes([0, 0 if name == "too-big" else 3, 7]) + stream
+        seeds[name + "-whole"] = bytes([2, 1, 0]) + stream
+    ok = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          f"Sec-WebSocket-Accept: {WS_KEY_ACCEPT}\r\nSec-WebSocket-Protocol: fuzz-chat-token\r\n\r\n").encode()
+    answers = {
+        "handshake-accepted": ok,
+        "handshake-accepted-with-frame": ok + ws_frame(1, b"{}"),
+        "handshake-refused": b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n"
+                             b'{"message":"token fuzz-chat-token expired"}',
+        "handshake-wrong-accept": ok.replace(WS_KEY_ACCEPT.encode(), b"AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+        "handshake-extension": ok[:-2] + b"Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+        "handshake-http10": ok.replace(b"HTTP/1.1", b"HTTP/1.0"),
+        "handshake-incomplete": ok[:-4],
+    }
+    for name, answer in answers.items():
+        seeds[name] = bytes([1]) + answer
+    return seeds
+
+
+WEBSOCKET_DICT = ["\x81", "\x01", "\x80", "\x88", "\x89", "\x8a", "\x82", "\x00", "\x7e", "\x7f", "\x03\xe8", "\x03\xf3",
+                  "\x0f\xa0", "\xc3\x28", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\r\n", "\r\n\r\n", "HTTP/1.1 ", "101",
+                  "Upgrade: websocket", "Connection: Upgrade", "Connection: keep-alive, Upgrade",
+                  "Sec-WebSocket-Accept: " + WS_KEY_ACCEPT, "Sec-WebSocket-Protocol: fuzz-chat-token",
+                  "Sec-WebSocket-Extensions: ", "\x7f\x00\x00\x00\x00\x00\x01\x00\x00", "\x7e\x00\x7e"]
+
+
+# ---- chat -------------------------------------------------------------------------------------------
+
+def chat_seeds():
+    room = "arn:aws:ivschat:us-west-2:123456789012:room/AbCdEfGhIjKl"
+    token = "AQICAHg" + "abcdefghijklmnopqrstuvwxyz0123456789-_" * 4
+    times = {"tokenExpirationTime": "2026-11-21T10:30:00Z", "sessionExpirationTime": "2026-11-21T11:30:00.000Z"}
+    events = {
+        "message": {"Type": "MESSAGE", "Id": "AbCdEfGhIjKl", "RequestId": "a1b2", "Content": "hello",
+                    "Attributes": {"k": "v"}, "SendTime": "2026-11-21T09:30:00.123Z",
+                    "Sender": {"UserId": "user-1", "Attributes": {"name": "A"}}},
+        "event": {"Type": "EVENT", "Id": "AbCd", "EventName": "aws:DELETE_MESSAGE",
+                  "Attributes": {"MessageID": "AbCdEfGhIjKl", "Reason": "spam"}, "SendTime": "2026-11-21T09:30:00Z"},
+        "error": {"Type": "ERROR", "Id": "AbCd", "RequestId": "a1b2", "ErrorCode": 429, "ErrorMessage": "Too many requests"},
+    }
+    seeds = {f"event-{k}": bytes([0]) + json.dumps(v).encode() for k, v in events.items()}
+    seeds["event-not-object"] = bytes([0]) + b'["MESSAGE"]'
+    options = {
+        "token": {"token": token, "url": "wss://edge.ivschat.us-west-2.amazonaws.com/", "pingIntervalMs": 1000,
+                  "reconnect": {"maxAttempts": 3, "initialDelayMs": 100, "maxDelayMs": 5000, "renewSession": False}},
+        "token-object": {"token": {"token": token, **times}, "maximumMessageLength": 200, "maxMessageBytes": 4096},
+        "create-token": {"createToken": {"roomIdentifier": room, "userId": "user-1", "capabilities": ["SEND_MESSAGE"],
+                                         "sessionDurationInMinutes": 60, "attributes": {"name": "A"}},
+                         "url": "ws://127.0.0.1:8080/chat?x=1", "reconnect": False},
+        "both": {"token": token, "createToken": {"roomIdentifier": room, "userId": "u"}, "unknown": 1},
+    }
+    for k, v in options.items():
+        seeds[f"options-{k}"] = bytes([1]) + json.dumps(v).encode()
+    requests = {
+        "send": (0, {"Action": "SEND_MESSAGE", "Content": "hello \u00e9", "Attributes": {"k": "v"}}),
+        "send-limit": (5, {"Action": "SEND_MESSAGE", "Content": "too long", "RequestId": "r-1"}),
+        "delete": (200, {"Action": "DELETE_MESSAGE", "Id": "AbCdEfGhIjKl", "Reason": "spam", "RequestId": None}),
+        "disconnect": (0, {"Action": "DISCONNECT_USER", "UserId": "user-1", "Reason": ""}),
+    }
+    for k, (limit, v) in requests.items():
+        seeds[f"send-{k}"] = bytes([2, limit]) + json.dumps(v).encode()
+    seeds["set-token"] = bytes([3]) + token.encode()
+    seeds["set-token-json"] = bytes([3]) + json.dumps({"token": token, **times}).encode()
+    seeds["set-token-epoch"] = bytes([3]) + json.dumps({"token": token, "tokenExpirationTime": 1795257000}).encode()
+    seeds["create-chat-token-output"] = bytes([4]) + json.dumps({"token": token, **times}).encode()
+    seeds["get-room-output"] = bytes([4]) + json.dumps({"arn": room, "maximumMessageLength": 500,
+                                                        "maximumMessageRatePerSecond": 10}).encode()
+    seeds["close-reason"] = bytes([5, 10]) + b"AQICAHgabc the token AQICAHgabc expired"
+    return seeds
+
+
+CHAT_DICT = ["Type", "MESSAGE", "EVENT", "ERROR", "Action", "SEND_MESSAGE", "DELETE_MESSAGE", "DISCONNECT_USER",
+             "Content", "Attributes", "RequestId", "Id", "UserId", "Reason", "token", "createToken", "url",
+             "maximumMessageLength", "reconnect", "pingIntervalMs", "pingTimeoutMs", "maxMessageBytes", "maxQueuedBytes",
+             "maxPendingEvents", "handshakeTimeoutMs", "closeTimeoutMs", "enabled", "renewSession", "maxAttempts",
+             "initialDelayMs", "maxDelayMs", "tokenExpirationTime", "sessionExpirationTime", "roomIdentifier", "userId",
+             "capabilities", "wss://", "ws://", "user@", ":65535", "[::1]", "%0d%0a", "\\u0000", "\\ud800",
+             "1e300", "-1", "null", "true", "false", "{}", "[]"]
+
+
+# ---- sts --------------------------------------------------------------------------------------------
+
+def sts_seeds():
+    creds = ("<Credentials><AccessKeyId>ASIAEXAMPLEKEYID</AccessKeyId>"
+             "<SecretAccessKey>wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY</SecretAccessKey>"
+             "<SessionToken>IQoJb3JpZ2luX2VjEXAMPLE</SessionToken><Expiration>2026-11-21T10:30:00Z</Expiration></Credentials>")
+    ns = ' xmlns="https://sts.amazonaws.com/doc/2011-06-15/"'
+    user = "<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:fuzz</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/fuzz/s</Arn></AssumedRoleUser>"
+    seeds = {
+        "assume-role": bytes([0]) + (f"<AssumeRoleResponse{ns}><AssumeRoleResult>{user}{creds}</AssumeRoleResult>"
+                                     "<ResponseMetadata><RequestId>4f3c0b7a</RequestId></ResponseMetadata></AssumeRoleResponse>").encode(),
+        "web-identity": bytes([1]) + (f'<?xml version="1.0" encoding="UTF-8"?>\n<AssumeRoleWithWebIdentityResponse{ns}>'
+                                      f"<AssumeRoleWithWebIdentityResult><SubjectFromWebIdentityToken>sub</SubjectFromWebIdentityToken>"
+                                      f"{user}{creds}<Provider>accounts.google.com</Provider></AssumeRoleWithWebIdentityResult>"
+                                      "</AssumeRoleWithWebIdentityResponse>").encode(),
+        "prefixed": bytes([0]) + (f'<sts:AssumeRoleResponse xmlns:sts="x"><sts:AssumeRoleResult>'
+                                  f'{creds.replace("<", "<sts:").replace("<sts:/", "</sts:")}</sts:AssumeRoleResult></sts:AssumeRoleResponse>').encode(),
+        "doctype": bytes([0]) + b'<!DOCTYPE x [<!ENTITY a "aaaa">]><AssumeRoleResponse>&a;</AssumeRoleResponse>',
+        "error": bytes([2, 3, 1]) + (f"<ErrorResponse{ns}><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                                     "<Message>User: arn:aws:iam::123456789012:user/x is not authorized &amp; denied</Message>"
+                                     "</Error><RequestId>4f3c0b7a-0a5e</RequestId></ErrorResponse>").encode(),
+        "error-throttling": bytes([2, 0, 0]) + b"<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>",
+        "error-idp": bytes([2, 0, 1]) + b"<ErrorResponse><Error><Code>IDPCommunicationError</Code></Error></ErrorResponse>",
+        "error-cdata": bytes([2, 100, 0]) + b"<ErrorResponse><Error><Code><![CDATA[X]]></Code><Message>\xc3\xa9&#x1F600;</Message></Error></ErrorResponse>",
+        "web-identity-token": bytes([3]) + b"eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJmdXp6In0.c2ln",
+        "web-identity-token-short": bytes([3]) + b"ab\n",
+    }
+    return seeds
+
+
+STS_DICT = ["<AssumeRoleResponse>", "<AssumeRoleResult>", "<AssumeRoleWithWebIdentityResponse>",
+            "<AssumeRoleWithWebIdentityResult>", "<Credentials>", "<AccessKeyId>", "<SecretAccessKey>", "<SessionToken>",
+            "<Expiration>", "<AssumedRoleUser>", "<Arn>", "<ErrorResponse>", "<Error>", "<Code>", "<Message>",
+            "<RequestId>", "</Credentials>", "</Error>", "<![CDATA[", "]]>", "<!DOCTYPE", "<!ENTITY", "&amp;", "&#x0;",
+            "&#65;", "<?xml version=\"1.0\"?>", "xmlns:sts=\"x\"", "sts:", "2026-11-21T10:30:00Z", "\xef\xbb\xbf"]
+
 
 
 # ---- input ------------------------------------------------------------------------------------------
@@ -457,6 +637,15 @@ CLIENT_CONFIG_DICT = ["region", "profile", "credentials", "accessKeyId", "secret
 
 
 def main():
+    # Targets named on the command line are the only ones written (the token seeds need libivs.so).
+    only = set(sys.argv[1:])
+    small = {"websocket": (websocket_seeds, WEBSOCKET_DICT), "chat": (chat_seeds, CHAT_DICT), "sts": (sts_seeds, STS_DICT)}
+    for target, (seeds, words) in small.items():
+        if not only or target in only:
+            write_seeds(target, seeds())
+            write_dict(target, words)
+    if only:
+        return
     models = {s: load_model(s) for s in SERVICES}
     ops = operation_order()
     if not ops:

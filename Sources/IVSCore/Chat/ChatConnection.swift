@@ -102,7 +102,7 @@ final class ChatConnection {
         gen &+= 1
         attempts += 1
         state = .connecting
-        emit(lifecycle("connecting") { $0.set("Attempt", JSON.integer(Int64(self.attempts))) })
+        emit(Self.lifecycle("connecting") { $0.set("Attempt", JSON.integer(Int64(self.attempts))) })
         obtainToken(gen)
     }
 
@@ -118,7 +118,7 @@ final class ChatConnection {
         guard let input = options.createToken else {
             state = .awaitingToken
             log(.info, "waiting for a token (ivs_chat_set_token)")
-            return emit(lifecycle("tokenNeeded"))
+            return emit(Self.lifecycle("tokenNeeded"))
         }
         guard case .success(let j) = JSON.parse(input) else { return finish(message: "out of memory") }
         loop.callInternal(service: "ivschat", operation: "CreateChatToken", input: j) { [weak self] result in
@@ -188,7 +188,7 @@ final class ChatConnection {
             pingSentAt = nil
             _ = shared.setOpen(true)
             log(.info, "connected (attempt \(attempts))")
-            emit(lifecycle("connected") { o in
+            emit(Self.lifecycle("connected") { o in
                 o.set("Attempt", JSON.integer(Int64(self.attempts)))
                 if let t = self.sessionExpiration, let iso = Clock.iso8601(t) { o.set("SessionExpirationTime", JSON.string(iso)) }
             })
@@ -294,13 +294,21 @@ final class ChatConnection {
 
     /// A text message: the service's event, handed over as it came when it is a JSON object.
     private func serviceEvent(_ bytes: [UInt8]) {
+        guard let text = Self.eventText(bytes) else {
+            return log(.warn, "ignored a message of \(bytes.count) bytes that is not a JSON object")
+        }
+        emit(text)
+    }
+
+    /// The event a text message's bytes make: the bytes as they came when they are a JSON object, else
+    /// nil (pure, for the chat fuzz target).
+    static func eventText(_ bytes: [UInt8]) -> OutputText? {
         let ok: Bool = bytes.withUnsafeBufferPointer { b in
             guard case .success(let j) = JSON.parse(bytes: b) else { return false }
             defer { JSON.release(j) }
             return j.kind == .object
         }
-        guard ok else { return log(.warn, "ignored a message of \(bytes.count) bytes that is not a JSON object") }
-        emit(bytes.withUnsafeBufferPointer { OutputText.copy($0) })
+        return ok ? bytes.withUnsafeBufferPointer { OutputText.copy($0) } : nil
     }
 
     private func serverClose(_ code: UInt16?, _ reason: String) {
@@ -417,7 +425,7 @@ final class ChatConnection {
         readIn()
     }
 
-    private func lifecycle(_ state: String, _ build: (JSONPointer) -> Void = { _ in }) -> OutputText? {
+    static func lifecycle(_ state: String, _ build: (JSONPointer) -> Void = { _ in }) -> OutputText? {
         guard let o = JSON.object() else { return nil }
         defer { JSON.release(o) }
         o.set("Type", JSON.string("CONNECTION"))
@@ -427,8 +435,10 @@ final class ChatConnection {
     }
 
     /// Text from the server or curl, without the token should it be quoted there.
-    private func redact(_ text: String) -> String {
-        guard let t = usedToken, !t.isEmpty else { return text }
+    private func redact(_ text: String) -> String { Self.redact(text, token: usedToken) }
+
+    static func redact(_ text: String, token: String?) -> String {
+        guard let t = token, !t.isEmpty else { return text }
         let hay = Array(text.utf8), needle = Array(t.utf8)
         guard hay.count >= needle.count else { return text }
         var out: [UInt8] = []
@@ -467,7 +477,7 @@ final class ChatConnection {
         let r = options.reconnect
         let reconnecting = transient && r.enabled && !shared.isClosing && (r.maxAttempts == 0 || failures < r.maxAttempts)
         log(.info, "disconnected (\(reason): \(message))\(reconnecting ? "; reconnecting" : "")")
-        emit(disconnected(reason, message, code: code, status: status, error: error, reconnecting: reconnecting, unsent: unsent))
+        emit(Self.disconnected(reason, message, code: code, status: status, error: error, reconnecting: reconnecting, unsent: unsent))
         guard reconnecting else { return ended() }
         state = .reconnectWait
         let g = gen
@@ -510,7 +520,7 @@ final class ChatConnection {
         teardown()
         let unsent = shared.setOpen(false)
         log(.info, "closed")
-        emit(disconnected("clientClosed", message, code: code, status: nil, error: nil, reconnecting: false, unsent: unsent))
+        emit(Self.disconnected("clientClosed", message, code: code, status: nil, error: nil, reconnecting: false, unsent: unsent))
         ended()
     }
 
@@ -536,8 +546,8 @@ final class ChatConnection {
         if state != .finished { state = .idle }
     }
 
-    private func disconnected(_ reason: String, _ message: String, code: UInt16?, status: Int?, error: IVSError?,
-                              reconnecting: Bool, unsent: [String]) -> OutputText? {
+    static func disconnected(_ reason: String, _ message: String, code: UInt16?, status: Int?, error: IVSError?,
+                             reconnecting: Bool, unsent: [String]) -> OutputText? {
         lifecycle("disconnected") { o in
             o.set("Reason", JSON.string(reason))
             o.set("Message", JSON.string(message))

@@ -19,7 +19,7 @@ import Glibc
 /// which converts it, drops what it must, or reports the error exactly as it always has. The reader
 /// may fall back where jansson would pass through (keys with escapes, maps with very many keys, a real
 /// at the edge of the double range, nesting beyond `maxDepth`) but never the other way round; the
-/// differential fuzzer (Sources/IVSDiffFuzz) checks exactly that.
+/// differential fuzzer (the reader-diff target, Sources/IVSFuzz) checks exactly that.
 ///
 /// Bounded, and never traps on any input: no recursion (an explicit stack of `maxDepth` frames in a
 /// stack allocation), every read checked against the body's length, numbers never converted (their

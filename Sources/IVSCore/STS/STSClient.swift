@@ -159,9 +159,10 @@ final class STSClient: @unchecked Sendable {
         var message = "HTTP \(r.status)"
         var requestId = r.header("x-amzn-requestid")
         if case .success(let tree) = XMLTree.parse(r.body), let err = tree.root.child("Error") {
-            if let c = err.child("Code")?.text, !c.isEmpty { code = Text.excerpt(Text.trimmed(c), limit: 128) }
+            // Emptiness after trimming: a code or id of whitespace alone is none.
+            if let c = err.child("Code").map({ Text.trimmed($0.text) }), !c.isEmpty { code = Text.excerpt(c, limit: 128) }
             if let m = err.child("Message")?.text { message = Text.excerpt(Text.trimmed(m), limit: 500) }
-            if let id = tree.root.child("RequestId")?.text, !id.isEmpty { requestId = Text.trimmed(id) }
+            if let id = tree.root.child("RequestId").map({ Text.trimmed($0.text) }), !id.isEmpty { requestId = id }
         }
         return IVSError(.service, code: code, message, httpStatus: r.status, requestId: requestId)
     }
