@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CJansson
 
 /// A jansson value. Functions named `new...` or documented as "owned" return a new reference the
@@ -108,7 +111,14 @@ public enum JSON {
 
     /// Parses UTF-8 JSON text (owned result). Rejects invalid UTF-8, NUL characters in strings,
     /// duplicate object keys and nesting deeper than jansson's limit (2048).
+    /// With a length, a raw NUL byte anywhere is refused first: it is never valid JSON, and jansson
+    /// 2.14 takes one right after a number as the number's end (`{"a":0\0}` parses), so text it
+    /// accepted could reach a C caller cut short (the chat fuzz target's finding 7).
     public static func parse(_ text: UnsafePointer<CChar>, length: Int? = nil) -> Result<JSONPointer, ParseError> {
+        if let length, length > 0, let nul = memchr(text, 0, length) {
+            let at = UnsafeRawPointer(nul) - UnsafeRawPointer(text)
+            return .failure(ParseError(message: "a NUL byte in the text (offset \(at))", line: 1, column: at + 1))
+        }
         var err = json_error_t()
         let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
         let v: JSONPointer? = length.map { json_loadb(text, $0, flags, &err) } ?? json_loads(text, flags, &err)
