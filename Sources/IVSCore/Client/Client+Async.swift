@@ -22,7 +22,7 @@ extension Client {
         switch found {
         case .failure(let e):
             if case .success(let r) = request { JSON.release(r.input) }
-            deliverEarly(id, .failure(e), done)
+            _ = deliverEarly(id, .failure(e), done)
         case .success(let (model, op, input)):
             let joiner = paginate ? op.paginator.map {
                 PageJoiner(operation: op.name, paginator: $0, maxPages: config.maxPages, maxBytes: config.maxPaginateBytes)
