@@ -3,39 +3,22 @@ calls: a `websockets` server with a self-signed certificate (accepted with caBun
 accepted with verifyTls false), messages large enough to span TLS records, and a CONNECT proxy the
 client tunnels through (also for ws://)."""
 import asyncio
-import datetime
-import ipaddress
 import json
 import socket
 import ssl
 import threading
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from conftest import TOKEN
+from ivslocal.testing import self_signed
 from test_framing import WsServer
 
 
 @pytest.fixture(scope='module')
 def certificate(tmp_path_factory):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, '127.0.0.1')])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    d = tmp_path_factory.mktemp('tls')
-    (d / 'cert.pem').write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (d / 'key.pem').write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                  serialization.NoEncryption()))
-    return str(d / 'cert.pem'), str(d / 'key.pem')
+    cert, key = self_signed(tmp_path_factory.mktemp('tls'), common_name='127.0.0.1')
+    return str(cert), str(key)
 
 
 def tls_server(certificate, handler):

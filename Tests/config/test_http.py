@@ -1,41 +1,18 @@
 """HTTP settings end to end: TLS verification against a real HTTPS server on loopback with a
 self-signed certificate (caBundle, AWS_CA_BUNDLE, the profile's ca_bundle, verifyTls), and the
 proxy environment variables libcurl honours (HTTPS_PROXY, NO_PROXY)."""
-import datetime
 import http.server
-import ipaddress
 import ssl
 import threading
 import time
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from cfgutil import LIST, REGION
+from ivslocal.testing import self_signed
 from test_endpoints import RecordingProxy
 
 CREDS = {'accessKeyId': 'AKIDTLS', 'secretAccessKey': 'tlssecret'}
-
-
-def self_signed(d):
-    """A self-signed certificate for 127.0.0.1 in d; returns (cert path, key path)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'libivs test')])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = d / 'cert.pem', d / 'key.pem'
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 def serve_tls(cert_path, key_path, delay=0.0):

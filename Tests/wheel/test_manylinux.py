@@ -2,9 +2,7 @@
 for byte; auditwheel show says why that wheel is linux_* only; the repaired manylinux wheel carries
 libcurl, OpenSSL and jansson in ivs.libs/ and, installed into a fresh virtual environment, runs on
 them: calls to ivs-local over HTTP, and over HTTPS verified by its own OpenSSL."""
-import datetime
 import http.server
-import ipaddress
 import json
 import os
 import re
@@ -13,6 +11,7 @@ import subprocess
 import threading
 
 import pytest
+from ivslocal.testing import self_signed
 
 from .conftest import (ARCH, INSTALL, PLATFORM, VERSION, auditwheel_json, clean_env, fresh_venv, libivs_mapped,
                        probe, run, site_packages, verified_record, wheel_zip)
@@ -90,26 +89,6 @@ def test_the_repaired_wheel_runs_on_its_own_libraries(repaired, url):
 
 
 # -- HTTPS through the vendored libcurl and OpenSSL -----------------------------------------------
-
-def self_signed(directory):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "libivs wheel test")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 @pytest.fixture(scope="module")

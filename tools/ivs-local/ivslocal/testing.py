@@ -28,6 +28,32 @@ import pytest
 
 __all__ = ['ivs_local_args', 'ivs_local_url', 'control', 'fresh', 'make_client']
 
+
+def self_signed(directory, common_name='libivs test'):
+    """A self-signed CA certificate for 127.0.0.1 (EC P-256, valid from yesterday to tomorrow) and its
+    key, written as cert.pem and key.pem (PKCS#8) in directory; returns (cert path, key path). For the
+    suites' TLS servers (caBundle, AWS_CA_BUNDLE, wss, the wheel's vendored OpenSSL)."""
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / 'cert.pem', directory / 'key.pem'
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
 LAUNCHER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tools/ivs-local: python runs its __main__.py
 REGION = 'us-west-2'
 ACCOUNT = '123456789012'  # the account of the default key pair
