@@ -166,17 +166,6 @@ func TestNoGoroutineLeak(t *testing.T) {
 			c.Close()
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > baseline && time.Now().Before(deadline) {
-		runtime.GC()
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > baseline {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
-	}
 	// every call's handle was deleted once its callback ran
-	if n := ivs.LiveHandles(); n != 0 {
-		t.Errorf("%d cgo handles left", n)
-	}
+	expectNoLeaks(t, baseline)
 }

@@ -664,19 +664,7 @@ func TestChatNoGoroutineLeak(t *testing.T) {
 		wg.Wait()
 	}
 	c.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > baseline && time.Now().Before(deadline) {
-		http.DefaultClient.CloseIdleConnections()
-		runtime.GC()
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > baseline {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
-	}
-	if n := ivs.LiveHandles(); n != 0 {
-		t.Errorf("%d cgo handles left", n)
-	}
+	expectNoLeaks(t, baseline)
 }
 
 // How the server ends or refuses a chat: a used token (refused with 401, no reconnect: the final

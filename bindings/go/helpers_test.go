@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"testing"
+	"time"
 
 	"libivs/ivs"
 )
@@ -81,4 +83,23 @@ func received(t testing.TB, operation string) int {
 	var log struct{ Requests []json.RawMessage }
 	control(t, "GET", "requests?operation="+operation, nil, &log)
 	return len(log.Requests)
+}
+
+// expectNoLeaks waits up to 5 s for the goroutines to fall back to baseline (idle keep-alive
+// connections of the control API closed, finalizers run), then requires that and no cgo handle left.
+func expectNoLeaks(t testing.TB, baseline int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > baseline && time.Now().Before(deadline) {
+		http.DefaultClient.CloseIdleConnections()
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > baseline {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines, %d before:\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
+	}
+	if n := ivs.LiveHandles(); n != 0 {
+		t.Errorf("%d cgo handles left", n)
+	}
 }
