@@ -1,8 +1,11 @@
 """One client shared by many threads: every call gets its own correct answer, and calls run at the
 same time (ctypes.CDLL releases the GIL around each foreign call)."""
+import http.server
+import json
 import threading
 
 import ivs
+from .conftest import client_args
 
 THREADS = 8
 
@@ -106,3 +109,59 @@ def test_close_waits_for_running_calls(fresh, make_ivs):
         raise AssertionError("a closed client must refuse calls")
     except ivs.exceptions.BotoCoreError:
         pass
+
+
+def test_each_thread_keeps_its_own_pooled_connection():
+    """Two threads share a client and call in turn. Each keeps to the pooled handle it used last, so
+    each thread's calls go over one connection of its own; the pool does not hand a thread the
+    connection the other thread just gave back (its socket and buffers are warm on the other CPU)."""
+    seen, both_arrived = [], threading.Barrier(2, timeout=10)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            arn = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["arn"]
+            seen.append((arn, self.client_address[1]))
+            if len(seen) <= 2:  # the first two calls are in flight together: two handles
+                both_arrived.wait()
+            body = json.dumps({"channel": {"arn": arn}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    c = ivs.client("ivs", **client_args(f"http://127.0.0.1:{srv.server_address[1]}"))
+    turns = [threading.Event(), threading.Event()]
+    errors = []
+
+    def work(n):
+        try:
+            c.get_channel(arn=f"t{n}")
+            for k in range(6):
+                turns[n].wait(10)
+                turns[n].clear()
+                c.get_channel(arn=f"t{n}")
+                turns[1 - n].set()
+        except Exception as e:
+            errors.append((n, repr(e)))
+            turns[1 - n].set()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in (0, 1)]
+    for t in threads:
+        t.start()
+    turns[0].set()
+    for t in threads:
+        t.join()
+    srv.shutdown()
+    c.close()
+    assert errors == []
+    ports = {n: {port for arn, port in seen if arn == f"t{n}"} for n in (0, 1)}
+    assert [arn for arn, _ in seen[2:]] == ["t0", "t1"] * 6, seen
+    assert len(ports[0]) == 1 and len(ports[1]) == 1 and ports[0] != ports[1], seen

@@ -18,10 +18,12 @@ public final class CurlTransport: @unchecked Sendable {
     /// Handles kept for reuse (each keeps its connection alive when used with curl_easy_perform).
     private let maxPooled: Int
 
-    /// An easy handle and the error buffer curl writes its messages into.
+    /// An easy handle, the error buffer curl writes its messages into, and the thread that gave it
+    /// back last.
     struct PooledHandle {
         let curl: UnsafeMutableRawPointer
         let errorBuffer: UnsafeMutablePointer<CChar>
+        var lastUser: pthread_t = 0
 
         func cleanup() {
             curl_easy_cleanup(curl)
@@ -216,8 +218,17 @@ public final class CurlTransport: @unchecked Sendable {
 
     // MARK: The pool
 
+    /// A pooled handle, preferring the one this thread gave back last: its connection's socket, curl's
+    /// state and our buffers are then still in this CPU's caches. Threads sharing a client each keep
+    /// to a handle of their own this way, instead of taking the other thread's last one (measured in
+    /// docs/benchmarks.md, "Where the 2-thread gap was"); any handle does when this thread has none.
     private func checkout() -> Result<PooledHandle, TransportError> {
-        if let h = pool.withValue({ $0.popLast() }) { return .success(h) }
+        let me = pthread_self()
+        let pooled = pool.withValue { p -> PooledHandle? in
+            if let i = p.lastIndex(where: { pthread_equal($0.lastUser, me) != 0 }) { return p.remove(at: i) }
+            return p.popLast()
+        }
+        if let h = pooled { return .success(h) }
         guard let curl = curl_easy_init() else { return .failure(TransportError(kind: .other, message: "curl_easy_init failed")) }
         let h = PooledHandle(curl: curl, errorBuffer: .allocate(capacity: Int(CURL_ERROR_SIZE) + 1))
         h.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -228,7 +239,9 @@ public final class CurlTransport: @unchecked Sendable {
         return .success(h)
     }
 
-    private func checkin(_ h: PooledHandle) {
+    private func checkin(_ handle: PooledHandle) {
+        var h = handle
+        h.lastUser = pthread_self()
         let kept = pool.withValue { p -> Bool in
             guard p.count < maxPooled else { return false }
             p.append(h)
