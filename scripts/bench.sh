@@ -70,7 +70,7 @@ echo
 if [ "$quick" = 1 ]; then
   args=(--rounds 4 --calls 1000 --create 1000 --mt-rounds 2 --mt-calls 500 --rss-calls 100000)
 else
-  args=(--rounds 12 --calls 3000 --create 5000 --mt-rounds 6 --mt-calls 2000 --rss-calls 1000000)
+  args=(--rounds 12 --calls 3000 --create 5000 --mt-rounds 8 --mt-calls 10000 --rss-calls 1000000)
 fi
 "$out/bench" --port "$port" --slow-port "$slow_port" --parts st,create,mt,rss "${args[@]}" "${extra[@]}"
 

@@ -51,6 +51,39 @@ final class HTTPResponseTests: XCTestCase {
         }
     }
 
+    func testTokenBytesAreRFC9110sTchar() {
+        let tchar = Set(Array("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8))
+        for c in 0...255 {
+            XCTAssertEqual(HeaderName.isTokenByte(UInt8(c)), tchar.contains(UInt8(c)), "byte \(c)")
+        }
+    }
+
+    func testWhichLinesAreHeaders() {
+        let r = received([Array("HTTP/1.1 200 OK\r\n".utf8),
+                          Array("X-A: 1\r\n".utf8),            // kept
+                          Array(":no-name\r\n".utf8),          // no name
+                          Array("no colon at all\r\n".utf8),
+                          Array("Bad Name: 2\r\n".utf8),       // a space in the name
+                          Array("X-B\t: 3\r\n".utf8),          // a tab before the colon
+                          [88, 0xc3, 0xa9, 58, 32, 52, 13, 10], // non-ASCII in the name
+                          Array("X-C:a:b\r\n".utf8),           // the first colon ends the name
+                          Array("X-D:\r\n".utf8),              // an empty value is a header
+                          Array("X".utf8),                       // a name that runs to the end
+                          Array("\r\n".utf8)])
+        XCTAssertEqual(r.headers.map { "\($0.0)=\($0.1)" }, ["x-a=1", "x-c=a:b", "x-d="])
+    }
+
+    func testContentLengthIsFoundInAnyCaseOnly() {
+        for (line, stops) in [("Content-Length: 11\r\n", true), ("CONTENT-LENGTH:11\r\n", true),
+                              ("content-length: 5\r\n", false), ("Content-Lengthy: 11\r\n", false),
+                              ("Content-Type: 11\r\n", false), ("X-Content-Length: 11\r\n", false)] {
+            var c = ResponseCollector(maxBody: 10)
+            _ = Array("HTTP/1.1 200 OK\r\n".utf8).withUnsafeBytes { c.header($0) }
+            XCTAssertEqual(Array(line.utf8).withUnsafeBytes { c.header($0) }, !stops, line)
+            XCTAssertEqual(c.stop == .bodyTooLarge, stops, line)
+        }
+    }
+
     func testHeaderBounds() {
         var r = HTTPResponse(status: 200, headerCapacity: 64)
         var overflowed = false

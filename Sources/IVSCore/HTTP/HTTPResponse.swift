@@ -123,12 +123,13 @@ public struct HTTPResponse: Sendable {
             return .status(status)
         }
         // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
-        // as curl and browsers ignore it.
+        // as curl and browsers ignore it. The name is the longest run of token bytes, and a colon
+        // must end it (a colon is not a token byte: this finds the first colon too).
         let line = bytes.bindMemory(to: UInt8.self)
-        guard let base = line.baseAddress, let found = memchr(base, 58, n) else { return .ignored }
-        let colon = UnsafeRawPointer(found) - UnsafeRawPointer(base)
-        guard colon > 0 else { return .ignored }
-        for i in 0..<colon where !HeaderName.isTokenByte(base[i]) { return .ignored }
+        guard let base = line.baseAddress else { return .ignored }
+        var colon = 0
+        while colon < n && HeaderName.isTokenByte(base[colon]) { colon &+= 1 }
+        guard colon > 0, colon < n, base[colon] == 58 else { return .ignored }
         var start = colon + 1
         var end = n
         while start < end, line[start] == 32 || line[start] == 9 { start += 1 }
