@@ -330,7 +330,8 @@ typedef void (*ivs_chat_event_fn)(const char *event_json, void *userdata);
  *   pingTimeoutMs          no byte within this long after a ping: the connection is lost (10000)
  *   maxMessageBytes        largest message accepted from the server, 1 KiB-16 MiB (131072); a larger
  *                          one ends the connection (protocolError, Code 1009)
- *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB)
+ *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB); requests wait while
+ *                          the socket cannot take more (a server that does not read)
  *   maxPendingEvents       manual dispatch: with this many events not yet run, reading stops until
  *                          half of them ran (10000), so memory stays bounded
  *   handshakeTimeoutMs     connect plus opening handshake (10000); closeTimeoutMs: how long
