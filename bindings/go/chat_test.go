@@ -722,23 +722,28 @@ func TestChatNoGoroutineLeak(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 	runtime.GC()
 	baseline := runtime.NumGoroutine()
+	// what may end the test (t.Fatal) is done here, on the test's goroutine
+	base := localURL(t)
+	var options [8]ivs.ChatOptions
+	for i := range options {
+		options[i] = chatOptions(t, room, fmt.Sprint("leak", i), "SEND_MESSAGE")
+		if i%4 == 1 { // a provider still waiting when the room closes
+			options[i].CreateToken = nil
+			options[i].TokenProvider = func(ctx context.Context) (string, error) {
+				<-ctx.Done()
+				return "", ctx.Err()
+			}
+		}
+	}
 	for round := 0; round < 3; round++ {
 		var wg sync.WaitGroup
-		for i := 0; i < 8; i++ {
+		for i := range options {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				opts := chatOptions(t, room, fmt.Sprint("leak", i), "SEND_MESSAGE")
-				if i%4 == 1 { // a provider still waiting when the room closes
-					opts.CreateToken = nil
-					opts.TokenProvider = func(ctx context.Context) (string, error) {
-						<-ctx.Done()
-						return "", ctx.Err()
-					}
-				}
-				r, err := c.ConnectChat(ctx, opts)
+				r, err := c.ConnectChat(ctx, options[i])
 				if err != nil {
 					t.Error(err)
 					return
@@ -760,7 +765,12 @@ func TestChatNoGoroutineLeak(t *testing.T) {
 						for range r.Events() {
 						}
 					}()
-					control(t, "POST", "chat/connections/drop", map[string]any{"userId": fmt.Sprint("leak", i), "mode": "close", "code": 1000}, nil)
+					drop := map[string]any{"userId": fmt.Sprint("leak", i), "mode": "close", "code": 1000}
+					if err := controlErr(base, "POST", "chat/connections/drop", drop, nil); err != nil {
+						t.Error(err)
+						r.Close()
+						return
+					}
 					<-r.Done()
 				}
 			}(i)
