@@ -167,7 +167,8 @@ IVS_API ivs_status ivs_client_credentials(ivs_client *client, char **out_json);
  * retried per the client's retry mode before IVS_E_NETWORK or IVS_E_SERVICE is returned.
  *
  * What the server sends is checked, never trusted: a timestamp that is not a valid instant of the
- * years 1-9999 or a body that is not JSON is IVS_E_SERVICE "InvalidResponse"; a body over
+ * years 1-9999, a body that is not JSON or a head that is not HTTP (a NUL or CR in a header line) is
+ * IVS_E_SERVICE "InvalidResponse", retried only for status 500, 502, 503 or 504; a body over
  * maxResponseBytes, over 1000 header lines or 256 KB of headers is "ResponseTooLarge"; of an error
  * response at most 64 KB is read. HTTPHeaders has header names in lowercase, a repeated header once
  * with its values joined by ", ", and bytes that are not UTF-8 replaced by U+FFFD. Every request on
