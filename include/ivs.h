@@ -24,6 +24,8 @@
  *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}. When the service
  *    answered (an error response), the error JSON also has "ResponseMetadata" beside "error", as a
  *    successful output has it: {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}.
+ *    No string in it holds U+0000, so jansson's json_loads with flags 0 reads it: a control character
+ *    from outside (a file's section name or value, a process's stderr) is shown as \xHH.
  *  - No input can crash the process: NULL, malformed or deeply nested JSON, wrong types and invalid
  *    UTF-8 are reported as a status and an error JSON.
  *  - Secrets (secret access keys, session tokens, the Authorization header, stream keys, chat and
