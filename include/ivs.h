@@ -24,6 +24,8 @@
  *    fields.problems lists every problem as {"path": "tags.myKey", "problem": "..."}. When the service
  *    answered (an error response), the error JSON also has "ResponseMetadata" beside "error", as a
  *    successful output has it: {"RequestId", "HTTPStatusCode", "HTTPHeaders", "RetryAttempts"}.
+ *    No string in it holds U+0000, so jansson's json_loads with flags 0 reads it: a control character
+ *    from outside (a file's section name or value, a process's stderr) is shown as \xHH.
  *  - No input can crash the process: NULL, malformed or deeply nested JSON, wrong types and invalid
  *    UTF-8 are reported as a status and an error JSON.
  *  - Secrets (secret access keys, session tokens, the Authorization header, stream keys, chat and
@@ -167,7 +169,8 @@ IVS_API ivs_status ivs_client_credentials(ivs_client *client, char **out_json);
  * retried per the client's retry mode before IVS_E_NETWORK or IVS_E_SERVICE is returned.
  *
  * What the server sends is checked, never trusted: a timestamp that is not a valid instant of the
- * years 1-9999 or a body that is not JSON is IVS_E_SERVICE "InvalidResponse"; a body over
+ * years 1-9999, a body that is not JSON or a head that is not HTTP (a NUL or CR in a header line) is
+ * IVS_E_SERVICE "InvalidResponse", retried only for status 500, 502, 503 or 504; a body over
  * maxResponseBytes, over 1000 header lines or 256 KB of headers is "ResponseTooLarge"; of an error
  * response at most 64 KB is read. HTTPHeaders has header names in lowercase, a repeated header once
  * with its values joined by ", ", and bytes that are not UTF-8 replaced by U+FFFD. Every request on
@@ -330,7 +333,8 @@ typedef void (*ivs_chat_event_fn)(const char *event_json, void *userdata);
  *   pingTimeoutMs          no byte within this long after a ping: the connection is lost (10000)
  *   maxMessageBytes        largest message accepted from the server, 1 KiB-16 MiB (131072); a larger
  *                          one ends the connection (protocolError, Code 1009)
- *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB)
+ *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB); requests wait while
+ *                          the socket cannot take more (a server that does not read)
  *   maxPendingEvents       manual dispatch: with this many events not yet run, reading stops until
  *                          half of them ran (10000), so memory stays bounded
  *   handshakeTimeoutMs     connect plus opening handshake (10000); closeTimeoutMs: how long

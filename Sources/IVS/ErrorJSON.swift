@@ -21,28 +21,30 @@ extension IVSError {
     var status: Int32 { kind.status }
 
     /// {"error": {"kind", "code", "message", "httpStatus", "requestId", "retryable", "attempts",
-    /// "fields"}} (owned).
+    /// "fields"}} (owned). No string in it holds U+0000 (shown as \x00): JSON allows it, but C
+    /// callers' readers refuse it (jansson without JSON_ALLOW_NUL), and the error would be unreadable.
     func json() -> JSONPointer? {
         guard let e = JSON.object(), let root = JSON.object() else { return nil }
+        func string(_ s: String) -> JSONPointer? { JSON.string(Text.withoutNUL(s)) }
         e.set("kind", JSON.string(kind.rawValue))
-        e.set("code", JSON.string(code))
-        e.set("message", JSON.string(message))
+        e.set("code", string(code))
+        e.set("message", string(message))
         e.set("httpStatus", httpStatus.map { JSON.integer(Int64($0)) } ?? JSON.null())
-        e.set("requestId", requestId.map { JSON.string($0) } ?? JSON.null())
+        e.set("requestId", requestId.map { string($0) } ?? JSON.null())
         e.set("retryable", JSON.bool(retryable))
         e.set("attempts", JSON.integer(Int64(attempts)))
         let f = JSON.object()
         for (k, v) in fields {
             switch v {
-            case .string(let s): f?.set(k, JSON.string(s))
+            case .string(let s): f?.set(k, string(s))
             case .json(let text):
                 if case .success(let p) = JSON.parse(text) { f?.set(k, p) }
             case .problems(let ps):
                 let arr = JSON.array()
                 for p in ps {
                     let o = JSON.object()
-                    o?.set("path", JSON.string(p.path))
-                    o?.set("problem", JSON.string(p.problem))
+                    o?.set("path", string(p.path))
+                    o?.set("problem", string(p.problem))
                     arr?.append(o)
                 }
                 f?.set(k, arr)

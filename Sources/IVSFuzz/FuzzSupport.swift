@@ -86,6 +86,11 @@ func checkErrorJSON(_ e: IVSError, _ what: String) {
     for key in ["kind", "code", "message", "httpStatus", "requestId", "retryable", "attempts", "fields"] {
         invariant(err?[key] != nil, "\(what): error JSON lacks \(key)")
     }
+    // C callers read it with jansson's defaults, which refuse U+0000 (include/ivs.h: never in it).
+    var strictError = json_error_t()
+    let strict = json_loads(text.pointer, 0, &strictError)
+    invariant(strict != nil, "\(what): jansson's defaults refuse the error JSON: \(String(cString: text.pointer).prefix(300))")
+    json_decref(strict)
 }
 
 /// A client for the stages of a call that do not send: prepare (validation off, as then anything

@@ -38,7 +38,7 @@ enum ResponseTarget {
         let raw = input.rest
 
         var collector = ResponseCollector(maxBody: maxBody)
-        guard let bodyStart = receive(raw, into: &collector, piece: piece) else { return }
+        let bodyStart = receive(raw, into: &collector, piece: piece)
         let result: Result<HTTPResponse, TransportError>
         // CurlTransport.outcome for a transfer curl completed.
         switch collector.stop {
@@ -50,6 +50,8 @@ enum ResponseTarget {
                                              message: "the response headers exceed the bounds"))
         case .resendRefused:
             return invariant(false, "no request was sent, yet the collector refused a resend")
+        case .invalidHeader:
+            result = .failure(CurlTransport.invalidHead(status: collector.response.status, "a NUL or CR byte in a header line"))
         case .errorBodyTruncated:
             invariant(!(200..<300).contains(collector.response.status), "a 2xx body was truncated instead of refused")
             result = .success(collector.response)
@@ -78,9 +80,8 @@ enum ResponseTarget {
     }
 
     /// Feeds the head line by line (each with its line break, as curl passes them) and then the body,
-    /// until the collector stops the transfer. Returns where the body starts in raw, or nil where curl
-    /// itself would fail the transfer (a network error; the collector is not involved).
-    static func receive(_ raw: UnsafeBufferPointer<UInt8>, into c: inout ResponseCollector, piece: Int) -> Int? {
+    /// until the collector stops the transfer. Returns where the body starts in raw.
+    static func receive(_ raw: UnsafeBufferPointer<UInt8>, into c: inout ResponseCollector, piece: Int) -> Int {
         var lineStart = 0
         var i = 0
         var bodyStart = raw.count
@@ -89,8 +90,8 @@ enum ResponseTarget {
             let line = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: raw[lineStart...i]))
             i += 1
             lineStart = i
-            // curl fails a transfer whose header has a NUL byte ("Nul byte in header"): no callback.
-            if line.contains(0) { return nil }
+            // (libcurl fails a transfer whose head has a NUL byte itself, without calling back; the
+            // collector refuses the line the same way, with the same outcome.)
             guard c.header(line) else { return bodyStart }
             // The empty line ends the head, unless it ended an interim 1xx response (100 Continue):
             // the final response's status line and headers follow, as curl passes them.
@@ -157,9 +158,16 @@ enum ResponseTarget {
     /// 503 and 504), or ResponseTooLarge for a response over the bounds.
     static func checkFailure(_ e: IVSError, _ response: HTTPResponse?, _ result: Result<HTTPResponse, TransportError>) {
         switch result {
-        case .failure:
-            invariant(e.kind == .service && e.code == ErrorCode.responseTooLarge && !e.retryable,
-                      "a response over the bounds is \(e.kind) \(e.code)")
+        case .failure(let t):
+            if case .invalidResponse(let status) = t.kind {
+                // a head that is not HTTP: retried only for a status botocore retries
+                invariant(e.kind == .service && e.code == ErrorCode.invalidResponse && e.httpStatus == (status == 0 ? nil : status)
+                          && e.retryable == RetryPolicy.transientStatus.contains(status),
+                          "a head with NUL or CR is \(e.kind) \(e.code) (retryable \(e.retryable))")
+            } else {
+                invariant(e.kind == .service && e.code == ErrorCode.responseTooLarge && !e.retryable,
+                          "a response over the bounds is \(e.kind) \(e.code)")
+            }
         case .success(let r):
             invariant(response != nil && e.kind == .service && e.httpStatus == r.status && !e.code.isEmpty,
                       "HTTP \(r.status) became \(e.kind) \(e.code) (httpStatus \(e.httpStatus.map(String.init) ?? "nil"))")

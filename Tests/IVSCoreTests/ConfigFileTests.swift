@@ -46,6 +46,21 @@ final class ConfigFileTests: XCTestCase {
         }
     }
 
+    func testErrorsShowControlCharactersInNamesVisibly() {
+        // as \xHH: a C caller's JSON reader refuses U+0000 in the error JSON, a terminal acts on ESC
+        for (text, shown) in [("[profile a\u{0}b]\nk = 1\n[profile a\u{0}b]\n", "section [profile a\\x00b] appears twice"),
+                              ("[p\u{1b}[2J]\nk\u{7f} = 1\nk\u{7f} = 2\n", "\"k\\x7f\" is set twice in [p\\x1b[2J]")] {
+            XCTAssertThrowsError(try parse(text)) { e in
+                let message = (e as? IVSError)?.message ?? ""
+                XCTAssertTrue(message.hasSuffix(shown), message)
+                XCTAssertFalse(message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }, message)
+            }
+        }
+        XCTAssertEqual(Text.shown("plain € text"), "plain € text")
+        XCTAssertEqual(Text.shown("\u{0}\t\n\u{1f} \u{7f}é"), "\\x00\\x09\\x0a\\x1f \\x7fé")
+        XCTAssertEqual(Text.withoutNUL("a\u{0}b\nc"), "a\\x00b\nc")
+    }
+
     func testSectionWordsWithQuotes() {
         XCTAssertEqual(SharedConfigFile.words("profile \"my name\""), ["profile", "my name"])
         XCTAssertEqual(SharedConfigFile.words("sso-session  corp"), ["sso-session", "corp"])

@@ -97,6 +97,27 @@ final class HTTPResponseTests: XCTestCase {
         XCTAssertEqual(line.withUnsafeBytes { big.receiveHeaderLine($0) }, .overflow)
     }
 
+    func testNulOrCRInAHeaderLineRefusesTheResponse() {
+        func line(_ r: inout HTTPResponse, _ text: String) -> HTTPResponse.HeaderLine {
+            Array(text.utf8).withUnsafeBytes { r.receiveHeaderLine($0) }
+        }
+        var r = HTTPResponse(status: 0, headerCapacity: 64)
+        XCTAssertEqual(line(&r, "HTTP/1.1 200 OK\r\n"), .status(200))
+        for bad in ["X-A: a\u{0}b\r\n", "X-A: \u{0}\r\n", "X-\u{0}A: v\r\n", "X-A: a\rb\r\n", "X-A: a\r \r\n",
+                    "HTTP/1.1 200 O\u{0}K\r\n", "no colon\u{0}\r\n"] {
+            XCTAssertEqual(line(&r, bad), .invalid, bad.debugDescription)
+        }
+        XCTAssertTrue(r.headers.isEmpty)
+        // the line break's CRs are no problem; other control characters are kept (RFC 9110 5.5 allows it)
+        XCTAssertEqual(line(&r, "X-A: a\u{1}\u{7f}b\r\r\n"), .header)
+        XCTAssertEqual(r.header("x-a"), "a\u{1}\u{7f}b")
+        // the collector stops the transfer there
+        var c = ResponseCollector(maxBody: 10)
+        _ = Array("HTTP/1.1 200 OK\r\n".utf8).withUnsafeBytes { c.header($0) }
+        XCTAssertFalse(Array("X-A: a\u{0}\r\n".utf8).withUnsafeBytes { c.header($0) })
+        XCTAssertEqual(c.stop, .invalidHeader)
+    }
+
     func testBodyBounds() {
         var c = ResponseCollector(maxBody: 10)
         _ = Array("HTTP/1.1 200 OK\r\n".utf8).withUnsafeBytes { c.header($0) }

@@ -3,7 +3,8 @@
  * error JSON of the fixed shape with the right kind, code and details, and without secrets:
  * not found, validation (nothing sent), bad credentials, no credentials, bad configuration, an
  * unreachable endpoint, a timeout (ivs-local's "delay" fault), a dropped connection, and retries of
- * retryable service errors.
+ * retryable service errors; control characters from a shared config file, shown so that the error
+ * JSON stays readable by jansson's defaults.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,68 @@ static void secrets_in_errors(void) {
     ivs_free(out);
 }
 
+/* Control characters from a shared config file (a NUL in a section name, an ESC sequence, a NUL in a
+ * value or in a credential_process's stderr) come back visible, as \xHH, and the error JSON loads with
+ * jansson's defaults (json_loads flags 0, which refuse \u0000): a C caller can read what went wrong
+ * and which profile. A password in a URL stays masked. */
+static void control_characters_from_the_shared_config(void) {
+    char dir[] = "/tmp/ivs-test-config-XXXXXX";
+    REQUIRE(mkdtemp(dir) != NULL);
+    char path[256];
+    snprintf(path, sizeof path, "%s/config", dir);
+#define TEXT(s) s, sizeof(s) - 1
+    struct { const char *text; size_t length; const char *profile; bool call; ivs_status want; const char *code;
+             const char *shown; } cases[] = {
+        {TEXT("[profile a\0b]\nregion = us-west-2\nregion = eu-west-1\n"), NULL, false, IVS_E_CONFIG,
+         "ConfigParseError", "\"region\" is set twice in [profile a\\x00b]"},
+        {TEXT("[profile a\0b]\nregion = us-west-2\n[profile a\0b]\n"), NULL, false, IVS_E_CONFIG, "ConfigParseError",
+         "section [profile a\\x00b] appears twice"},
+        {TEXT("[profile \x1b[31mred]\nx = 1\nx = 2\n"), NULL, false, IVS_E_CONFIG, "ConfigParseError",
+         "[profile \\x1b[31mred]"},
+        {TEXT("[profile p]\nretry_mode = s\0x\n"), "p", false, IVS_E_CONFIG, NULL,
+         "got \"s\\x00x\""},
+        {TEXT("[profile p]\nservices = s\0x\n"), "p", false, IVS_E_CONFIG, NULL, "names services \"s\\x00x\""},
+        {TEXT("[profile p]\nendpoint_url = http://user:PW-SECRET-1@127.0.0.1:99999/\x01\n"), "p", false, IVS_E_CONFIG,
+         NULL, "***@127.0.0.1:99999/\\x01"},
+        {TEXT("[profile p]\ncredential_process = sh -c 'printf \"no\\000way\" >&2; exit 3'\n"), "p", true,
+         IVS_E_CREDENTIALS, NULL, "exited with status 3: no\\x00way"},
+    };
+#undef TEXT
+    char config[512];
+    snprintf(config, sizeof config, "{\"region\": \"us-west-2\", \"endpointUrl\": \"%s\", \"maxAttempts\": 1}", h_url());
+    setenv("AWS_CONFIG_FILE", path, 1);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "wb");
+        REQUIRE(f != NULL);
+        REQUIRE(fwrite(cases[i].text, 1, cases[i].length, f) == cases[i].length);
+        fclose(f);
+        if (cases[i].profile) setenv("AWS_PROFILE", cases[i].profile, 1); else unsetenv("AWS_PROFILE");
+        ivs_client *c = NULL;
+        char *err = NULL;
+        ivs_status st = ivs_client_new(cases[i].call ? config : "{\"region\": \"us-west-2\"}", &c, &err);
+        if (cases[i].call && st == IVS_OK) st = ivs_call(c, "ivs", "ListChannels", "{}", &err);
+        ivs_client_free(c);
+        CHECKF(st == cases[i].want, "case %zu: status %d, expected %d", i, st, cases[i].want);
+        json_error_t je;
+        json_t *doc = json_loads(err ? err : "", 0, &je);
+        CHECKF(doc != NULL, "case %zu: jansson's json_loads (flags 0) refuses the error JSON (%s): %s", i, je.text,
+               err ? err : "(null)");
+        if (doc) {
+            CHECK_ERROR_JSON(doc, cases[i].want, cases[i].code);
+            const char *message = h_str(doc, "error.message");
+            CHECKF(message && strstr(message, cases[i].shown), "case %zu: the message shows %s: %s", i, cases[i].shown,
+                   message ? message : "(none)");
+            CHECKF(message && !strstr(message, "PW-SECRET"), "case %zu: the password is masked: %s", i, message ? message : "");
+            json_decref(doc);
+        }
+        ivs_free(err);
+    }
+    unsetenv("AWS_PROFILE");
+    setenv("AWS_CONFIG_FILE", "/nonexistent/aws/config", 1);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void unreachable_and_timeouts(void) {
     h_reset();
     /* nothing listens on port 1 */
@@ -367,6 +430,7 @@ int main(void) {
     no_credentials();
     bad_configuration();
     secrets_in_errors();
+    control_characters_from_the_shared_config();
     unreachable_and_timeouts();
     dead_kept_alive_connection();
     retries();

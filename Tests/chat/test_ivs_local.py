@@ -3,7 +3,7 @@ with tokens from boto3's CreateChatToken (as a browser with the JavaScript SDK w
 characters, single use, expiry, forgery), capabilities, Content length, attribute size, the room's
 message rate, the message review handler (allow, deny, rewrite, failure and timeout with the room's
 fallback), session end, SendEvent/DeleteMessage/DisconnectUser/DeleteRoom reaching clients, the
-control API (connections, drop, reset) and RFC 6455 on the server side."""
+control API (connections, drop, hold, reset) and RFC 6455 on the server side."""
 import asyncio
 import http.server
 import json
@@ -281,6 +281,23 @@ def test_drop_and_reset(chat, control, ws_url):
         assert control.get('chat/connections') == {'rooms': {}}
     run(go())
     status, doc = control.call('POST', 'chat/connections/drop', {'mode': 'explode'})
+    assert status == 400
+
+
+def test_hold_stops_reading_until_released(chat, control, ws_url):
+    room = chat.create_room()['arn']
+    t = token(chat, room, 'held')
+
+    async def go():
+        async with websockets.connect(ws_url, subprotocols=[t]) as ws:
+            assert control.post('chat/connections/hold', {'userId': 'held', 'hold': True})['held'] == 1
+            await ws.send(json.dumps({'Action': 'SEND_MESSAGE', 'Content': 'waits', 'RequestId': 'r1'}))
+            with pytest.raises(asyncio.TimeoutError):  # not read: no MESSAGE comes back
+                await recv_json(ws, timeout=0.7)
+            assert control.post('chat/connections/hold', {'userId': 'held', 'hold': False})['held'] == 1
+            assert (await recv_json(ws))['RequestId'] == 'r1'
+    run(go())
+    status, _ = control.call('POST', 'chat/connections/hold', {'userId': 'held'})
     assert status == 400
 
 

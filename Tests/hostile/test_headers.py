@@ -99,3 +99,27 @@ def test_repeated_request_id(driver, tmp_path, serve):
         assert h['x-amzn-requestid'] == 'req-1, req-2'
     for s in out.steps:
         assert isinstance(s.json['ResponseMetadata']['RequestId'], str)
+
+
+@pytest.mark.parametrize('line', [b'X-Nul: a\x00b\r\n', b'X-Nul-Only: \x00\r\n', b'X-N\x00ul: v\r\n', b'X-Cr: a\rb\r\n'],
+                         ids=['nul', 'nul-only', 'nul-in-name', 'bare-cr'])
+def test_nul_or_cr_in_a_header(driver, tmp_path, serve, line):
+    """A field value with NUL or CR is invalid (RFC 9110 5.5: the recipient rejects the message or
+    replaces them; libcurl refuses a NUL): with retries allowed, the call fails at once, one request,
+    with InvalidResponse and the response's status. botocore does not retry such a 200 either (it
+    takes the value as it is)."""
+    server = serve(answer_with([line]))
+    out = run(driver, tmp_path, config_for(server, maxAttempts=3), [STEPS[0], STEPS[1]], RSS_MB)
+    for s in out.steps:
+        s.expect_error(6, 'InvalidResponse', httpStatus=200, retryable=False, attempts=1)
+        assert "head is not valid HTTP" in s.error['message'], s.brief()
+    assert server.count == 2
+
+
+def test_nul_in_a_header_of_a_503(driver, tmp_path, serve):
+    """The retry decision is the status's, as botocore's is (it reads past the NUL and retries a 503)."""
+    server = serve(lambda conn, req: conn.send(b'HTTP/1.1 503 Slow Down\r\nX-Nul: a\x00b\r\nContent-Length: 2\r\n\r\n{}')
+                   or True)
+    out = run(driver, tmp_path, config_for(server, maxAttempts=3), [STEPS[0]], RSS_MB)
+    out.step.expect_error(6, 'InvalidResponse', httpStatus=503, retryable=True, attempts=3)
+    assert server.count == 3

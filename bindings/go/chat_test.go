@@ -2,9 +2,10 @@ package ivs_test
 
 // Chat rooms against ivs-local's chat messaging over real WebSockets: messages between rooms, delete
 // and disconnect events, the token provider through a server-side drop and reconnects, SetToken by
-// hand and Send waiting for the connection, close with messages in flight, a consumer that does not
-// read (events dropped, the I/O thread never held), errors, ctx cancellation, the client closed
-// under a room, and no goroutine or cgo handle left behind.
+// hand and Send waiting for the connection, Send waiting for room in a full queue (a server that
+// stops reading), close with messages in flight, a consumer that does not read (events dropped, the
+// I/O thread never held), errors, ctx cancellation, the client closed under a room, and no goroutine
+// or cgo handle left behind.
 
 import (
 	"context"
@@ -409,6 +410,109 @@ func TestChatSetTokenAndSendWaiting(t *testing.T) {
 	ev.wait(t, &from, 10*time.Second, "the waited message", request(sentID))
 }
 
+// A server that stops reading (ivs-local holds the connection): once the socket buffers are full, the
+// requests wait in libivs's queue up to maxQueuedBytes, then Send waits for room. A done context ends
+// that wait with its error (in a ChatSendQueueFull error); once the server reads again, the waiting
+// Send goes out, after every request accepted before it.
+func TestChatSendQueueFull(t *testing.T) {
+	reset(t)
+	c := newClient(t, localConfig(t))
+	room := makeRoom(t, c)
+	noRateLimit(t, room)
+	opts := chatOptions(t, room, "flood", "SEND_MESSAGE")
+	opts.Extra["maxQueuedBytes"] = 64 << 10
+	opts.EventBuffer = 1 << 16 // every message comes back to its sender: none dropped
+	r, ev := connect(t, c, opts)
+	from := 0
+	ev.wait(t, &from, 10*time.Second, "connected", state("connected"))
+	var held struct{ Held int }
+	control(t, "POST", "chat/connections/hold", map[string]any{"userId": "flood", "hold": true}, &held)
+	if held.Held != 1 {
+		t.Fatalf("held %d connections", held.Held)
+	}
+	t.Cleanup(func() {
+		control(t, "POST", "chat/connections/hold", map[string]any{"userId": "flood", "hold": false}, nil)
+	})
+
+	// 1.5 KB messages until one waits past its deadline: the socket buffers (a few MB on loopback),
+	// then 64 KiB of queue; 60 MB without that is a queue without bound
+	content := strings.Repeat("€", 500)
+	sent := 0
+	for full := false; !full; {
+		if sent == 40000 {
+			t.Fatalf("%d messages (%d MB) accepted while the server did not read: the queue never filled", sent, sent*1500>>20)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		start := time.Now()
+		_, err := r.SendMessage(ctx, content, nil)
+		cancel()
+		if err == nil {
+			sent++
+			continue
+		}
+		var e *ivs.Error
+		if !errors.As(err, &e) || e.Code != "ChatSendQueueFull" || e.Kind != ivs.KindNetwork || !e.Retryable ||
+			!errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Send after %d messages: %v", sent, err)
+		}
+		if d := time.Since(start); d < 190*time.Millisecond || d > 5*time.Second {
+			t.Errorf("Send waited %v for a 200 ms deadline", d)
+		}
+		full = true
+	}
+	t.Logf("the queue was full after %d messages", sent)
+
+	// still held: a Send waits (it is not refused), and one whose ctx is cancelled ends with ctx's error
+	type result struct {
+		id  string
+		err error
+	}
+	waiting := make(chan result, 1)
+	go func() {
+		id, err := r.SendMessage(context.Background(), "after the hold", nil)
+		waiting <- result{id, err}
+	}()
+	cctx, ccancel := context.WithCancel(context.Background())
+	cancelled := make(chan error, 1)
+	go func() {
+		_, err := r.SendMessage(cctx, "cancelled", nil)
+		cancelled <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case res := <-waiting:
+		t.Fatalf("Send returned while the queue was full: %q %v", res.id, res.err)
+	default:
+	}
+	ccancel()
+	select {
+	case err := <-cancelled:
+		var e *ivs.Error
+		if !errors.Is(err, context.Canceled) || !errors.As(err, &e) || e.Code != "ChatSendQueueFull" {
+			t.Errorf("the cancelled Send: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancelling its ctx did not end the waiting Send")
+	}
+
+	// the server reads again: the waiting Send succeeds, and its message comes after all the others
+	control(t, "POST", "chat/connections/hold", map[string]any{"userId": "flood", "hold": false}, nil)
+	var res result
+	select {
+	case res = <-waiting:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the waiting Send did not return once the server read again")
+	}
+	if res.err != nil || len(res.id) != 36 {
+		t.Fatalf("the waiting Send: %q %v", res.id, res.err)
+	}
+	ev.wait(t, &from, 60*time.Second, "the waited message", request(res.id))
+	isMessage := func(e ivs.ChatEvent) bool { return e.Type == "MESSAGE" }
+	if n := ev.count(isMessage); n != sent+1 || r.Dropped() != 0 {
+		t.Errorf("%d messages came back, want the %d sent before the waited one and it (%d events dropped)", n, sent, r.Dropped())
+	}
+}
+
 // Close with 200 messages queued: each is written before the close frame; the listener gets them all.
 func TestChatCloseInFlight(t *testing.T) {
 	reset(t)
@@ -618,23 +722,28 @@ func TestChatNoGoroutineLeak(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 	runtime.GC()
 	baseline := runtime.NumGoroutine()
+	// what may end the test (t.Fatal) is done here, on the test's goroutine
+	base := localURL(t)
+	var options [8]ivs.ChatOptions
+	for i := range options {
+		options[i] = chatOptions(t, room, fmt.Sprint("leak", i), "SEND_MESSAGE")
+		if i%4 == 1 { // a provider still waiting when the room closes
+			options[i].CreateToken = nil
+			options[i].TokenProvider = func(ctx context.Context) (string, error) {
+				<-ctx.Done()
+				return "", ctx.Err()
+			}
+		}
+	}
 	for round := 0; round < 3; round++ {
 		var wg sync.WaitGroup
-		for i := 0; i < 8; i++ {
+		for i := range options {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				opts := chatOptions(t, room, fmt.Sprint("leak", i), "SEND_MESSAGE")
-				if i%4 == 1 { // a provider still waiting when the room closes
-					opts.CreateToken = nil
-					opts.TokenProvider = func(ctx context.Context) (string, error) {
-						<-ctx.Done()
-						return "", ctx.Err()
-					}
-				}
-				r, err := c.ConnectChat(ctx, opts)
+				r, err := c.ConnectChat(ctx, options[i])
 				if err != nil {
 					t.Error(err)
 					return
@@ -656,7 +765,12 @@ func TestChatNoGoroutineLeak(t *testing.T) {
 						for range r.Events() {
 						}
 					}()
-					control(t, "POST", "chat/connections/drop", map[string]any{"userId": fmt.Sprint("leak", i), "mode": "close", "code": 1000}, nil)
+					drop := map[string]any{"userId": fmt.Sprint("leak", i), "mode": "close", "code": 1000}
+					if err := controlErr(base, "POST", "chat/connections/drop", drop, nil); err != nil {
+						t.Error(err)
+						r.Close()
+						return
+					}
 					<-r.Done()
 				}
 			}(i)

@@ -6,6 +6,7 @@ package ivs_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -46,31 +47,41 @@ func newClient(t testing.TB, cfg ivs.Config) *ivs.Client {
 }
 
 // control calls ivs-local's control API (/_local/route) and decodes its answer into out (if not nil).
+// Like every helper here that takes t, it ends the test on failure (t.Fatal), so it must run on the
+// test's goroutine: other goroutines call controlErr and report with t.Error.
 func control(t testing.TB, method, route string, body any, out any) {
 	t.Helper()
+	if err := controlErr(localURL(t), method, route, body, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// controlErr is control for any goroutine: it returns what went wrong.
+func controlErr(base, method, route string, body any, out any) error {
 	var in io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
 		in = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, localURL(t)+"/_local/"+route, in)
+	req, err := http.NewRequest(method, base+"/_local/"+route, in)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("control %s %s: %v", method, route, err)
+		return fmt.Errorf("control %s %s: %v", method, route, err)
 	}
 	defer resp.Body.Close()
 	text, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
-		t.Fatalf("control %s %s: %d %s", method, route, resp.StatusCode, text)
+		return fmt.Errorf("control %s %s: %d %s", method, route, resp.StatusCode, text)
 	}
 	if out != nil {
 		if err := json.Unmarshal(text, out); err != nil {
-			t.Fatalf("control %s %s: %v", method, route, err)
+			return fmt.Errorf("control %s %s: %v", method, route, err)
 		}
 	}
+	return nil
 }
 
 // reset forgets every resource, fault and logged request of ivs-local.

@@ -345,14 +345,24 @@ final class ChatConnection {
 
     /// ivs_chat_send queued requests (the loop was woken for them).
     func flushOutbox() {
-        guard state == .open, let s = socket else { return }
-        for item in shared.takeOutbox() { s.queue(item.frame) }
+        guard state == .open, socket != nil else { return }
         writeOut()
     }
 
+    /// Writes what the socket holds and, once all of it is written, the requests waiting in the outbox.
+    /// Until then they stay there, counted against maxQueuedBytes: a server that stops reading fills the
+    /// outbox and ivs_chat_send answers ChatSendQueueFull, instead of the socket's buffer growing.
     private func writeOut() {
         guard let s = socket else { return }
-        switch s.flush() {
+        var status = s.flush()
+        if case .done = status, state == .open {
+            let waiting = shared.takeOutbox()
+            if !waiting.isEmpty {
+                for item in waiting { s.queue(item.frame) }
+                status = s.flush()
+            }
+        }
+        switch status {
         case .done, .wouldBlock: break
         case .failed(let m): return dropped("network", redact(m), code: WebSocketCloseCode.abnormal, transient: true)
         }

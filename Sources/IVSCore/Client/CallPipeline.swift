@@ -169,8 +169,9 @@ extension Client {
         return .failure(failure, response: response)
     }
 
-    /// A transport failure as the caller sees it: network trouble, a response over the bounds (the
-    /// service answered, but with more than libivs accepts), or a header that could not be sent.
+    /// A transport failure as the caller sees it: network trouble, a response over the bounds or with a
+    /// head that is not HTTP (the service answered, but with what libivs does not accept: retried only
+    /// for a status botocore retries), or a header that could not be sent.
     static func transportFailure(_ t: TransportError, _ what: String) -> IVSError {
         let code: String
         switch t.kind {
@@ -179,6 +180,9 @@ extension Client {
                             httpStatus: status == 0 ? nil : status)
         case .invalidHeader:
             return IVSError(.invalidArgument, code: ErrorCode.invalidHeaderValue, "\(what): \(t.message)")
+        case .invalidResponse(let status):
+            return IVSError(.service, code: ErrorCode.invalidResponse, "\(what): \(t.message)",
+                            httpStatus: status == 0 ? nil : status)
         case .connect: code = ErrorCode.endpointConnection
         case .dns: code = ErrorCode.endpointResolution
         case .tls: code = ErrorCode.ssl

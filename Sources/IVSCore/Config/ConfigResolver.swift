@@ -21,7 +21,7 @@ public struct ConfigResolver {
         if let n = named, !shared.hasProfile(n) {
             let source = config.profile != nil ? "the client config's profile" :
                 env.nonEmpty("AWS_DEFAULT_PROFILE") != nil ? "AWS_DEFAULT_PROFILE" : "AWS_PROFILE"
-            throw .config("The config profile \"\(n)\" (from \(source)) could not be found in \(shared.configPath) "
+            throw .config("The config profile \"\(Text.shown(n))\" (from \(source)) could not be found in \(shared.configPath) "
                           + "or \(shared.credentialsPath)", code: "ProfileNotFound")
         }
         let profile = shared.profile(profileName)
@@ -58,14 +58,14 @@ public struct ConfigResolver {
             case "off": mode = .off
             case "legacy":
                 Log.log(.warn, "\(source) is legacy; libivs implements standard, adaptive and off, and uses standard")
-            default: throw .config("\(source) must be standard, adaptive or off, got \"\(s)\"")
+            default: throw .config("\(source) must be standard, adaptive or off, got \"\(Text.shown(s))\"")
             }
         }
         var attempts = 3
         if let a = config.maxAttempts { attempts = a }
         else if let (s, source) = pick("AWS_MAX_ATTEMPTS", p, "max_attempts") {
             guard let a = Int(s), (1...100).contains(a) else {
-                throw .config("\(source) must be an integer from 1 to 100, got \"\(s)\"")
+                throw .config("\(source) must be an integer from 1 to 100, got \"\(Text.shown(s))\"")
             }
             attempts = a
         }
@@ -111,7 +111,7 @@ public struct ConfigResolver {
 
         func value(_ key: String) -> (String, String)? {
             guard let v = values[key], !v.isEmpty else { return nil }
-            return (v, "\(key) in profile \"\(name)\" (\(path))")
+            return (v, "\(key) in profile \"\(Text.shown(name))\" (\(path))")
         }
     }
 
@@ -127,12 +127,12 @@ public struct ConfigResolver {
         switch s.lowercased() {
         case "true": return true
         case "false": return false
-        default: throw .config("\(source) must be true or false, got \"\(s)\"")
+        default: throw .config("\(source) must be true or false, got \"\(Text.shown(s))\"")
         }
     }
 
     func caBundle(_ path: String, _ source: String) throws(IVSError) -> String {
-        if let why = CABundle.problem(path) { throw .config("\(source) names \(path), which \(why)") }
+        if let why = CABundle.problem(path) { throw .config("\(source) names \(Text.shown(path)), which \(why)") }
         return path
     }
 
@@ -142,11 +142,11 @@ public struct ConfigResolver {
                                                (p.value("region")?.1 ?? "", p.value("region")?.0)]
         for (source, value) in candidates {
             guard let r = value else { continue }
-            guard ClientConfig.isValidRegion(r) else { throw .config("\(source) \"\(r)\" is not a valid region name") }
+            guard ClientConfig.isValidRegion(r) else { throw .config("\(source) \"\(Text.shown(r))\" is not a valid region name") }
             return r
         }
         throw .config("No region is configured. Set \"region\" in the client config, the AWS_REGION environment "
-                      + "variable, or region in your profile (\"\(p.name)\") in \(p.path).", code: "NoRegionError")
+                      + "variable, or region in your profile (\"\(Text.shown(p.name))\") in \(p.path).", code: "NoRegionError")
     }
 
     /// An endpoint URL configured for the service, highest first: the client config's endpointUrls
@@ -174,11 +174,11 @@ public struct ConfigResolver {
         else if let u = env.nonEmpty("AWS_ENDPOINT_URL") { found = (u, "AWS_ENDPOINT_URL") }
         else if let (sectionName, _) = p.value("services") {
             guard let section = shared.services[sectionName] else {
-                throw .config("profile \"\(p.name)\" names services \"\(sectionName)\", but \(shared.configPath) "
-                              + "has no [services \(sectionName)] section")
+                throw .config("profile \"\(Text.shown(p.name))\" names services \"\(Text.shown(sectionName))\", but \(shared.configPath) "
+                              + "has no [services \(Text.shown(sectionName))] section")
             }
             if let nested = section[id], let sub = SharedConfigFile.nested(nested), let u = sub["endpoint_url"] {
-                found = (u, "endpoint_url of \(id) in [services \(sectionName)] (\(shared.configPath))")
+                found = (u, "endpoint_url of \(id) in [services \(Text.shown(sectionName))] (\(shared.configPath))")
             }
         }
         if found == nil, let (u, source) = p.value("endpoint_url") { found = (u, source) }
@@ -252,7 +252,7 @@ public struct ConfigResolver {
                 switch v {
                 case "regional": break
                 case "legacy": useGlobal = true
-                default: throw .credentials("\(source) must be regional or legacy, got \"\(v)\"", code: "InvalidConfigError")
+                default: throw .credentials("\(source) must be regional or legacy, got \"\(Text.shown(v))\"", code: "InvalidConfigError")
                 }
             }
             let configured = try endpoints.configuredEndpoint("sts")
@@ -274,13 +274,13 @@ public struct ConfigResolver {
                 case "adaptive": mode = .adaptive
                 case "standard", "legacy": mode = .standard
                 case "off": mode = .off
-                default: throw .config("\(source) must be standard, adaptive or off, got \"\(m)\"")
+                default: throw .config("\(source) must be standard, adaptive or off, got \"\(Text.shown(m))\"")
                 }
             }
             var attempts = 3
             if let (a, source) = self.pick("AWS_MAX_ATTEMPTS", p, "max_attempts") {
                 guard let n = Int(a), (1...100).contains(n) else {
-                    throw .config("\(source) must be an integer from 1 to 100, got \"\(a)\"")
+                    throw .config("\(source) must be an integer from 1 to 100, got \"\(Text.shown(a))\"")
                 }
                 attempts = n
             }

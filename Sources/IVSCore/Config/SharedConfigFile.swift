@@ -56,7 +56,7 @@ public struct SharedConfigFile: Sendable {
             if value.hasPrefix("["), let close = value.lastIndex(of: "]"), close > value.index(after: value.startIndex) {
                 flush()
                 let name = String(value[value.index(after: value.startIndex)..<close])
-                if sections[name] != nil { throw fail(lineNo, "section [\(name)] appears twice") }
+                if sections[name] != nil { throw fail(lineNo, "section [\(Text.shown(name))] appears twice") }
                 current = name
                 sections[name] = [:]
                 values = [:]
@@ -70,7 +70,7 @@ public struct SharedConfigFile: Sendable {
             }
             let key = Text.trimmed(value[..<d]).lowercased()
             guard !key.isEmpty else { throw fail(lineNo, "a setting has no name") }
-            if values[key] != nil { throw fail(lineNo, "\"\(key)\" is set twice in [\(current ?? "")]") }
+            if values[key] != nil { throw fail(lineNo, "\"\(Text.shown(key))\" is set twice in [\(Text.shown(current ?? ""))]") }
             values[key] = [Text.trimmed(value[value.index(after: d)...])]
             order.append(key)
             option = key

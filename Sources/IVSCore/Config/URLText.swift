@@ -86,7 +86,7 @@ public enum URLText {
         if let at = b[start..<end].lastIndex(of: 64) {
             shown = String(decoding: b[..<start], as: UTF8.self) + "***" + String(decoding: b[at...], as: UTF8.self)
         }
-        return Text.excerpt(shown, limit: 200)
+        return Text.excerpt(Text.shown(shown), limit: 200) // user info masked first: escaping cannot unmask it
     }
 
     /// Where needle first stands in b at or after from.

@@ -40,7 +40,7 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
         return "botocore-session-\(now.isFinite && abs(now) < 1e15 ? Int(now) : 0)"
     }
 
-    var what: String { "assume-role for profile \"\(profile)\" (role_arn \(roleArn), \(sourceSetting))" }
+    var what: String { "assume-role for profile \"\(Text.shown(profile))\" (role_arn \(Text.shown(roleArn)), \(sourceSetting))" }
 
     public func credentials() throws(IVSError) -> Credentials? {
         if mfaSerial != nil {
@@ -74,7 +74,7 @@ enum STSParameters {
     static func problem(_ params: [(String, String)]) -> String? {
         for (k, v) in params {
             if let min = minimumLengths[k], v.count < min {
-                let shown = k == "WebIdentityToken" ? "" : " \"\(Text.excerpt(v, limit: 100))\""
+                let shown = k == "WebIdentityToken" ? "" : " \"\(Text.shown(Text.excerpt(v, limit: 100)))\""
                 return "\(settingOf[k] ?? k)\(shown) is shorter than \(min) characters, the least STS accepts for \(k)"
             }
             if k == "DurationSeconds", let d = Int(v), d < 900 {

@@ -57,19 +57,19 @@ public struct LoginCredentialProvider: CredentialProvider {
         return "https://signin.\(region).\(p.dualStackDnsSuffix)"
     }
 
-    var hint: String { "Run `aws login --profile \(profile)` to sign in again." }
+    var hint: String { "Run `aws login --profile \(Text.shown(profile))` to sign in again." }
 
     public func credentials() throws(IVSError) -> Credentials? {
         let bytes: [UInt8]
         switch SmallFile.read(cacheFile) {
         case .bytes(let b): bytes = b
         case .missing:
-            throw .credentials("unable to load an existing login session for session \(session) of profile \"\(profile)\" "
+            throw .credentials("unable to load an existing login session for session \(Text.shown(session)) of profile \"\(Text.shown(profile))\" "
                                + "(no \(cacheFile)). " + hint, code: "LoginTokenLoadError")
         case .failed(let why):
             throw .credentials("cannot read the login token cache \(cacheFile): \(why)", code: "LoginTokenLoadError")
         }
-        let source = "login session \(session) of profile \"\(profile)\""
+        let source = "login session \(Text.shown(session)) of profile \"\(Text.shown(profile))\""
         let creds: Credentials? = try CredentialDocument.withObject(bytes) { o throws(IVSError) -> Credentials in
             let missing = Self.requiredFields.filter { o[$0] == nil }
             if !missing.isEmpty {

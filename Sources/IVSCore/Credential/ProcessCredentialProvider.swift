@@ -23,7 +23,7 @@ public struct ProcessCredentialProvider: CredentialProvider {
 
     public func credentials() throws(IVSError) -> Credentials? {
         guard let command, !command.isEmpty else { return nil }
-        let source = "credential_process of profile \"\(profile)\""
+        let source = "credential_process of profile \"\(Text.shown(profile))\""
         guard let argv = Self.split(command), !argv.isEmpty else {
             throw .credentials("\(source) is not a valid command line (unbalanced quotes?)",
                                code: "CredentialRetrievalError")

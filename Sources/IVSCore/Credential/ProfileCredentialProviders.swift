@@ -53,7 +53,7 @@ struct ProfileCredentialProviders {
         }
         guard let (arn, _) = pick("AWS_ROLE_ARN", "role_arn"), !arn.isEmpty else {
             return FailingCredentialProvider(name: name, error: .credentials(
-                "\(fileSetting) is set for profile \"\(profile)\", but no role ARN: set role_arn in the profile or AWS_ROLE_ARN",
+                "\(fileSetting) is set for profile \"\(Text.shown(profile))\", but no role ARN: set role_arn in the profile or AWS_ROLE_ARN",
                 code: "InvalidConfigError"))
         }
         let session = pick("AWS_ROLE_SESSION_NAME", "role_session_name").map { $0.0 }
@@ -81,7 +81,7 @@ struct ProfileCredentialProviders {
     private func makeAssumeRole(_ profile: String, _ values: [String: String],
                                 visited: [String]) throws(IVSError) -> CredentialProvider {
         let roleArn = values["role_arn"] ?? ""
-        let about = "profile \"\(profile)\" (\(where_(profile)))"
+        let about = "profile \"\(Text.shown(profile))\" (\(where_(profile)))"
         let source: CredentialChain
         let setting: String
         switch (values["source_profile"], values["credential_source"]) {
@@ -98,24 +98,24 @@ struct ProfileCredentialProviders {
             case "Ec2InstanceMetadata": provider = instanceMetadata
             case "EcsContainer": provider = container
             default:
-                throw .credentials("the credential_source \"\(named)\" of \(about) is not valid; use one of "
+                throw .credentials("the credential_source \"\(Text.shown(named))\" of \(about) is not valid; use one of "
                                    + Self.credentialSources.joined(separator: ", "), code: "InvalidConfigError")
             }
-            setting = "credential_source \(named)"
+            setting = "credential_source \(Text.shown(named))"
             source = CredentialChain(providers: [provider],
-                                     noneMessage: "no credentials found in credential_source \(named) referenced in "
-                                        + "profile \"\(profile)\"", code: "CredentialRetrievalError")
+                                     noneMessage: "no credentials found in credential_source \(Text.shown(named)) referenced in "
+                                        + "profile \"\(Text.shown(profile))\"", code: "CredentialRetrievalError")
         case (let sp?, nil):
-            setting = "source_profile \"\(sp)\""
+            setting = "source_profile \"\(Text.shown(sp))\""
             guard shared.hasProfile(sp) else {
-                throw .credentials("the source_profile \"\(sp)\" of \(about) does not exist in \(shared.configPath) or "
+                throw .credentials("the source_profile \"\(Text.shown(sp))\" of \(about) does not exist in \(shared.configPath) or "
                                    + shared.credentialsPath, code: "InvalidConfigError")
             }
             let spValues = shared.profile(sp)
             // A profile may name itself to use its own static keys; any other repeat is a cycle.
             if visited.contains(sp) && (sp != profile || !Self.hasStaticKeys(spValues)) {
                 throw .credentials("source_profile of \(about) makes a cycle: "
-                                   + (visited + [sp]).map { "\"\($0)\"" }.joined(separator: " -> "),
+                                   + (visited + [sp]).map { "\"\(Text.shown($0))\"" }.joined(separator: " -> "),
                                    code: "InfiniteLoopConfigError")
             }
             let providers: [CredentialProvider]
@@ -125,7 +125,7 @@ struct ProfileCredentialProviders {
                 providers = [assumeRole(sp, visited: visited + [sp])]
             }
             source = CredentialChain(providers: providers,
-                                     noneMessage: "the source profile \"\(sp)\" of \(about) has no credentials",
+                                     noneMessage: "the source profile \"\(Text.shown(sp))\" of \(about) has no credentials",
                                      code: "InvalidConfigError")
         }
         // botocore: a duration_seconds that is not an integer is ignored.

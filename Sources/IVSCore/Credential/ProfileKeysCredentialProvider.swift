@@ -23,7 +23,7 @@ public struct ProfileKeysCredentialProvider: CredentialProvider {
             return Credentials(accessKeyId: id, secretAccessKey: secret,
                                sessionToken: v["aws_session_token"].flatMap { $0.isEmpty ? nil : $0 })
         default:
-            throw .credentials("profile \"\(profile)\" in \(path) has only one of aws_access_key_id and "
+            throw .credentials("profile \"\(Text.shown(profile))\" in \(path) has only one of aws_access_key_id and "
                                + "aws_secret_access_key; set both", code: "PartialCredentialsError")
         }
     }

@@ -28,12 +28,12 @@ public struct SSOCredentialProvider: CredentialProvider {
         var required = configKeys
         if let sessionName = values["sso_session"] {
             guard let session = shared.ssoSessions[sessionName] else {
-                throw .config("profile \"\(profile)\" names sso_session \"\(sessionName)\", but \(shared.configPath) "
-                              + "has no [sso-session \(sessionName)] section")
+                throw .config("profile \"\(Text.shown(profile))\" names sso_session \"\(Text.shown(sessionName))\", but \(shared.configPath) "
+                              + "has no [sso-session \(Text.shown(sessionName))] section")
             }
             for (k, v) in session {
                 if let mine = values[k], mine != v {
-                    throw .config("profile \"\(profile)\" and [sso-session \(sessionName)] disagree on \(k)")
+                    throw .config("profile \"\(Text.shown(profile))\" and [sso-session \(Text.shown(sessionName))] disagree on \(k)")
                 }
                 resolved[k] = v
             }
@@ -41,11 +41,11 @@ public struct SSOCredentialProvider: CredentialProvider {
         }
         let missing = required.filter { resolved[$0] == nil }
         if !missing.isEmpty {
-            throw .config("profile \"\(profile)\" is configured to use SSO but is missing required configuration: "
+            throw .config("profile \"\(Text.shown(profile))\" is configured to use SSO but is missing required configuration: "
                           + missing.joined(separator: ", "))
         }
         let region = resolved["sso_region"] ?? ""
-        guard ClientConfig.isValidRegion(region) else { throw .config("sso_region \"\(region)\" is not a valid region name") }
+        guard ClientConfig.isValidRegion(region) else { throw .config("sso_region \"\(Text.shown(region))\" is not a valid region name") }
         let startUrl = resolved["sso_start_url"] ?? ""
         let portal = try endpoints.standard(id: "sso", host: "portal.sso", fipsHost: "portal.sso-fips", region: region).url
         let dir = SharedConfig.expandHome("~/.aws/sso/cache", env: env)
@@ -68,8 +68,8 @@ public struct SSOCredentialProvider: CredentialProvider {
     }
 
     var loginHint: String {
-        "The SSO session of profile \"\(profile)\" has expired or is otherwise invalid. To refresh it, run "
-            + "`aws sso login --profile \(profile)`."
+        "The SSO session of profile \"\(Text.shown(profile))\" has expired or is otherwise invalid. To refresh it, run "
+            + "`aws sso login --profile \(Text.shown(profile))`."
     }
 
     /// A legacy profile's token: as cached, refused when expired.

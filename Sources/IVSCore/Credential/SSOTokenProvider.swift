@@ -17,7 +17,7 @@ struct SSOTokenProvider: Sendable {
     let http: CredentialHTTP
 
     var loginHint: String {
-        "To refresh the SSO session \"\(sessionName)\" of profile \"\(profile)\", run `aws sso login --profile \(profile)`."
+        "To refresh the SSO session \"\(Text.shown(sessionName))\" of profile \"\(Text.shown(profile))\", run `aws sso login --profile \(Text.shown(profile))`."
     }
 
     /// The current access token (refreshed when due).
@@ -26,7 +26,7 @@ struct SSOTokenProvider: Sendable {
         switch SmallFile.read(cacheFile) {
         case .bytes(let b): bytes = b
         case .missing:
-            throw .credentials("no cached SSO token for sso-session \"\(sessionName)\" at \(cacheFile). " + loginHint,
+            throw .credentials("no cached SSO token for sso-session \"\(Text.shown(sessionName))\" at \(cacheFile). " + loginHint,
                                code: "SSOTokenLoadError")
         case .failed(let why):
             throw .credentials("cannot read the cached SSO token \(cacheFile): \(why)", code: "SSOTokenLoadError")
@@ -45,7 +45,7 @@ struct SSOTokenProvider: Sendable {
                                code: "SSOTokenLoadError")
         }
         if expiry <= CredentialClock.now() {
-            throw .credentials("the SSO token of sso-session \"\(sessionName)\" expired at \(Clock.text(expiry)) and could not "
+            throw .credentials("the SSO token of sso-session \"\(Text.shown(sessionName))\" expired at \(Clock.text(expiry)) and could not "
                                + "be refreshed. " + loginHint, code: "UnauthorizedSSOTokenError")
         }
         guard HeaderValue.isValid(token), !token.isEmpty else {
@@ -61,14 +61,14 @@ struct SSOTokenProvider: Sendable {
         var values: [String: String] = [:]
         for k in ["refreshToken", "clientId", "clientSecret", "registrationExpiresAt"] {
             guard let v = cached[k]?.stringValue else {
-                Log.log(.info, "SSO token of sso-session \"\(sessionName)\" cannot be refreshed: the cache has no \(k)")
+                Log.log(.info, "SSO token of sso-session \"\(Text.shown(sessionName))\" cannot be refreshed: the cache has no \(k)")
                 return nil
             }
             values[k] = v
         }
         guard let reg = Clock.parseISO8601(values["registrationExpiresAt"] ?? ""),
               reg > CredentialClock.now() else {
-            Log.log(.info, "SSO token of sso-session \"\(sessionName)\" cannot be refreshed: its client registration expired")
+            Log.log(.info, "SSO token of sso-session \"\(Text.shown(sessionName))\" cannot be refreshed: its client registration expired")
             return nil
         }
         let base: String
@@ -86,12 +86,12 @@ struct SSOTokenProvider: Sendable {
         let r: HTTPResponse
         switch http.send("POST", url, headers: [("Content-Type", "application/json")], body: Array(JSON.dump(body).utf8)) {
         case .failure(let e):
-            throw .credentials("refreshing the SSO token of sso-session \"\(sessionName)\" at \(URLText.redacted(base)) "
+            throw .credentials("refreshing the SSO token of sso-session \"\(Text.shown(sessionName))\" at \(URLText.redacted(base)) "
                                + "failed: \(e.message)", code: "TokenRetrievalError")
         case .success(let resp): r = resp
         }
         guard r.status == 200 else {
-            Log.log(.warn, "SSO token refresh attempt failed for sso-session \"\(sessionName)\": HTTP \(r.status)")
+            Log.log(.warn, "SSO token refresh attempt failed for sso-session \"\(Text.shown(sessionName))\": HTTP \(r.status)")
             return nil
         }
         let now = CredentialClock.now()
@@ -101,7 +101,7 @@ struct SSOTokenProvider: Sendable {
             return (t, now.rounded(.down) + Double(n), o["refreshToken"]?.stringValue)
         } ?? nil
         guard let (token, expiry, newRefresh) = fresh, let expiresAt = Clock.iso8601(expiry) else {
-            throw .credentials("SSO OIDC CreateToken for sso-session \"\(sessionName)\" answered without accessToken and "
+            throw .credentials("SSO OIDC CreateToken for sso-session \"\(Text.shown(sessionName))\" answered without accessToken and "
                                + "expiresIn", code: "TokenRetrievalError")
         }
         // botocore's new cache entry: these keys, in this order (a refresh token only when one came back).
@@ -119,7 +119,7 @@ struct SSOTokenProvider: Sendable {
                 Log.log(.warn, "the refreshed SSO token could not be written to \(cacheFile): \(why)")
             }
         }
-        Log.log(.info, "SSO token refresh succeeded for sso-session \"\(sessionName)\"")
+        Log.log(.info, "SSO token refresh succeeded for sso-session \"\(Text.shown(sessionName))\"")
         return (token, expiry)
     }
 }

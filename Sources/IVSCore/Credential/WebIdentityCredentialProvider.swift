@@ -27,7 +27,7 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         self.sts = sts
     }
 
-    var what: String { "assume-role-with-web-identity for profile \"\(profile)\" (role_arn \(roleArn), \(tokenFileSetting) \(tokenFile))" }
+    var what: String { "assume-role-with-web-identity for profile \"\(Text.shown(profile))\" (role_arn \(Text.shown(roleArn)), \(tokenFileSetting) \(tokenFile))" }
 
     public func credentials() throws(IVSError) -> Credentials? {
         let token: String

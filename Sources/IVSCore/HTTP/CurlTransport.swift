@@ -178,6 +178,8 @@ public final class CurlTransport: @unchecked Sendable {
         case .resendRefused:
             return .failure(TransportError(kind: .reset, message: "the connection closed before a response "
                                            + "(a kept-alive connection had gone; the request was not sent again)"))
+        case .invalidHeader:
+            return .failure(Self.invalidHead(status: c.response.status, "a NUL or CR byte in a header line"))
         case .errorBodyTruncated:
             return .success(c.response) // the error is classified from status and headers as usual
         case nil:
@@ -192,6 +194,11 @@ public final class CurlTransport: @unchecked Sendable {
                 let known = civs_curl_getinfo_off(h.curl, CURLINFO_CONNECT_TIME_T, &connected) == CURLE_OK
                 kind = known && connected == 0 ? .connectTimeout : .readTimeout
             }
+            // libcurl refuses a head it cannot read (a NUL byte, an invalid Content-Length, a line
+            // without a colon) this way; after a status line, the server did answer: not a network error.
+            if code == CURLE_WEIRD_SERVER_REPLY && c.response.status != 0 {
+                return .failure(Self.invalidHead(status: c.response.status, detail.isEmpty ? "libcurl refused it" : detail))
+            }
             if case .tooLarge = kind {
                 return .failure(TransportError(kind: .tooLarge(status: c.response.status), message: "the response headers are larger than "
                                                + "libcurl accepts (a line over 100 KB or 300 KB in all): \(detail.isEmpty ? "out of memory" : detail)"))
@@ -199,6 +206,10 @@ public final class CurlTransport: @unchecked Sendable {
             return .failure(TransportError(kind: kind, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
         }
         return .success(c.response)
+    }
+
+    static func invalidHead(status: Int, _ why: String) -> TransportError {
+        TransportError(kind: .invalidResponse(status: status), message: "the response's head is not valid HTTP (\(why))")
     }
 
     static func classify(_ code: CURLcode) -> TransportError.Kind {

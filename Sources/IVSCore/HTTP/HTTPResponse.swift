@@ -111,12 +111,21 @@ public struct HTTPResponse: Sendable {
         case ignored
         /// The headers exceed the bounds.
         case overflow
+        /// A NUL, or a CR other than the line break's, in the line: not HTTP (the response is refused).
+        case invalid
     }
 
     /// One raw header line as curl delivers it: a status line ("HTTP/1.1 200 OK\r\n"), a header
     /// ("Name: value\r\n") or the blank line. The value is trimmed of spaces, tabs, CR and LF.
     mutating func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> HeaderLine {
         let n = bytes.count
+        // RFC 9110 5.5: a field value with NUL, CR or LF is invalid, and the recipient must reject the
+        // message (or replace them); libivs rejects it, as libcurl does a NUL (LF ends the line).
+        if let base = bytes.baseAddress {
+            var content = n
+            while content > 0, bytes[content - 1] == 13 || bytes[content - 1] == 10 { content -= 1 }
+            if memchr(base, 0, n) != nil || memchr(base, 13, content) != nil { return .invalid }
+        }
         if n >= 5, bytes[0] == 72, bytes[1] == 84, bytes[2] == 84, bytes[3] == 80, bytes[4] == 47 { // "HTTP/"
             removeHeaders()
             status = Self.statusCode(bytes) ?? 0

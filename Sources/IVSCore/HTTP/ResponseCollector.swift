@@ -21,6 +21,8 @@ struct ResponseCollector {
         case errorBodyTruncated
         /// curl wanted to send the request a second time (see prereq).
         case resendRefused
+        /// A header line with a NUL or a CR in it (HTTPResponse.HeaderLine.invalid).
+        case invalidHeader
     }
 
     init(maxBody: Int, curl: UnsafeMutableRawPointer? = nil) {
@@ -35,6 +37,9 @@ struct ResponseCollector {
         switch response.receiveHeaderLine(line) {
         case .overflow:
             stop = .headersTooLarge
+            return false
+        case .invalid:
+            stop = .invalidHeader
             return false
         case .header:
             // An announced body over the bound is refused before a byte of it is read.

@@ -9,6 +9,9 @@ public struct TransportError: Error {
         case tooLarge(status: Int)
         /// A request header that cannot be sent (a control character in its value).
         case invalidHeader
+        /// The server answered (status is the status line's, 0 if unknown), but with a head that is not
+        /// HTTP: a NUL or CR in a header, a header libcurl refuses. Sending again gets the same answer.
+        case invalidResponse(status: Int)
     }
     public let kind: Kind
     public let message: String

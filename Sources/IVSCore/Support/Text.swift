@@ -16,6 +16,29 @@ public enum Text {
         s.unicodeScalars.count <= limit ? s : String(String.UnicodeScalarView(s.unicodeScalars.prefix(limit))) + "..."
     }
 
+    /// Outside text (a name or value from a file) as a message quotes it: each control character
+    /// (U+0000-U+001F, U+007F) shown as the four characters \xHH. It stays visible, and no U+0000
+    /// reaches the error JSON, which C callers' JSON readers refuse (jansson without JSON_ALLOW_NUL).
+    public static func shown(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            guard u.value < 0x20 || u.value == 0x7f else { out.append(u); continue }
+            out.append(contentsOf: ("\\x" + Hex.encode([UInt8(truncatingIfNeeded: u.value)])).unicodeScalars)
+        }
+        return String(out)
+    }
+
+    /// s with each U+0000 shown as \x00 (the error JSON's guarantee; other characters as they are).
+    public static func withoutNUL(_ s: String) -> String {
+        guard s.utf8.contains(0) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.value == 0 { out.append(contentsOf: "\\x00".unicodeScalars) } else { out.append(u) }
+        }
+        return String(out)
+    }
+
     /// a followed by b, made in one allocation (String's + appends, growing the storage as it goes).
     public static func joined(_ a: String, _ b: String) -> String {
         if b.isEmpty { return a }

@@ -138,6 +138,10 @@ class Connection:
         self.out: queue.Queue = queue.Queue(OUT_QUEUE)
         self.closing = False
         self.gone = threading.Event()
+        # Cleared while the control API holds the connection: no frame is acted on or read, so the
+        # client's writes fill the socket buffers, as with a server that stops reading.
+        self.reading = threading.Event()
+        self.reading.set()
         self._close_lock = threading.Lock()
         self.writer = threading.Thread(target=self._write, daemon=True)  # started once the 101 is out
 
@@ -186,6 +190,7 @@ class Connection:
     def reset(self) -> None:
         """Ends the connection at once, without a close frame (a network failure, as the client sees it)."""
         self.gone.set()
+        self.reading.set()  # a held reader sees the socket shut and ends
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -340,6 +345,10 @@ def _read_loop(conn: Connection, reader: websocket.FrameReader) -> None:
             return
         except (EOFError, OSError, ValueError):
             return
+        # Held (control_hold): this frame waits, and no other is read, until released or gone.
+        while not conn.reading.wait(0.5):
+            if conn.gone.is_set():
+                return
         if opcode == websocket.TEXT:
             try:
                 _action(conn, payload)
@@ -535,6 +544,23 @@ def control_drop(state, body):
     return {'dropped': len(picked)}
 
 
+def control_hold(state, body):
+    """POST /_local/chat/connections/hold {"roomArn"?, "userId"?, "connectionId"?, "hold": bool}: the
+    matching connections stop acting on and reading the client's frames (true) until released (false),
+    so what the client writes waits in the socket buffers, as with a server that stops reading.
+    Answers {"held": n}."""
+    if not isinstance(body.get('hold'), bool):
+        raise ServiceError('ValidationException', 'hold (a boolean) is required', 400)
+    picked = [c for c in _connections(body.get('roomArn'))
+              if body.get('userId') in (None, c.user_id) and body.get('connectionId') in (None, c.id)]
+    for c in picked:
+        if body['hold']:
+            c.reading.clear()
+        else:
+            c.reading.set()
+    return {'held': len(picked)}
+
+
 def control_token(state, body):
     """POST /_local/chat/tokens {"roomArn", "userId", "capabilities"?, "attributes"?,
     "sessionDurationSeconds"? (default 3600), "tokenLifetimeSeconds"? (default 60)}: a token as
@@ -597,6 +623,7 @@ def control_rate(state, body):
 CONTROL = {
     'GET chat/connections': control_connections,
     'POST chat/connections/drop': control_drop,
+    'POST chat/connections/hold': control_hold,
     'POST chat/tokens': control_token,
     'POST chat/review-handlers': control_review_add,
     'GET chat/review-handlers': control_review_list,
