@@ -51,6 +51,25 @@ final class HTTPResponseTests: XCTestCase {
         }
     }
 
+    func testNULOrCRCheckAgreesWithTheByteRule() {
+        // Against the rule written plainly: a NUL anywhere, or a CR before the line's CR/LF end.
+        func plain(_ b: [UInt8]) -> Bool {
+            var content = b.count
+            while content > 0, b[content - 1] == 13 || b[content - 1] == 10 { content -= 1 }
+            return b.contains(0) || b[..<content].contains(13)
+        }
+        var g = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0, 9, 10, 13, 32, 58, 65, 97, 0x7f, 0x80, 0xff]
+        for _ in 0..<20_000 {
+            var b = (0..<Int.random(in: 0...40, using: &g)).map { _ in
+                Bool.random(using: &g) ? alphabet.randomElement(using: &g)! : UInt8.random(in: 14...126, using: &g)
+            }
+            if Bool.random(using: &g) { b += [13, 10] }
+            let got = b.withUnsafeBufferPointer { p in p.baseAddress.map { HTTPResponse.hasNULOrCR($0, p.count) } ?? false }
+            XCTAssertEqual(got, plain(b), "\(b)")
+        }
+    }
+
     func testTokenBytesAreRFC9110sTchar() {
         let tchar = Set(Array("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8))
         for c in 0...255 {

@@ -119,14 +119,14 @@ public struct HTTPResponse: Sendable {
     /// ("Name: value\r\n") or the blank line. The value is trimmed of spaces, tabs, CR and LF.
     mutating func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> HeaderLine {
         let n = bytes.count
+        let line = bytes.bindMemory(to: UInt8.self)
+        guard let base = line.baseAddress else { return .ignored }
         // RFC 9110 5.5: a field value with NUL, CR or LF is invalid, and the recipient must reject the
-        // message (or replace them); libivs rejects it, as libcurl does a NUL (LF ends the line).
-        if let base = bytes.baseAddress {
-            var content = n
-            while content > 0, bytes[content - 1] == 13 || bytes[content - 1] == 10 { content -= 1 }
-            if memchr(base, 0, n) != nil || memchr(base, 13, content) != nil { return .invalid }
-        }
-        if n >= 5, bytes[0] == 72, bytes[1] == 84, bytes[2] == 84, bytes[3] == 80, bytes[4] == 47 { // "HTTP/"
+        // message (or replace them); libivs rejects a line with a NUL or a CR before its end, as
+        // libcurl rejects a NUL (LF ends the line). A header's name is token bytes, which these are
+        // not, so only its value is looked at; any other line is looked at whole.
+        if n >= 5, base[0] == 72, base[1] == 84, base[2] == 84, base[3] == 80, base[4] == 47 { // "HTTP/"
+            if Self.hasNULOrCR(base, n) { return .invalid }
             removeHeaders()
             status = Self.statusCode(bytes) ?? 0
             return .status(status)
@@ -134,11 +134,10 @@ public struct HTTPResponse: Sendable {
         // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
         // as curl and browsers ignore it. The name is the longest run of token bytes, and a colon
         // must end it (a colon is not a token byte: this finds the first colon too).
-        let line = bytes.bindMemory(to: UInt8.self)
-        guard let base = line.baseAddress else { return .ignored }
         var colon = 0
         while colon < n && HeaderName.isTokenByte(base[colon]) { colon &+= 1 }
-        guard colon > 0, colon < n, base[colon] == 58 else { return .ignored }
+        guard colon > 0, colon < n, base[colon] == 58 else { return Self.hasNULOrCR(base, n) ? .invalid : .ignored }
+        if Self.hasNULOrCR(base + colon + 1, n - colon - 1) { return .invalid }
         var start = colon + 1
         var end = n
         while start < end, line[start] == 32 || line[start] == 9 { start += 1 }
@@ -146,6 +145,25 @@ public struct HTTPResponse: Sendable {
             end -= 1
         }
         return appendLine(base, colon: colon, valueStart: start, valueEnd: end) ? .header : .overflow
+    }
+
+    /// Whether a line holds a NUL, or a CR before the CR and LF that end it. Eight bytes at a time
+    /// while none of them is below 14 (NUL, TAB, LF and CR all are): the common line is checked by
+    /// one compare per word, its end byte by byte.
+    static func hasNULOrCR(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var content = n
+        while content > 0, p[content - 1] == 13 || p[content - 1] == 10 { content -= 1 }
+        var i = 0
+        while i + 8 <= content {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if (w &- 0x0e0e_0e0e_0e0e_0e0e) & ~w & 0x8080_8080_8080_8080 != 0 { break } // a byte below 14
+            i += 8
+        }
+        while i < content {
+            if p[i] == 0 || p[i] == 13 { return true }
+            i += 1
+        }
+        return false // the rest is CRs and LFs
     }
 
     /// The three-digit code of a status line "HTTP/x[.y] NNN reason".
