@@ -334,7 +334,8 @@ typedef void (*ivs_chat_event_fn)(const char *event_json, void *userdata);
  *   maxMessageBytes        largest message accepted from the server, 1 KiB-16 MiB (131072); a larger
  *                          one ends the connection (protocolError, Code 1009)
  *   maxQueuedBytes         most bytes of requests waiting to be written (1 MiB); requests wait while
- *                          the socket cannot take more (a server that does not read)
+ *                          the socket cannot take more (a server that does not read); an empty queue
+ *                          takes any one request, however large
  *   maxPendingEvents       manual dispatch: with this many events not yet run, reading stops until
  *                          half of them ran (10000), so memory stays bounded
  *   handshakeTimeoutMs     connect plus opening handshake (10000); closeTimeoutMs: how long

@@ -73,6 +73,21 @@ def test_rooms_listeners_and_actions(chat, room_args):
             bob.add_listener('nope', print)
 
 
+def test_a_request_larger_than_max_queued_bytes_is_sent(chat, room_args):
+    """maxQueuedBytes at its least (1 KiB) and a message with attributes well over it: the empty queue
+    takes it, and it arrives (a queue that refused it would answer ChatSendQueueFull forever)."""
+    arn = chat.create_room()['arn']
+    token = {'roomIdentifier': arn, 'userId': 'big', 'capabilities': ['SEND_MESSAGE']}
+    with ChatRoom(**room_args, create_token=token, options={'maxQueuedBytes': 1024}) as room:
+        room.connect()
+        next_matching(room, lambda e: e.get('State') == 'connected')
+        content = '\u00e9' * 500  # 1000 bytes of UTF-8
+        attributes = {f'k{i}': 'v' * 40 for i in range(10)}
+        rid = room.send_message(content, attributes=attributes)
+        m = next_matching(room, lambda e: e.get('Type') == 'MESSAGE')
+        assert m['RequestId'] == rid and m['Content'] == content and m['Attributes'] == attributes
+
+
 def test_token_provider_and_reconnect(chat, control, room_args):
     arn = chat.create_room()['arn']
     calls = []

@@ -53,7 +53,10 @@ final class ChatShared: @unchecked Sendable {
         locked {
             if closing { return .failure(.closing) }
             guard open && !finished else { return .failure(.notConnected) }
-            guard outboxBytes + frame.count <= limit else { return .failure(.queueFull) }
+            // An empty queue takes any one request, so a request larger than the limit (a long message
+            // with attributes over a small maxQueuedBytes) is sent, not refused as "full" forever;
+            // the queue then holds at most limit plus one request.
+            guard outboxBytes == 0 || outboxBytes + frame.count <= limit else { return .failure(.queueFull) }
             outbox.append((id, frame))
             outboxBytes += frame.count
             let wake = !flushScheduled
