@@ -155,7 +155,7 @@ enum ResponseTarget {
     }
 
     /// What a failed attempt must be: the service's error with its status (retryable for 500, 502,
-    /// 503 and 504), or ResponseTooLarge for a response over the bounds.
+    /// 503 and 504), or ResponseTooLarge for a response over the bounds (retryable for the same).
     static func checkFailure(_ e: IVSError, _ response: HTTPResponse?, _ result: Result<HTTPResponse, TransportError>) {
         switch result {
         case .failure(let t):
@@ -165,8 +165,10 @@ enum ResponseTarget {
                           && e.retryable == RetryPolicy.transientStatus.contains(status),
                           "a head with NUL or CR is \(e.kind) \(e.code) (retryable \(e.retryable))")
             } else {
-                invariant(e.kind == .service && e.code == ErrorCode.responseTooLarge && !e.retryable,
-                          "a response over the bounds is \(e.kind) \(e.code)")
+                // over the bounds: retried only for a status botocore retries (a 503 whatever came with it)
+                invariant(e.kind == .service && e.code == ErrorCode.responseTooLarge
+                          && e.retryable == RetryPolicy.transientStatus.contains(e.httpStatus ?? 0),
+                          "a response over the bounds is \(e.kind) \(e.code) (retryable \(e.retryable))")
             }
         case .success(let r):
             invariant(response != nil && e.kind == .service && e.httpStatus == r.status && !e.code.isEmpty,

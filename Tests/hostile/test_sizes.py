@@ -3,7 +3,7 @@
 A 2xx body over maxResponseBytes (announced, chunked, or just coming until the server closes) stops
 being read at the bound: IVS_E_SERVICE ResponseTooLarge, not retryable, attempts 1. An error response
 (status >= 300) is read to at most 64 KiB and classified from its status and headers. More than
-256 KiB of header bytes or more than 1000 header lines: ResponseTooLarge.
+256 KiB of header bytes or more than 1000 header lines: ResponseTooLarge (retried for 500, 502, 503, 504).
 
 RSS bounds (the driver's baseline is ~20 MB): 100 MB with maxResponseBytes 1 MiB (the contract's
 "under ~100 MB for a 200 MB body"); 160 MB with the default 16 MiB (baseline + 8 times the bound:
@@ -122,8 +122,8 @@ def test_throttling_error_with_endless_body(driver, tmp_path, serve):
     assert all(n < ERROR_SENT_MAX for n in sent), f'bytes sent per connection before the client closed: {sent}'
 
 
-def headers_answer(lines, body=b'{"channels": []}'):
-    head = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n' % len(body)
+def headers_answer(lines, body=b'{"channels": []}', status=b'200 OK'):
+    head = b'HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n' % (status, len(body))
     return head + b''.join(lines) + b'\r\n' + body
 
 
@@ -138,6 +138,16 @@ def test_headers_over_the_bound(driver, tmp_path, serve, case):
     server = serve(lambda conn, req: conn.send(headers_answer(lines)))
     out = run(driver, tmp_path, config_for(server), [LIST], SMALL_RSS_MB)
     out.step.expect_error(6, 'ResponseTooLarge', retryable=False, attempts=1)
+
+
+def test_headers_over_the_bound_on_a_503(driver, tmp_path, serve):
+    """The retry decision is the status's: a 503 is retried (as botocore retries it, whatever came with
+    it), each attempt stopped at the header bound; the error keeps the status."""
+    lines = [b'X-Big-%d: %s\r\n' % (i, b'v' * 1000) for i in range(270)]
+    server = serve(lambda conn, req: conn.send(headers_answer(lines, status=b'503 Slow Down')) or True)
+    out = run(driver, tmp_path, config_for(server, maxAttempts=3), [LIST], SMALL_RSS_MB)
+    out.step.expect_error(6, 'ResponseTooLarge', httpStatus=503, retryable=True, attempts=3)
+    assert server.count == 3
 
 
 def test_headers_under_the_bound(driver, tmp_path, serve):
