@@ -54,6 +54,18 @@ start_server() {
   port=$(head -n1 "$out/port")
   [ -n "$port" ] || { echo "bench: canned_server did not start" >&2; exit 1; }
 }
+# A zero-latency server pinned to CPU $1 (taskset), for the pinned runs; its port in $port.
+start_pinned_server() {
+  rm -f "$out/port"
+  taskset -c "$1" "$out/canned_server" 0 0 > "$out/port" &
+  servers+=($!)
+  for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.05; done
+  port=$(head -n1 "$out/port")
+  [ -n "$port" ] || { echo "bench: canned_server did not start" >&2; exit 1; }
+}
+pin=0
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then pin=1; fi
+
 start_server 1000
 slow_port=$port
 start_server 0
@@ -73,6 +85,24 @@ else
   args=(--rounds 12 --calls 3000 --create 5000 --mt-rounds 8 --mt-calls 10000 --rss-calls 1000000)
 fi
 "$out/bench" --port "$port" --slow-port "$slow_port" --parts st,create,mt,rss "${args[@]}" "${extra[@]}"
+
+# Single-threaded again with the client and a server of its own pinned to CPUs (taskset): unpinned,
+# the scheduler's placement of the two threads moves whole rounds by up to 25% (the loop that runs
+# twice in a row is the slow one: docs/benchmarks.md, "Pinned"). "same": one CPU, every call a switch
+# between client and server on it, the CPU-bound regime (rounds agree within about 1%); "split": two
+# CPUs, every call a wake-up across them (the idle-VM regime).
+port0=$port
+if [ "$pin" = 1 ]; then
+  if [ "$quick" = 1 ]; then args=(--rounds 3 --calls 1000); else args=(--rounds 9 --calls 3000); fi
+  for mode in same split; do
+    cpu=$([ "$mode" = same ] && echo 0 || echo 1)
+    start_pinned_server "$cpu"
+    echo
+    echo "single-threaded, pinned: client on CPU 0, server on CPU $cpu ($mode)"
+    taskset -c 0 "$out/bench" --port "$port" --parts st "${args[@]}" | grep -v '^libivs ' | sed "s/ st_/ pin_${mode}_st_/g"
+  done
+fi
+port=$port0
 
 # The first ivs_client_new of a process: fresh processes, medians (AWS_CA_BUNDLE unset: its check is
 # every client's cost, not the first's).
@@ -100,6 +130,17 @@ if [ "$python" = 1 ]; then
     pyargs=$([ "$quick" = 1 ] && echo "--rounds 2 --calls 200" || echo "--rounds 6 --calls 1000")
     IVS_LIBRARY="$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")" PYTHONPATH=bindings/python \
       .venv/bin/python bench/python_bench.py --port "$port" $pyargs
+    if [ "$pin" = 1 ]; then # the same pinned, as above
+      for mode in same split; do
+        cpu=$([ "$mode" = same ] && echo 0 || echo 1)
+        start_pinned_server "$cpu"
+        echo
+        echo "the Python binding against boto3, pinned: Python on CPU 0, server on CPU $cpu ($mode)"
+        IVS_LIBRARY="$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")" PYTHONPATH=bindings/python \
+          taskset -c 0 .venv/bin/python bench/python_bench.py --port "$port" $pyargs | sed "s/ py_/ pin_${mode}_py_/g"
+      done
+      port=$port0
+    fi
   else
     echo "python: .venv with boto3 not found (./scripts/setup.sh); skipped"
   fi
