@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -143,6 +144,52 @@ def test_connect_errors(room_args):
     assert e.value.status == 3
     with pytest.raises(ValueError):
         ChatRoom(token_provider=print, create_token={})
+
+
+def test_ctrl_c_while_waiting_for_events_stops_the_program(chat, room_args, tmp_path):
+    """A Ctrl-C that lands while the room waits in libivs for events, followed by an event within
+    the same wait: Python raises KeyboardInterrupt in the first Python code to run, which is the
+    event callback inside ivs_client_dispatch. ctypes prints and drops exceptions raised in
+    callbacks, so the program has to get it back after the wait and stop. Each round sends
+    SIGINT, then a message at once (well inside the room's 250 ms wait)."""
+    arn = chat.create_room()['arn']
+    script = tmp_path / 'waiter.py'
+    script.write_text(textwrap.dedent(f"""
+        import sys
+        from ivs.chat import ChatRoom
+        room = ChatRoom(region_name='us-west-2', endpoint_url={room_args['endpoint_url']!r}, url={room_args['url']!r},
+                        create_token={{'roomIdentifier': {arn!r}, 'userId': sys.argv[1]}})
+        room.connect()
+        try:
+            for event in room:
+                if event.get('State') == 'connected':
+                    print('connected', flush=True)
+        except KeyboardInterrupt:
+            print('interrupted', flush=True)
+        finally:
+            room.close()
+    """))
+    sender = ChatRoom(**room_args, create_token={'roomIdentifier': arn, 'userId': 'sender',
+                                                 'capabilities': ['SEND_MESSAGE']}, options={'reconnect': False})
+    with sender:
+        sender.connect()
+        next_matching(sender, lambda e: e.get('State') == 'connected')
+        for round_ in range(5):
+            waiter = subprocess.Popen([sys.executable, str(script), f'w{round_}'], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True,
+                                      env=dict(example_env(), PYTHONPATH=os.path.join(ROOT, 'bindings', 'python')))
+            try:
+                wait_line(waiter, 'connected')
+                time.sleep(0.3)  # into a fresh 250 ms wait, or the next
+                waiter.send_signal(signal.SIGINT)
+                sender.send_message(f'after the signal {round_}')
+                out, err = waiter.communicate(timeout=10)
+            finally:
+                if waiter.poll() is None:
+                    waiter.kill()
+                    waiter.communicate()
+            assert 'interrupted' in out and 'Exception ignored' not in err, (round_, out, err)
+            assert waiter.returncode == 0, (round_, out, err)
 
 
 # -- the examples -------------------------------------------------------------------------------------

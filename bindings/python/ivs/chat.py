@@ -30,6 +30,8 @@ import collections
 import ctypes
 import inspect
 import json
+import signal
+import threading
 
 from . import _lib
 
@@ -55,6 +57,35 @@ def _native():
         lib.ivs_client_dispatch.argtypes, lib.ivs_client_dispatch.restype = [c_void_p, c_int], c_int
         _prototyped = True
     return lib
+
+
+class _HeldCtrlC:
+    """Holds back Ctrl-C while libivs runs the room's callback. Python raises a signal's exception in
+    the first Python code to run after the signal, which, while a room waits in ivs_client_dispatch,
+    is that callback; ctypes prints and drops an exception raised in a callback, so the Ctrl-C would
+    be lost and the program would go on. While this is entered, SIGINT is only noted; on exit the
+    previous handler is back and a noted SIGINT is raised again, to reach it (KeyboardInterrupt by
+    default) on the caller's side. Python runs signal handlers in the main thread only: elsewhere,
+    and when the handler is not Python's to swap, this does nothing."""
+
+    def __enter__(self):
+        self._previous, self._noted = None, False
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not None and previous is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, self._note)
+                self._previous = previous
+        return self
+
+    def _note(self, _signum, _frame):
+        self._noted = True
+
+    def __exit__(self, *_exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            if self._noted:
+                signal.raise_signal(signal.SIGINT)
+        return False
 
 
 class ChatRequestError(Exception):
@@ -102,6 +133,7 @@ class ChatRoom:
         self._token_provider = token_provider
         self._listeners = {name: [] for name in _LISTENERS}
         self._pending = collections.deque()
+        self._texts = collections.deque()  # event texts from the callback, not yet parsed
         self._client = None
         self._chat = None
         self._callback = _EVENT_FN(self._on_event)
@@ -204,12 +236,16 @@ class ChatRoom:
     # -- events ------------------------------------------------------------------------------------
 
     def _on_event(self, text, _userdata):
-        # On this thread, inside ivs_client_dispatch: only collect (exceptions here would be lost).
-        self._pending.append(json.loads(text))
+        # On this thread, inside ivs_client_dispatch: only keep the text (ctypes would drop anything
+        # raised here); _collect parses it once dispatch has returned.
+        self._texts.append(text)
 
     def _collect(self, timeout_ms):
         if self._client is not None:
-            _native().ivs_client_dispatch(self._client, timeout_ms)
+            with _HeldCtrlC():
+                _native().ivs_client_dispatch(self._client, timeout_ms)
+        while self._texts:
+            self._pending.append(json.loads(self._texts.popleft()))
 
     def _take(self):
         event = self._pending.popleft()
