@@ -43,21 +43,13 @@ cc -O2 -Wall -Wextra -Iinclude -o "$out/bench" bench/bench.c \
 cc -O2 -Wall -Wextra -Iinclude -o "$out/first_client" bench/first_client.c \
    -L"$libdir" -Wl,-rpath,"$libdir" -l"$libname" -lcurl
 
-# A server on a free port (answers held back $1 microseconds); stopped on exit.
+# A server on a free port (answers held back $1 microseconds; pinned to CPU $2 with taskset if given),
+# its port in $port; stopped on exit.
 servers=()
 trap 'for s in "${servers[@]}"; do kill "$s" 2>/dev/null || true; done' EXIT
 start_server() {
   rm -f "$out/port"
-  "$out/canned_server" 0 "$1" > "$out/port" &
-  servers+=($!)
-  for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.05; done
-  port=$(head -n1 "$out/port")
-  [ -n "$port" ] || { echo "bench: canned_server did not start" >&2; exit 1; }
-}
-# A zero-latency server pinned to CPU $1 (taskset), for the pinned runs; its port in $port.
-start_pinned_server() {
-  rm -f "$out/port"
-  taskset -c "$1" "$out/canned_server" 0 0 > "$out/port" &
+  ${2:+taskset -c "$2"} "$out/canned_server" 0 "$1" > "$out/port" &
   servers+=($!)
   for _ in $(seq 100); do [ -s "$out/port" ] && break; sleep 0.05; done
   port=$(head -n1 "$out/port")
@@ -96,7 +88,7 @@ if [ "$pin" = 1 ]; then
   if [ "$quick" = 1 ]; then args=(--rounds 3 --calls 1000); else args=(--rounds 9 --calls 3000); fi
   for mode in same split; do
     cpu=$([ "$mode" = same ] && echo 0 || echo 1)
-    start_pinned_server "$cpu"
+    start_server 0 "$cpu"
     echo
     echo "single-threaded, pinned: client on CPU 0, server on CPU $cpu ($mode)"
     taskset -c 0 "$out/bench" --port "$port" --parts st "${args[@]}" | grep -v '^libivs ' | sed "s/ st_/ pin_${mode}_st_/g"
@@ -133,7 +125,7 @@ if [ "$python" = 1 ]; then
     if [ "$pin" = 1 ]; then # the same pinned, as above
       for mode in same split; do
         cpu=$([ "$mode" = same ] && echo 0 || echo 1)
-        start_pinned_server "$cpu"
+        start_server 0 "$cpu"
         echo
         echo "the Python binding against boto3, pinned: Python on CPU 0, server on CPU $cpu ($mode)"
         IVS_LIBRARY="$(cd "$(dirname "$lib")" && pwd)/$(basename "$lib")" PYTHONPATH=bindings/python \
