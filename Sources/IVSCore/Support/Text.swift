@@ -19,22 +19,18 @@ public enum Text {
     /// Outside text (a name or value from a file) as a message quotes it: each control character
     /// (U+0000-U+001F, U+007F) shown as the four characters \xHH. It stays visible, and no U+0000
     /// reaches the error JSON, which C callers' JSON readers refuse (jansson without JSON_ALLOW_NUL).
-    public static func shown(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else { return s }
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            guard u.value < 0x20 || u.value == 0x7f else { out.append(u); continue }
-            out.append(contentsOf: ("\\x" + Hex.encode([UInt8(truncatingIfNeeded: u.value)])).unicodeScalars)
-        }
-        return String(out)
-    }
+    public static func shown(_ s: String) -> String { hexEscaped(s) { $0 < 0x20 || $0 == 0x7f } }
 
     /// s with each U+0000 shown as \x00 (the error JSON's guarantee; other characters as they are).
-    public static func withoutNUL(_ s: String) -> String {
-        guard s.utf8.contains(0) else { return s }
+    public static func withoutNUL(_ s: String) -> String { hexEscaped(s) { $0 == 0 } }
+
+    /// s with each ASCII character that `escape` picks shown as \xHH.
+    private static func hexEscaped(_ s: String, _ escape: (UInt8) -> Bool) -> String {
+        guard s.utf8.contains(where: escape) else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
-            if u.value == 0 { out.append(contentsOf: "\\x00".unicodeScalars) } else { out.append(u) }
+            guard u.isASCII, escape(UInt8(truncatingIfNeeded: u.value)) else { out.append(u); continue }
+            out.append(contentsOf: ("\\x" + Hex.encode([UInt8(truncatingIfNeeded: u.value)])).unicodeScalars)
         }
         return String(out)
     }
