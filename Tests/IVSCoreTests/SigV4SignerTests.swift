@@ -135,6 +135,25 @@ final class SigV4SignerTests: XCTestCase {
         }
     }
 
+    /// An instant whose year is outside 0...9999 (never a real request) takes Clock's slow date, which
+    /// may be longer than 16 bytes; a time that is not finite signs as 0. Either way the signature is
+    /// the reference's, and the direct list carries the same X-Amz-Date.
+    func testInstantsOutsideFourDigitYearsSignAsTheReference() throws {
+        let signer = SigV4Signer()
+        let r = SigV4Signer.Request(method: "POST", path: "/GetChannel", query: [], headers: [("Content-Type", "application/json")],
+                                    host: "ivs.us-west-2.amazonaws.com", body: Array("{}".utf8))
+        let c = Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "tok")
+        for time in [253_402_300_800.0, 253_402_387_199, 1e15, -62_167_219_201, -1e12, .nan, .infinity] {
+            let sig = signer.sign(r, credentials: c, region: "us-west-2", service: "ivs", time: time)
+            let ref = referenceSign(r, c, region: "us-west-2", service: "ivs", time: time.isFinite ? time : 0)
+            XCTAssertEqual(sig.canonicalRequest, ref.cr, "\(time)")
+            XCTAssertEqual(sig.stringToSign, ref.sts, "\(time)")
+            XCTAssertEqual(sig.headers.last?.1, ref.auth, "\(time)")
+        }
+        XCTAssertEqual(signer.sign(r, credentials: c, region: "us-west-2", service: "ivs", time: 253_402_300_800).headers.first?.1,
+                       "100000101T000000Z")
+    }
+
     /// The first block of a canonical request is hashed once for requests that start alike: a
     /// request that shares it, one that differs only after it and one that differs inside it, in
     /// turns, each signed as the reference signs it.

@@ -72,5 +72,7 @@ final class SignedHeaderListTests: XCTestCase {
         assertSame(client, call, creds, time: now, "with the client's credentials (a session token)")
         assertSame(client, call, Credentials(accessKeyId: "AKID", secretAccessKey: "s"), time: now, "no token")
         assertSame(client, call, nil, time: now, "unsigned")
+        // X-Amz-Date longer than 16 bytes (the year 10000): the list is sized for it.
+        assertSame(client, call, creds, time: 253_402_300_800, "a five-digit year")
     }
 }

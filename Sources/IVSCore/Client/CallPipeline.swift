@@ -99,28 +99,42 @@ extension Client {
 
     /// sign, written for the transport: the attempt's headers (the request's, Host, then the
     /// signature's) straight into curl's header list, the same bytes CurlHeaderList.make gives for
-    /// sign's headers, with no array of headers and no Authorization string made. Trace logging
-    /// takes sign itself, which logs the canonical request.
+    /// sign's headers, with no array of headers, no Signature and no Authorization string made (the
+    /// signature lives in the signer's scratch memory while the list is written). Trace logging
+    /// takes sign itself, which logs the canonical request. Out of line, so that profiles show the
+    /// stage by name (bench/callgrind_report.py).
+    @inline(never)
     func signedHeaderList(_ call: PreparedCall, _ credentials: Credentials?,
                           time: Double = Clock.now()) -> Result<CurlHeaderList, TransportError> {
         if Log.isEnabled(.trace, clientLevel: config.logLevel) {
             return CurlHeaderList.make(sign(call, credentials, time: time).headers)
         }
+        guard let credentials else { return headerList(call, signature: nil) }
         let r = call.request
-        let host = call.endpoint.authority
-        let sig = credentials.map { credentials in
-            signer.sign(SigV4Signer.Request(method: r.method, path: call.path, query: r.query, headers: r.headers,
-                                            host: host, body: r.body),
-                        credentials: credentials, region: config.region, service: call.model.signingName, time: time)
+        return signer.withSignature(method: r.method, path: call.path, query: r.query, headers: r.headers,
+                                    host: call.endpoint.authority, body: r.body, credentials: credentials,
+                                    region: config.region, service: call.model.signingName, time: time) { bytes, layout in
+            headerList(call, signature: (bytes, layout, credentials))
         }
+    }
+
+    /// The list of signedHeaderList: the request's headers, Host, then (when signed) X-Amz-Date,
+    /// X-Amz-Security-Token and Authorization from the signature's bytes.
+    private func headerList(_ call: PreparedCall,
+                            signature: (bytes: UnsafeBufferPointer<UInt8>, layout: SigV4Signer.SignatureLayout, credentials: Credentials)?)
+        -> Result<CurlHeaderList, TransportError> {
+        let headers = call.request.headers
+        let host = call.endpoint.authority
         let date: StaticString = "X-Amz-Date", token: StaticString = "X-Amz-Security-Token"
         let authorization: StaticString = "Authorization"
-        var count = 4 + host.utf8.count, lines = r.headers.count + 1 // Host
-        for (k, v) in r.headers { count += k.utf8.count + v.utf8.count }
-        if let sig {
-            count += date.utf8CodeUnitCount + sig.dateCount + authorization.utf8CodeUnitCount + sig.authorizationCount
+        var count = 4 + host.utf8.count, lines = headers.count + 1 // Host
+        for i in headers.indices { count += headers[i].0.utf8.count + headers[i].1.utf8.count }
+        var authorizationCount = 0
+        if let sig = signature {
+            authorizationCount = sig.layout.authorizationCount(accessKeyId: sig.credentials.accessKeyId)
+            count += date.utf8CodeUnitCount + sig.layout.dateCount + authorization.utf8CodeUnitCount + authorizationCount
             lines += 2
-            if let t = sig.sessionToken {
+            if let t = sig.credentials.sessionToken {
                 count += token.utf8CodeUnitCount + t.utf8.count
                 lines += 1
             }
@@ -132,18 +146,18 @@ extension Client {
             b.discard()
             return .failure(e)
         }
-        for (k, v) in r.headers { if let e = b.add(k, v) { return failed(e) } }
+        for i in headers.indices { if let e = b.add(headers[i].0, headers[i].1) { return failed(e) } }
         if let e = b.add("Host", host) { return failed(e) }
-        if let sig {
+        if let sig = signature {
             if let e = b.begin(date) { return failed(e) }
-            sig.bytes.withUnsafeBufferPointer { bytes in
-                if let p = bytes.baseAddress, sig.dateRange.upperBound <= bytes.count { b.bytes(p + sig.dateRange.lowerBound, sig.dateCount) }
+            if let p = sig.bytes.baseAddress, sig.layout.dateRange.upperBound <= sig.bytes.count {
+                b.bytes(p + sig.layout.dateRange.lowerBound, sig.layout.dateCount)
             }
             if let e = b.end(date.description) { return failed(e) }
-            if let t = sig.sessionToken, let e = b.add(token.description, t) { return failed(e) }
+            if let t = sig.credentials.sessionToken, let e = b.add(token.description, t) { return failed(e) }
             if let e = b.begin(authorization) { return failed(e) }
-            let n = sig.authorizationCount
-            if let p = b.room(n), sig.writeAuthorization(to: p) != n {
+            if let p = b.room(authorizationCount),
+               sig.layout.writeAuthorization(from: sig.bytes, accessKeyId: sig.credentials.accessKeyId, to: p) != authorizationCount {
                 return failed(TransportError(kind: .other, message: "the Authorization header could not be written"))
             }
             if let e = b.end(authorization.description) { return failed(e) }

@@ -46,8 +46,8 @@ public final class CredentialChain: @unchecked Sendable {
     func peek(refreshInBackground: () -> Void) -> Credentials? {
         let (found, startRefresh): (Credentials?, Bool) = state.withLock {
             switch need(cached) {
-            case .none(let c): return (c, false)
-            case .advisory(let c): return (c, !refreshing)
+            case .none: return (cached, false)
+            case .advisory: return (cached, !refreshing)
             case .mandatory: return (nil, false)
             }
         }
@@ -64,22 +64,24 @@ public final class CredentialChain: @unchecked Sendable {
     /// The name of the provider that served the current credentials, if any.
     public var sourceName: String? { state.withLock { source?.name } }
 
-    enum Need { case none(Credentials), advisory(Credentials), mandatory }
+    /// How soon credentials must be refreshed (nil credentials: now). The credentials stay where
+    /// they are: the caller copies them out only when it uses them (a copy retains three Strings).
+    enum Need { case none, advisory, mandatory }
 
     private func need(_ c: Credentials?) -> Need {
         guard let c else { return .mandatory }
-        guard let exp = c.expiration else { return .none(c) }
+        guard let exp = c.expiration else { return .none }
         let left = exp - CredentialClock.now()
-        if left > Self.advisoryRefresh { return .none(c) }
-        if left > Self.mandatoryRefresh { return .advisory(c) }
+        if left > Self.advisoryRefresh { return .none }
+        if left > Self.mandatoryRefresh { return .advisory }
         return .mandatory
     }
 
     public func resolve() throws(IVSError) -> Credentials {
         let first: Credentials? = state.withLock {
             switch need(cached) {
-            case .none(let c): return c
-            case .advisory(let c) where refreshing: return c
+            case .none: return cached
+            case .advisory where refreshing: return cached
             default: return nil
             }
         }
@@ -89,7 +91,7 @@ public final class CredentialChain: @unchecked Sendable {
         defer { refreshLock.unlock() }
         // Another caller may have refreshed while this one waited.
         let (current, src): (Credentials?, CredentialProvider?) = state.withLock {
-            if case .none(let c) = need(cached) { return (c, nil) }
+            if case .none = need(cached) { return (cached, nil) }
             refreshing = true
             return (cached, source)
         }
@@ -116,9 +118,9 @@ public final class CredentialChain: @unchecked Sendable {
             return fresh
         } catch {
             // In the advisory window a failed refresh keeps the current credentials (botocore too).
-            if case .advisory(let c) = need(current) {
+            if let current, case .advisory = need(current) {
                 Log.log(.warn, "refreshing credentials failed, using the current ones until the mandatory window: \(error.message)")
-                return c
+                return current
             }
             throw error
         }

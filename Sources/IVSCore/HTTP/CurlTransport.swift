@@ -114,13 +114,16 @@ public final class CurlTransport: @unchecked Sendable {
         if civs_curl_getinfo_long(t.curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status != 0 {
             t.collector.pointee.response.status = status
         }
-        let result = outcome(code, t.handle, t.collector.pointee)
-        release(t) // only after everything is read from the handle: another thread may take it next
-        return result
+        let failed = failure(code, t.handle, t.collector)
+        let collected = release(t) // only after everything is read from the handle: another thread may take it next
+        if let failed { return .failure(failed) }
+        return .success(collected.response)
     }
 
-    /// Detaches what points into this transfer's memory, frees it and returns the handle.
-    private func release(_ t: Transfer) {
+    /// Detaches what points into this transfer's memory, frees it and returns the handle. The
+    /// collector moves out to the caller (its response is the result: moved, not copied).
+    @discardableResult
+    private func release(_ t: Transfer) -> ResponseCollector {
         // These setopts cannot fail: they only clear pointers.
         _ = civs_curl_setopt_ptr(t.curl, CURLOPT_HTTPHEADER, nil)
         _ = civs_curl_setopt_ptr(t.curl, CURLOPT_POSTFIELDS, nil)
@@ -130,9 +133,10 @@ public final class CurlTransport: @unchecked Sendable {
         _ = civs_curl_setopt_ptr(t.curl, CURLOPT_PREREQDATA, nil)
         _ = civs_curl_setopt_ptr(t.curl, CURLOPT_PRIVATE, nil)
         t.headers.release()
-        t.collector.deinitialize(count: 1)
+        let collected = t.collector.move()
         t.collector.deallocate()
         checkin(t.handle)
+        return collected
     }
 
     /// The per-request options; the name of the first one curl refused, if any.
@@ -142,7 +146,8 @@ public final class CurlTransport: @unchecked Sendable {
         t.handle.errorBuffer[0] = 0
         var failed: StaticString? = nil
         func set(_ name: StaticString, _ rc: CURLcode) { if failed == nil && rc != CURLE_OK { failed = name } }
-        set("URL", civs_curl_setopt_str(c, CURLOPT_URL, url))
+        // withCString passes a native String's own bytes; the implicit conversion copies them into an array.
+        set("URL", url.withCString { civs_curl_setopt_str(c, CURLOPT_URL, $0) })
         set("headers", civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, t.headers.head))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, t.collector))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, t.collector))
@@ -166,22 +171,24 @@ public final class CurlTransport: @unchecked Sendable {
         return failed?.description
     }
 
-    /// The transfer's result: the response, or why there is none.
-    private func outcome(_ code: CURLcode, _ h: PooledHandle, _ c: ResponseCollector) -> Result<HTTPResponse, TransportError> {
-        switch c.stop {
+    /// Why the transfer has no response, or nil when it has one (read through the pointer: the
+    /// collector is not copied).
+    private func failure(_ code: CURLcode, _ h: PooledHandle, _ collector: UnsafeMutablePointer<ResponseCollector>) -> TransportError? {
+        let stop = collector.pointee.stop, status = collector.pointee.response.status
+        switch stop {
         case .bodyTooLarge:
-            return .failure(TransportError(kind: .tooLarge(status: c.response.status),
-                                           message: "the response body is larger than maxResponseBytes (\(options.maxResponseBytes) bytes)"))
+            return TransportError(kind: .tooLarge(status: status),
+                                  message: "the response body is larger than maxResponseBytes (\(options.maxResponseBytes) bytes)")
         case .headersTooLarge:
-            return .failure(TransportError(kind: .tooLarge(status: c.response.status),
-                                           message: "the response headers exceed \(HTTPResponse.maxHeaderCount) lines or \(HTTPResponse.maxHeaderBytes) bytes"))
+            return TransportError(kind: .tooLarge(status: status),
+                                  message: "the response headers exceed \(HTTPResponse.maxHeaderCount) lines or \(HTTPResponse.maxHeaderBytes) bytes")
         case .resendRefused:
-            return .failure(TransportError(kind: .reset, message: "the connection closed before a response "
-                                           + "(a kept-alive connection had gone; the request was not sent again)"))
+            return TransportError(kind: .reset, message: "the connection closed before a response "
+                                  + "(a kept-alive connection had gone; the request was not sent again)")
         case .invalidHeader:
-            return .failure(Self.invalidHead(status: c.response.status, "a NUL or CR byte in a header line"))
+            return Self.invalidHead(status: status, "a NUL or CR byte in a header line")
         case .errorBodyTruncated:
-            return .success(c.response) // the error is classified from status and headers as usual
+            return nil // the error is classified from status and headers as usual
         case nil:
             break
         }
@@ -196,16 +203,16 @@ public final class CurlTransport: @unchecked Sendable {
             }
             // libcurl refuses a head it cannot read (a NUL byte, an invalid Content-Length, a line
             // without a colon) this way; after a status line, the server did answer: not a network error.
-            if code == CURLE_WEIRD_SERVER_REPLY && c.response.status != 0 {
-                return .failure(Self.invalidHead(status: c.response.status, detail.isEmpty ? "libcurl refused it" : detail))
+            if code == CURLE_WEIRD_SERVER_REPLY && status != 0 {
+                return Self.invalidHead(status: status, detail.isEmpty ? "libcurl refused it" : detail)
             }
             if case .tooLarge = kind {
-                return .failure(TransportError(kind: .tooLarge(status: c.response.status), message: "the response headers are larger than "
-                                               + "libcurl accepts (a line over 100 KB or 300 KB in all): \(detail.isEmpty ? "out of memory" : detail)"))
+                return TransportError(kind: .tooLarge(status: status), message: "the response headers are larger than "
+                                      + "libcurl accepts (a line over 100 KB or 300 KB in all): \(detail.isEmpty ? "out of memory" : detail)")
             }
-            return .failure(TransportError(kind: kind, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            return TransportError(kind: kind, message: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         }
-        return .success(c.response)
+        return nil
     }
 
     static func invalidHead(status: Int, _ why: String) -> TransportError {

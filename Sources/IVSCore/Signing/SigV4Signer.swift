@@ -8,9 +8,11 @@ import COpenSSL
 /// region and service, with their HMAC states, so a call costs two SHA-256 and one HMAC beyond the
 /// canonical strings.
 ///
-/// The hot path writes the canonical request and the string to sign as bytes into one buffer sized
-/// up front (no String concatenation); only X-Amz-Date and Authorization become Strings. The
-/// canonical request, string to sign and signature are decoded from that buffer only when read.
+/// The hot path (withSignature) writes the canonical request and the string to sign as bytes into
+/// one scratch allocation sized up front, from the request's parts as they are (no Request, no
+/// String made, X-Amz-Date included), and the caller writes the headers from there. `sign` copies
+/// those bytes into a Signature, whose canonical request, string to sign and signature are decoded
+/// only when read.
 public final class SigV4Signer: @unchecked Sendable {
     public struct Request {
         public var method: String
@@ -37,30 +39,46 @@ public final class SigV4Signer: @unchecked Sendable {
     public struct Signature {
         /// The canonical request, then the string to sign, then the signature's hex.
         let bytes: [UInt8]
-        let canonicalRequestEnd: Int
-        let stringToSignEnd: Int
-        /// Where the credential scope and the signed headers stand in bytes.
-        let scope: Range<Int>
-        let signedHeaders: Range<Int>
+        let layout: SignatureLayout
         let accessKeyId: String
         let sessionToken: String?
-        /// X-Amz-Date's bytes, at the string to sign's second line.
-        let dateCount: Int
 
         /// Headers to add to the request: X-Amz-Date, X-Amz-Security-Token (if any), Authorization.
         /// Made when asked: the call path writes them straight into curl's header list instead.
         public var headers: [(String, String)] {
             var out: [(String, String)] = []
             out.reserveCapacity(3)
-            out.append(("X-Amz-Date", String(decoding: bytes[dateRange], as: UTF8.self)))
+            out.append(("X-Amz-Date", String(decoding: bytes[layout.dateRange], as: UTF8.self)))
             if let sessionToken { out.append(("X-Amz-Security-Token", sessionToken)) }
-            let count = authorizationCount
+            let count = layout.authorizationCount(accessKeyId: accessKeyId)
             out.append(("Authorization", String(unsafeUninitializedCapacity: count) { buf in
                 guard let p = buf.baseAddress, buf.count >= count else { return 0 }
-                return writeAuthorization(to: p)
+                return bytes.withUnsafeBufferPointer { layout.writeAuthorization(from: $0, accessKeyId: accessKeyId, to: p) }
             }))
             return out
         }
+
+        public var canonicalRequest: String {
+            String(decoding: bytes[..<layout.canonicalRequestEnd], as: UTF8.self)
+        }
+        public var stringToSign: String {
+            String(decoding: bytes[layout.canonicalRequestEnd..<layout.stringToSignEnd], as: UTF8.self)
+        }
+        public var signature: String {
+            String(decoding: bytes[layout.stringToSignEnd...], as: UTF8.self)
+        }
+    }
+
+    /// Where the parts of a signature stand in its bytes (the canonical request, then the string to
+    /// sign, then the signature's hex), for Signature's array and for withSignature's scratch memory.
+    struct SignatureLayout {
+        let canonicalRequestEnd: Int
+        let stringToSignEnd: Int
+        /// Where the credential scope and the signed headers stand.
+        let scope: Range<Int>
+        let signedHeaders: Range<Int>
+        /// X-Amz-Date's bytes, at the string to sign's second line.
+        let dateCount: Int
 
         var dateRange: Range<Int> {
             let start = canonicalRequestEnd + Layout.algorithmLine.utf8CodeUnitCount
@@ -68,7 +86,7 @@ public final class SigV4Signer: @unchecked Sendable {
         }
 
         /// The length of Authorization's value.
-        var authorizationCount: Int {
+        func authorizationCount(accessKeyId: String) -> Int {
             Layout.credentialPrefix.utf8CodeUnitCount + accessKeyId.utf8.count + 1 + scope.count
                 + Layout.signedHeadersPrefix.utf8CodeUnitCount + signedHeaders.count
                 + Layout.signaturePrefix.utf8CodeUnitCount + Layout.hexDigestCount
@@ -76,30 +94,18 @@ public final class SigV4Signer: @unchecked Sendable {
 
         /// "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..., Signature=..." at p (room for
         /// authorizationCount bytes) from the parts already written in bytes; the count written.
-        func writeAuthorization(to p: UnsafeMutablePointer<UInt8>) -> Int {
-            bytes.withUnsafeBufferPointer { b in
-                guard let src = b.baseAddress, stringToSignEnd + Layout.hexDigestCount <= b.count else { return 0 }
-                var w = ByteWriter(p, at: 0)
-                w.ascii(Layout.credentialPrefix)
-                w.string(accessKeyId)
-                w.byte(47)
-                w.copy(src + scope.lowerBound, scope.count)
-                w.ascii(Layout.signedHeadersPrefix)
-                w.copy(src + signedHeaders.lowerBound, signedHeaders.count)
-                w.ascii(Layout.signaturePrefix)
-                w.copy(src + stringToSignEnd, Layout.hexDigestCount)
-                return w.count
-            }
-        }
-
-        public var canonicalRequest: String {
-            String(decoding: bytes[..<canonicalRequestEnd], as: UTF8.self)
-        }
-        public var stringToSign: String {
-            String(decoding: bytes[canonicalRequestEnd..<stringToSignEnd], as: UTF8.self)
-        }
-        public var signature: String {
-            String(decoding: bytes[stringToSignEnd...], as: UTF8.self)
+        func writeAuthorization(from b: UnsafeBufferPointer<UInt8>, accessKeyId: String, to p: UnsafeMutablePointer<UInt8>) -> Int {
+            guard let src = b.baseAddress, stringToSignEnd + Layout.hexDigestCount <= b.count else { return 0 }
+            var w = ByteWriter(p, at: 0)
+            w.ascii(Layout.credentialPrefix)
+            w.string(accessKeyId)
+            w.byte(47)
+            w.copy(src + scope.lowerBound, scope.count)
+            w.ascii(Layout.signedHeadersPrefix)
+            w.copy(src + signedHeaders.lowerBound, signedHeaders.count)
+            w.ascii(Layout.signaturePrefix)
+            w.copy(src + stringToSignEnd, Layout.hexDigestCount)
+            return w.count
         }
     }
 
@@ -197,77 +203,100 @@ public final class SigV4Signer: @unchecked Sendable {
         var source: HeaderSource
     }
 
-    /// Signs r: the canonical request, the string to sign and the signature are written as bytes into
-    /// one buffer sized up front, then the Authorization header is assembled from parts of it. Header
-    /// names are ASCII tokens (the generator checks the models' names; CurlHeaderList refuses others).
+    /// Signs r: the canonical request, the string to sign and the signature, as bytes.
     public func sign(_ r: Request, credentials: Credentials, region: String, service: String,
                      time: Double) -> Signature {
-        let seconds = time.isFinite && time > -9.0e18 && time < 9.0e18 ? Int(time) : 0
-        let amzDate = Clock.amzDate(seconds)
-        let token = credentials.sessionToken
-        let hmac = hmacKey(secret: credentials.secretAccessKey, amzDate: amzDate, region: region, service: service)
-        let query = r.query.isEmpty ? [] : Self.canonicalQueryBytes(r.query)
+        withSignature(method: r.method, path: r.path, query: r.query, headers: r.headers, host: r.host, body: r.body,
+                      credentials: credentials, region: region, service: service, time: time) { bytes, layout in
+            Signature(bytes: Array(bytes), layout: layout, accessKeyId: credentials.accessKeyId,
+                      sessionToken: credentials.sessionToken)
+        }
+    }
 
-        // Upper bounds of every part, so the buffer is allocated once.
-        let headerCount = r.headers.count + (token == nil ? 2 : 3)
+    /// Signs a request given by its parts (borrowed: the call path passes its prepared call's fields
+    /// with no Request built) and hands the signature's bytes, valid only during `use`, to `use`.
+    /// The canonical request, the string to sign and the signature are written into one scratch
+    /// allocation sized up front, X-Amz-Date included (no String made for it). Header names are
+    /// ASCII tokens (the generator checks the models' names; CurlHeaderList refuses others).
+    func withSignature<T>(method: String, path: String, query: [(String, String)], headers: [(String, String)],
+                          host: String, body: [UInt8], credentials: Credentials, region: String, service: String,
+                          time: Double, _ use: (UnsafeBufferPointer<UInt8>, SignatureLayout) -> T) -> T {
+        let seconds = time.isFinite && time > -9.0e18 && time < 9.0e18 ? Int(time) : 0
+        // Years outside 0...9999 (never a real request) take Clock's slow path, as a String.
+        let farDate = Clock.amzDateRange.contains(seconds) ? nil : Clock.amzDate(seconds)
+        let dateCount = farDate?.utf8.count ?? Layout.amzDateCount
+        let token = credentials.sessionToken
+        let queryBytes = query.isEmpty ? [] : Self.canonicalQueryBytes(query)
+
+        // Upper bounds of every part, so the scratch memory is allocated once.
+        let headerCount = headers.count + (token == nil ? 2 : 3)
         var namesCount = Layout.host.utf8CodeUnitCount + Layout.amzDate.utf8CodeUnitCount
             + (token == nil ? 0 : Layout.securityToken.utf8CodeUnitCount)
-        var valuesCount = r.host.utf8.count + amzDate.utf8.count + (token?.utf8.count ?? 0)
-        for (k, v) in r.headers {
-            namesCount += k.utf8.count
-            valuesCount += v.utf8.count
+        var valuesCount = host.utf8.count + dateCount + (token?.utf8.count ?? 0)
+        for i in headers.indices {
+            namesCount += headers[i].0.utf8.count
+            valuesCount += headers[i].1.utf8.count
         }
-        let pathBound = r.path.isEmpty ? 1 : URIEncoding.maxEncodedCount(r.path)
+        let pathBound = path.isEmpty ? 1 : URIEncoding.maxEncodedCount(path)
         let scopeCount = Layout.dayCount + 1 + region.utf8.count + 1 + service.utf8.count + Layout.scopeTerminator.utf8CodeUnitCount
         // method \n path \n query \n (name:value\n)* \n signed-headers \n hex
-        let canonicalRequestBound = r.method.utf8.count + 1 + pathBound + 1 + query.count + 1
+        let canonicalRequestBound = method.utf8.count + 1 + pathBound + 1 + queryBytes.count + 1
             + namesCount + 2 * headerCount + valuesCount + 1 + namesCount + headerCount + 1 + Layout.hexDigestCount
         // AWS4-HMAC-SHA256 \n amz-date \n scope \n hex
-        let stringToSignCount = Layout.algorithmLine.utf8CodeUnitCount + amzDate.utf8.count + 1 + scopeCount + 1
+        let stringToSignCount = Layout.algorithmLine.utf8CodeUnitCount + dateCount + 1 + scopeCount + 1
             + Layout.hexDigestCount
-        let scratchStart = canonicalRequestBound + stringToSignCount + Layout.hexDigestCount
-        let capacity = scratchStart + namesCount
+        // The scratch area after the signature: X-Amz-Date, then the lowercased header names.
+        let dateStart = canonicalRequestBound + stringToSignCount + Layout.hexDigestCount
+        let capacity = dateStart + dateCount + namesCount
 
-        var signedHeaders = 0..<0, scope = 0..<0
-        var canonicalRequestEnd = 0, stringToSignEnd = 0
-        let bytes = withUnsafeTemporaryAllocation(of: HeaderEntry.self, capacity: headerCount) { entries in
-            [UInt8](unsafeUninitializedCapacity: capacity) { buf, written in
-                guard let base = buf.baseAddress, let e = entries.baseAddress, entries.count >= headerCount else {
-                    written = 0
-                    return
+        return withUnsafeTemporaryAllocation(of: HeaderEntry.self, capacity: headerCount) { entries in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf in
+                guard let base = buf.baseAddress, let e = entries.baseAddress, entries.count >= headerCount,
+                      buf.count >= capacity else {
+                    return use(UnsafeBufferPointer(start: nil, count: 0),
+                               SignatureLayout(canonicalRequestEnd: 0, stringToSignEnd: 0, scope: 0..<0, signedHeaders: 0..<0, dateCount: 0))
                 }
-                let headers = Self.sortedHeaders(r, hasToken: token != nil, into: UnsafeMutableBufferPointer(start: e, count: headerCount),
-                                                 scratch: base, at: scratchStart)
-                func value(_ h: HeaderEntry) -> String {
-                    switch h.source {
-                    case .host: return r.host
-                    case .amzDate: return amzDate
-                    case .securityToken: return token ?? ""
-                    case .request(let i): return r.headers[i].1
+                var d = ByteWriter(base, at: dateStart)
+                if let farDate { d.string(farDate) } else { Clock.writeAmzDate(seconds, to: base + dateStart) }
+                let date = Span(start: dateStart, count: dateCount)
+                let sorted = Self.sortedHeaders(headers, hasToken: token != nil, into: UnsafeMutableBufferPointer(start: e, count: headerCount),
+                                                scratch: base, at: dateStart + dateCount)
+                var w = ByteWriter(base, at: 0)
+                let signedHeaders = Self.writeCanonicalRequest(&w, method: method, path: path, query: queryBytes, headers: sorted,
+                                                               body: body) { w, source in
+                    switch source {
+                    case .host: w.trimmed(host)
+                    case .amzDate: w.copy(base + date.start, date.count)
+                    case .securityToken: w.trimmed(token ?? "")
+                    case .request(let i): w.trimmed(headers[i].1)
                     }
                 }
-                var w = ByteWriter(base, at: 0)
-                signedHeaders = Self.writeCanonicalRequest(&w, r, query: query, headers: headers, value: value)
-                canonicalRequestEnd = w.count
+                let canonicalRequestEnd = w.count
                 var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-                withUnsafeMutableBytes(of: &digest) { d in
+                let scope = withUnsafeMutableBytes(of: &digest) { d in
                     canonicalRequestDigest(UnsafePointer(base), canonicalRequestEnd, into: d.baseAddress)
-                    scope = Self.writeStringToSign(&w, amzDate: amzDate, region: region, service: service,
-                                                   canonicalRequestDigest: UnsafeRawBufferPointer(d))
+                    return Self.writeStringToSign(&w, date: date, region: region, service: service,
+                                                  canonicalRequestDigest: UnsafeRawBufferPointer(d))
                 }
-                stringToSignEnd = w.count
+                let stringToSignEnd = w.count
+                let hmac = hmacKey(secret: credentials.secretAccessKey, date: base + date.start, region: region, service: service)
                 Self.writeSignature(&w, hmac, stringToSign: canonicalRequestEnd..<stringToSignEnd)
-                written = w.count
+                return use(UnsafeBufferPointer(start: base, count: w.count),
+                           SignatureLayout(canonicalRequestEnd: canonicalRequestEnd, stringToSignEnd: stringToSignEnd,
+                                           scope: scope, signedHeaders: signedHeaders, dateCount: dateCount))
             }
         }
-        return Signature(bytes: bytes, canonicalRequestEnd: canonicalRequestEnd, stringToSignEnd: stringToSignEnd,
-                         scope: scope, signedHeaders: signedHeaders, accessKeyId: credentials.accessKeyId,
-                         sessionToken: token, dateCount: amzDate.utf8.count)
+    }
+
+    /// Bytes already written in the scratch memory.
+    private struct Span {
+        let start: Int
+        let count: Int
     }
 
     /// The canonical headers: each name lowercased into the scratch area, sorted by name (a stable
     /// sort, so a name given twice keeps its order).
-    private static func sortedHeaders(_ r: Request, hasToken: Bool, into entries: UnsafeMutableBufferPointer<HeaderEntry>,
+    private static func sortedHeaders(_ headers: [(String, String)], hasToken: Bool, into entries: UnsafeMutableBufferPointer<HeaderEntry>,
                                       scratch base: UnsafeMutablePointer<UInt8>, at start: Int) -> UnsafeMutableBufferPointer<HeaderEntry> {
         var e = entries
         var w = ByteWriter(base, at: start)
@@ -281,7 +310,7 @@ public final class SigV4Signer: @unchecked Sendable {
         add(.host) { $0.ascii(Layout.host) }
         add(.amzDate) { $0.ascii(Layout.amzDate) }
         if hasToken { add(.securityToken) { $0.ascii(Layout.securityToken) } }
-        for (i, (k, _)) in r.headers.enumerated() { add(.request(i)) { $0.lowercased(k) } }
+        for i in headers.indices { add(.request(i)) { $0.lowercased(headers[i].0) } }
         e.sort { a, b in
             let c = memcmp(base + a.nameStart, base + b.nameStart, min(a.nameCount, b.nameCount))
             return c != 0 ? c < 0 : a.nameCount < b.nameCount
@@ -291,19 +320,19 @@ public final class SigV4Signer: @unchecked Sendable {
 
     /// The canonical request: method, encoded path, canonical query, canonical headers, signed
     /// headers and the body's SHA-256; returns where the signed headers stand.
-    private static func writeCanonicalRequest(_ w: inout ByteWriter, _ r: Request, query: [UInt8],
-                                              headers: UnsafeMutableBufferPointer<HeaderEntry>,
-                                              value: (HeaderEntry) -> String) -> Range<Int> {
-        w.string(r.method)
+    private static func writeCanonicalRequest(_ w: inout ByteWriter, method: String, path: String, query: [UInt8],
+                                              headers: UnsafeMutableBufferPointer<HeaderEntry>, body: [UInt8],
+                                              value: (inout ByteWriter, HeaderSource) -> Void) -> Range<Int> {
+        w.string(method)
         w.byte(10)
-        if r.path.isEmpty { w.byte(47) } else { w.uriEncoded(r.path) }
+        if path.isEmpty { w.byte(47) } else { w.uriEncoded(path) }
         w.byte(10)
         w.bytes(query)
         w.byte(10)
         for h in headers {
             w.copy(w.base + h.nameStart, h.nameCount)
             w.byte(58) // :
-            w.trimmed(value(h))
+            value(&w, h.source)
             w.byte(10)
         }
         w.byte(10)
@@ -314,7 +343,7 @@ public final class SigV4Signer: @unchecked Sendable {
         }
         let signed = start..<w.count
         w.byte(10)
-        w.sha256Hex(of: r.body)
+        w.sha256Hex(of: body)
         return signed
     }
 
@@ -342,16 +371,15 @@ public final class SigV4Signer: @unchecked Sendable {
         SHA256_Final(out?.assumingMemoryBound(to: UInt8.self), &ctx)
     }
 
-    /// The string to sign: algorithm, X-Amz-Date, credential scope and the canonical request's
-    /// SHA-256 (given); returns where the scope stands.
-    private static func writeStringToSign(_ w: inout ByteWriter, amzDate: String, region: String, service: String,
+    /// The string to sign: algorithm, X-Amz-Date (written before at date), credential scope and the
+    /// canonical request's SHA-256 (given); returns where the scope stands.
+    private static func writeStringToSign(_ w: inout ByteWriter, date: Span, region: String, service: String,
                                           canonicalRequestDigest digest: UnsafeRawBufferPointer) -> Range<Int> {
         w.ascii(Layout.algorithmLine)
-        let dateStart = w.count
-        w.string(amzDate)
+        w.copy(w.base + date.start, date.count)
         w.byte(10)
         let scopeStart = w.count
-        w.copy(w.base + dateStart, Layout.dayCount)
+        w.copy(w.base + date.start, Layout.dayCount)
         w.byte(47)
         w.string(region)
         w.byte(47)
@@ -380,22 +408,18 @@ public final class SigV4Signer: @unchecked Sendable {
         keyState(KeyID(secret: secret, date: date, region: region, service: service)).key
     }
 
-    /// The HMAC states of the signing key for the day of amzDate: the last one used if it matches,
-    /// else from the cache, else derived.
-    private func hmacKey(secret: String, amzDate: String, region: String, service: String) -> Digest.HMACKey {
+    /// The HMAC states of the signing key for the day at date (X-Amz-Date's first 8 bytes): the last
+    /// one used if it matches, else from the cache, else derived.
+    private func hmacKey(secret: String, date: UnsafePointer<UInt8>, region: String, service: String) -> Digest.HMACKey {
         var day: UInt64 = 0
-        if amzDate.utf8.withContiguousStorageIfAvailable({ b -> Void in
-            if b.count >= 8, let p = b.baseAddress { memcpy(&day, p, 8) }
-        }) == nil {
-            for (i, c) in amzDate.utf8.prefix(8).enumerated() { day |= UInt64(c) << (8 * UInt64(i)) }
-        }
+        memcpy(&day, date, Layout.dayCount)
         if let hit = cache.withValue({ c -> Digest.HMACKey? in
             guard c.lastDate == day, c.lastService == service, c.lastRegion == region, c.lastSecret == secret else {
                 return nil
             }
             return c.lastHMAC
         }) { return hit }
-        let id = KeyID(secret: secret, date: String(decoding: amzDate.utf8.prefix(8), as: UTF8.self),
+        let id = KeyID(secret: secret, date: String(decoding: UnsafeBufferPointer(start: date, count: Layout.dayCount), as: UTF8.self),
                        region: region, service: service)
         let state = keyState(id)
         cache.withValue { c in
@@ -423,7 +447,7 @@ public final class SigV4Signer: @unchecked Sendable {
     }
 }
 
-/// Writes bytes at a cursor into memory the caller has sized (sign() computes an upper bound for
+/// Writes bytes at a cursor into memory the caller has sized (withSignature computes an upper bound for
 /// everything it writes before it allocates).
 private struct ByteWriter {
     let base: UnsafeMutablePointer<UInt8>
@@ -457,17 +481,12 @@ private struct ByteWriter {
     }
 
     @inline(__always) mutating func string(_ s: String) {
-        if s.utf8.withContiguousStorageIfAvailable({ b -> Void in if let p = b.baseAddress { copy(p, b.count) } }) == nil {
-            for c in s.utf8 { byte(c) }
-        }
+        withUTF8Bytes(s) { b in if let p = b.baseAddress { copy(p, b.count) } }
     }
 
     /// s with A-Z lowercased.
     @inline(__always) mutating func lowercased(_ s: String) {
-        func each(_ c: UInt8) { byte(ASCII.lower(c)) }
-        if s.utf8.withContiguousStorageIfAvailable({ b -> Void in for c in b { each(c) } }) == nil {
-            for c in s.utf8 { each(c) }
-        }
+        withUTF8Bytes(s) { b in for c in b { byte(ASCII.lower(c)) } }
     }
 
     @inline(__always) mutating func uriEncoded(_ s: String) {
@@ -477,8 +496,7 @@ private struct ByteWriter {
     /// A header value trimmed and with runs of spaces and tabs collapsed, as the canonical header
     /// rules require (at most as many bytes as the value).
     mutating func trimmed(_ v: String) {
-        var v = v
-        v.withUTF8 { b in
+        withUTF8Bytes(v) { b in
             guard let p = b.baseAddress else { return }
             let n = b.count
             var i = 0
@@ -514,4 +532,13 @@ private struct ByteWriter {
     mutating func sha256Hex(of data: [UInt8]) {
         data.withUnsafeBytes { sha256Hex(of: $0) }
     }
+}
+
+/// s's UTF-8 bytes, read in place (String.withUTF8 is mutating: calling it on a copy of s costs a
+/// retain and a release).
+@inline(__always)
+private func withUTF8Bytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+    var s = s
+    return s.withUTF8(body)
 }
