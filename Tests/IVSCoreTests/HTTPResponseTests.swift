@@ -77,6 +77,82 @@ final class HTTPResponseTests: XCTestCase {
         }
     }
 
+    /// The token run is read a word at a time: against the byte rule for every byte at every position
+    /// of a word, and for random runs.
+    func testTokenRunLengthAgreesWithTheByteRule() {
+        func run(_ b: [UInt8]) -> Int { b.withUnsafeBufferPointer { HeaderName.tokenRunLength($0.baseAddress!, $0.count) } }
+        for c in 0...255 {
+            for k in 0..<17 {
+                var b = [UInt8](repeating: 97, count: 17)
+                b[k] = UInt8(c)
+                XCTAssertEqual(run(b), HeaderName.isTokenByte(UInt8(c)) ? 17 : k, "byte \(c) at \(k)")
+            }
+        }
+        var g = SeededGenerator(seed: 0x544F_4B4E)
+        let alphabet = Array("aZ09-_.!~`|^:/@[{ \t\r\n".utf8) + [0, 0x7f, 0x80, 0xff]
+        for _ in 0..<20_000 {
+            let b = (0..<Int.random(in: 1...40, using: &g)).map { _ in
+                Int.random(in: 0..<4, using: &g) == 0 ? alphabet.randomElement(using: &g)! : UInt8.random(in: 0...255, using: &g)
+            }
+            XCTAssertEqual(run(b), b.firstIndex { !HeaderName.isTokenByte($0) } ?? b.count, "\(b)")
+        }
+    }
+
+    func testLowercaseAgreesWithTheByteRule() {
+        var g = SeededGenerator(seed: 0x4C4F_5745)
+        for _ in 0..<20_000 {
+            var b = (0..<Int.random(in: 0...40, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
+            let expected = b.map(ASCII.lower)
+            b.withUnsafeMutableBufferPointer { if let p = $0.baseAddress { HeaderName.lowercase(p, $0.count) } }
+            XCTAssertEqual(b, expected)
+        }
+    }
+
+    /// A header line's value is checked for NUL and CR and for plainness in pieces (the value, the
+    /// bytes trimmed off its end): against the rules written plainly, for random values.
+    func testHeaderValuesAreCheckedAsTheByteRulesSay() {
+        var g = SeededGenerator(seed: 0x5641_4C55)
+        let odd: [UInt8] = [0, 9, 10, 13, 32, 34, 92, 0x7f, 0x80, 0xff]
+        for _ in 0..<20_000 {
+            let value = (0..<Int.random(in: 0...24, using: &g)).map { _ in
+                Bool.random(using: &g) ? odd.randomElement(using: &g)! : UInt8.random(in: 33...126, using: &g)
+            }
+            let line = Array("X-Value:".utf8) + value + (Bool.random(using: &g) ? [13, 10] : [10])
+            var r = HTTPResponse(status: 0, headerCapacity: 64)
+            _ = Array("HTTP/1.1 200 OK\r\n".utf8).withUnsafeBytes { r.receiveHeaderLine($0) }
+            let got = line.withUnsafeBytes { r.receiveHeaderLine($0) }
+            var content = line.count
+            while content > 8, line[content - 1] == 13 || line[content - 1] == 10 { content -= 1 }
+            if line[8..<content].contains(where: { $0 == 0 || $0 == 13 }) {
+                XCTAssertEqual(got, .invalid, "\(line)")
+                continue
+            }
+            XCTAssertEqual(got, .header, "\(line)")
+            var kept = value[...]
+            while let c = kept.first, c == 32 || c == 9 { kept = kept.dropFirst() }
+            while let c = kept.last, c == 32 || c == 9 || c == 10 || c == 13 { kept = kept.dropLast() }
+            XCTAssertEqual(r.header("x-value"), String(decoding: kept, as: UTF8.self), "\(line)")
+            XCTAssertEqual(r.isPlainASCII, !kept.contains { $0 < 32 || $0 == 34 || $0 == 92 || $0 >= 0x80 }, "\(line)")
+        }
+    }
+
+    func testPlainASCIIIsKeptForTheHeadersOfTheLastResponse() {
+        func line(_ r: inout HTTPResponse, _ text: String) { _ = Array(text.utf8).withUnsafeBytes { r.receiveHeaderLine($0) } }
+        var r = HTTPResponse(status: 0, headerCapacity: 64)
+        line(&r, "HTTP/1.1 100 Continue\r\n")
+        line(&r, "X-Quoted: \"a\"\r\n")
+        line(&r, "X-Plain: b\r\n")
+        XCTAssertFalse(r.isPlainASCII) // once a value is not plain, the headers are not
+        line(&r, "HTTP/1.1 200 OK\r\n")
+        XCTAssertTrue(r.isPlainASCII)
+        line(&r, "X-Plain: b\r\n")
+        XCTAssertTrue(r.isPlainASCII)
+        // headers given as pairs are looked at too, names included
+        XCTAssertTrue(HTTPResponse(status: 200, headers: [("A", "b")], body: []).isPlainASCII)
+        XCTAssertFalse(HTTPResponse(status: 200, headers: [("A", "b\tc")], body: []).isPlainASCII)
+        XCTAssertFalse(HTTPResponse(status: 200, headers: [("A\"", "b")], body: []).isPlainASCII)
+    }
+
     func testWhichLinesAreHeaders() {
         let r = received([Array("HTTP/1.1 200 OK\r\n".utf8),
                           Array("X-A: 1\r\n".utf8),            // kept

@@ -192,7 +192,9 @@ final class JSONReaderTests: XCTestCase {
             ([Array("x-amzn-RequestId: abc".utf8)], true),
             ([Array("X-Amzn-RequestId: abc".utf8), Array("Content-Type: application/json".utf8), Array("Date: x".utf8)], true),
             ([Array("x-amzn-requestid:".utf8), Array("a: ".utf8)], true), // empty values
-            ([Array("x-amz-request-id: other".utf8)], false), // the id from the other header: appendMember's path
+            ([Array("x-amz-request-id: other".utf8)], true), // the id from the other header
+            ([Array("x-amz-request-id: other".utf8), Array("x-amzn-RequestId: first".utf8)], true),
+            ([Array("x-a: a\tb".utf8)], false), // a tab: escaped
             ([Array("x-amzn-RequestId: a".utf8), Array("x-amz-request-id: b".utf8)], true),
             ([Array("Set-Cookie: a".utf8), Array("set-cookie: b".utf8)], false), // repeated: joined
             ([Array("x-a: caf".utf8) + [0xC3, 0xA9]], false),

@@ -84,6 +84,19 @@ final class JSONTextTests: XCTestCase {
         XCTAssertEqual(String(decoding: out, as: UTF8.self), #"["a\"b",-12"#)
     }
 
+    /// isPlainASCII reads words, the last one overlapping: against the byte rule for every length
+    /// around the word size and every position of a byte that is not plain.
+    func testPlainASCIIAgreesWithTheByteRule() {
+        func plain(_ b: [UInt8]) -> Bool { !b.contains { $0 < 32 || $0 == 34 || $0 == 92 || $0 >= 0x80 } }
+        var g = SeededGenerator(seed: 0x504C_4149)
+        let odd: [UInt8] = [0, 9, 10, 13, 31, 34, 92, 0x7f, 0x80, 0xc3, 0xff]
+        for _ in 0..<20_000 {
+            var b = (0..<Int.random(in: 0...40, using: &g)).map { _ in UInt8.random(in: 32...126, using: &g) }
+            if !b.isEmpty && Bool.random(using: &g) { b[Int.random(in: 0..<b.count, using: &g)] = odd.randomElement(using: &g)! }
+            XCTAssertEqual(b.withUnsafeBufferPointer { JSONText.isPlainASCII($0) }, plain(b), "\(b)")
+        }
+    }
+
     func testIntegersAreWrittenInDecimal() {
         for i in [0, 1, 9, 10, 99, 200, 503, -1, -10, Int.max, Int.min] {
             var out: [UInt8] = []

@@ -52,39 +52,42 @@ public struct ResponseMetadata: Sendable {
     private static let retries: StaticString = "},\"RetryAttempts\":"
 
     /// The length of `"ResponseMetadata":{...}` when every header name and value is ASCII that needs no
-    /// escaping, no name repeats and the request id is in x-amzn-requestid (every AWS response): then
-    /// writePlainMember writes exactly the bytes appendMember would, straight into the caller's buffer.
-    /// nil otherwise (the caller uses appendMember).
+    /// escaping and no name repeats (every AWS response): then writePlainMember writes exactly the bytes
+    /// appendMember would, straight into the caller's buffer. nil otherwise (the caller uses appendMember).
     func plainMemberLength() -> Int? {
-        guard !response.hasRepeatedNames, response.status >= 0, attempts >= 1 else { return nil }
+        guard !response.hasRepeatedNames, response.isPlainASCII, response.status >= 0, attempts >= 1 else { return nil }
+        let count = response.headerSpans.count
         var n = Self.head.utf8CodeUnitCount + Self.status.utf8CodeUnitCount + Self.headers.utf8CodeUnitCount
             + Self.retries.utf8CodeUnitCount + 1
         n += Self.decimalLength(response.status) + Self.decimalLength(attempts - 1)
-        var plain = true, id = false, otherId = false
-        response.headerBytes.withUnsafeBufferPointer { b in
-            for s in response.headerSpans {
-                let name = UnsafeBufferPointer(rebasing: b[Int(s.nameStart)..<Int(s.nameEnd)])
-                let value = UnsafeBufferPointer(rebasing: b[Int(s.valueStart)..<Int(s.valueEnd)])
-                guard JSONText.isPlainASCII(name), JSONText.isPlainASCII(value) else { plain = false; return }
-                n += name.count + value.count + 2 + Self.between.utf8CodeUnitCount // "name":"value"
-                if Self.named(name, "x-amzn-requestid") { id = true; n += value.count }
-                if Self.named(name, "x-amz-request-id") { otherId = true }
-            }
-        }
-        guard plain, id || !otherId else { return nil }
-        n += max(0, response.headerSpans.count - 1) // commas
+        // Each header is "name":"value" (its kept bytes, 2 quotes and `":"`), with commas between.
+        n += response.keptBytes + count * (2 + Self.between.utf8CodeUnitCount) + max(0, count - 1)
+        if let id = requestIdSpan() { n += Int(id.valueEnd - id.valueStart) }
         return n
+    }
+
+    /// The header ResponseParser.requestId reads, when no name repeats: x-amzn-requestid, or else
+    /// x-amz-request-id.
+    private func requestIdSpan() -> HeaderSpan? {
+        response.headerBytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return nil }
+            var other: HeaderSpan? = nil
+            for s in response.headerSpans where s.nameEnd - s.nameStart == 16 {
+                if Self.named(base, s, "x-amzn-requestid") { return s }
+                if Self.named(base, s, "x-amz-request-id") { other = s }
+            }
+            return other
+        }
     }
 
     /// Writes `"ResponseMetadata":{...}` at p: plainMemberLength() bytes, when that is not nil.
     func writePlainMember(_ p: UnsafeMutablePointer<UInt8>) -> Int {
         var w = Cursor(p: p)
         w.raw(Self.head)
+        let id = requestIdSpan()
         response.headerBytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            if let s = response.headerSpans.first(where: { Self.named(base, $0, "x-amzn-requestid") }) {
-                w.bytes(base + Int(s.valueStart), Int(s.valueEnd - s.valueStart))
-            }
+            guard let base = b.baseAddress, let s = id else { return }
+            w.bytes(base + Int(s.valueStart), Int(s.valueEnd - s.valueStart))
         }
         w.raw(Self.status)
         w.int(response.status)
@@ -135,12 +138,8 @@ public struct ResponseMetadata: Sendable {
     }
 
     private static func named(_ base: UnsafePointer<UInt8>, _ s: HeaderSpan, _ expected: StaticString) -> Bool {
-        named(UnsafeBufferPointer(start: base + Int(s.nameStart), count: Int(s.nameEnd - s.nameStart)), expected)
-    }
-
-    private static func named(_ name: UnsafeBufferPointer<UInt8>, _ expected: StaticString) -> Bool {
-        guard name.count == expected.utf8CodeUnitCount, let base = name.baseAddress else { return false }
-        return memcmp(base, expected.utf8Start, name.count) == 0
+        Int(s.nameEnd - s.nameStart) == expected.utf8CodeUnitCount
+            && memcmp(base + Int(s.nameStart), expected.utf8Start, expected.utf8CodeUnitCount) == 0
     }
 
     /// Digits of i >= 0 in decimal.

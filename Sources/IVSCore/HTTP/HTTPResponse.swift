@@ -20,12 +20,15 @@ public struct HTTPResponse: Sendable {
     var headerSpans: [HeaderSpan]
     /// The bytes of names and values kept (what maxHeaderBytes bounds; headerBytes may also hold the
     /// few bytes between a name and its value).
-    private var keptBytes = 0
+    private(set) var keptBytes = 0
     /// One bit per (length, first and last byte) of the names kept: a name whose bit is clear was not
     /// received before, without comparing it with each.
     private var nameBits: UInt64 = 0
     /// Whether some name was received more than once (readers then join its values).
     var hasRepeatedNames = false
+    /// Whether every name and value kept is ASCII that JSON text carries as is (no quote, backslash,
+    /// control character or byte >= 0x80): ResponseMetadata then copies them without looking again.
+    var isPlainASCII = true
 
     /// Bounds on what a response's headers may take (far above any AWS response: ~20 headers, <2 KB).
     public static let maxHeaderBytes = 256 << 10
@@ -59,18 +62,22 @@ public struct HTTPResponse: Sendable {
         for c in name { headerBytes.append(ASCII.lower(c)) }
         let vs = headerBytes.count
         headerBytes.append(contentsOf: value)
-        keep(HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs), valueEnd: Int32(headerBytes.count)))
+        let span = HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(vs), valueStart: Int32(vs), valueEnd: Int32(headerBytes.count))
+        let (plain, first, last) = headerBytes.withUnsafeBufferPointer { b in
+            let name = UnsafeBufferPointer(rebasing: b[ns..<vs]), value = UnsafeBufferPointer(rebasing: b[vs...])
+            return (JSONText.isPlainASCII(name) && JSONText.isPlainASCII(value), name.first ?? 0, name.last ?? 0)
+        }
+        if !plain { isPlainASCII = false }
+        keep(span, first: first, last: last)
         return true
     }
 
-    /// Records a header whose bytes are in headerBytes (name lowercased).
-    private mutating func keep(_ span: HeaderSpan) {
+    /// Records a header whose bytes are in headerBytes (name lowercased, its first and last byte given).
+    private mutating func keep(_ span: HeaderSpan, first: UInt8, last: UInt8) {
         keptBytes += Int(span.nameEnd - span.nameStart) + Int(span.valueEnd - span.valueStart)
         if !hasRepeatedNames {
             let n = Int(span.nameEnd - span.nameStart)
-            let first = Int(span.nameStart)
-            let bit: UInt64 = n == 0 ? 1 : 1 << (UInt64(truncatingIfNeeded: n &* 7 &+ Int(headerBytes[first])
-                                                        &+ Int(headerBytes[first + n - 1])) & 63)
+            let bit: UInt64 = n == 0 ? 1 : 1 << (UInt64(truncatingIfNeeded: n &* 7 &+ Int(first) &+ Int(last)) & 63)
             if nameBits & bit != 0 {
                 hasRepeatedNames = headerSpans.contains { sameName($0, span) }
             }
@@ -82,7 +89,8 @@ public struct HTTPResponse: Sendable {
     /// A header line as curl delivers it (the hot path): the name at [0, colon), the value at
     /// [valueStart, valueEnd). Copied whole with one copy when name and value are close (": "), the
     /// bytes between them kept but in no span; the name lowercased in place.
-    private mutating func appendLine(_ p: UnsafePointer<UInt8>, colon: Int, valueStart: Int, valueEnd: Int) -> Bool {
+    private mutating func appendLine(_ p: UnsafePointer<UInt8>, colon: Int, valueStart: Int, valueEnd: Int,
+                                     plain: Bool) -> Bool {
         guard headerSpans.count < Self.maxHeaderCount,
               keptBytes + colon + (valueEnd - valueStart) <= Self.maxHeaderBytes else { return false }
         let ns = headerBytes.count
@@ -93,11 +101,12 @@ public struct HTTPResponse: Sendable {
             headerBytes.append(contentsOf: UnsafeBufferPointer(start: p + valueStart, count: valueEnd - valueStart))
         }
         headerBytes.withUnsafeMutableBufferPointer { b in
-            for i in ns..<ns + colon { b[i] = ASCII.lower(b[i]) }
+            if let base = b.baseAddress { HeaderName.lowercase(base + ns, colon) }
         }
+        if !plain { isPlainASCII = false } // a name is token bytes: always plain
         let vs = headerBytes.count - (valueEnd - valueStart)
         keep(HeaderSpan(nameStart: Int32(ns), nameEnd: Int32(ns + colon), valueStart: Int32(vs),
-                        valueEnd: Int32(headerBytes.count)))
+                        valueEnd: Int32(headerBytes.count)), first: ASCII.lower(p[0]), last: ASCII.lower(p[colon - 1]))
         return true
     }
 
@@ -134,17 +143,22 @@ public struct HTTPResponse: Sendable {
         // A line without a colon, or whose name is not a token, is not a header (RFC 9110): ignored,
         // as curl and browsers ignore it. The name is the longest run of token bytes, and a colon
         // must end it (a colon is not a token byte: this finds the first colon too).
-        var colon = 0
-        while colon < n && HeaderName.isTokenByte(base[colon]) { colon &+= 1 }
+        let colon = HeaderName.tokenRunLength(base, n)
         guard colon > 0, colon < n, base[colon] == 58 else { return Self.hasNULOrCR(base, n) ? .invalid : .ignored }
-        if Self.hasNULOrCR(base + colon + 1, n - colon - 1) { return .invalid }
         var start = colon + 1
         var end = n
         while start < end, line[start] == 32 || line[start] == 9 { start += 1 }
         while end > start, line[end - 1] == 13 || line[end - 1] == 10 || line[end - 1] == 32 || line[end - 1] == 9 {
             end -= 1
         }
-        return appendLine(base, colon: colon, valueStart: start, valueEnd: end) ? .header : .overflow
+        // After the colon: spaces and tabs, the value, then CRs, LFs, spaces and tabs. A NUL or a CR is
+        // a control character, which only a value that is not plain ASCII holds; the end is checked as
+        // a line of its own (a CR there before the final CRs and LFs is invalid too).
+        let plain = JSONText.isPlainASCII(UnsafeBufferPointer(start: base + start, count: end - start))
+        if !plain && Self.hasNULOrCR(base + start, end - start) || Self.hasNULOrCR(base + end, n - end) {
+            return .invalid
+        }
+        return appendLine(base, colon: colon, valueStart: start, valueEnd: end, plain: plain) ? .header : .overflow
     }
 
     /// Whether a line holds a NUL, or a CR before the CR and LF that end it. Eight bytes at a time
@@ -180,9 +194,12 @@ public struct HTTPResponse: Sendable {
 
     /// Forgets the headers collected so far (a new response follows: after 100 Continue, a redirect).
     mutating func removeHeaders() {
-        headerBytes.removeAll(keepingCapacity: true)
-        headerSpans.removeAll(keepingCapacity: true)
+        if !headerSpans.isEmpty { // bytes come only with a span: nothing to remove at the first status line
+            headerBytes.removeAll(keepingCapacity: true)
+            headerSpans.removeAll(keepingCapacity: true)
+        }
         hasRepeatedNames = false
+        isPlainASCII = true
         keptBytes = 0
         nameBits = 0
     }

@@ -53,4 +53,63 @@ public enum HeaderName {
     }
 
     public static func isValid(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy(isTokenByte) }
+
+    /// The length of the run of token bytes at the start of p[0 ..< n]: 8 bytes at a time while all 8
+    /// are letters, digits or '-' (what header names are made of), byte by byte from the first other
+    /// byte (the colon that ends a name, or a rarer token byte, after which words resume).
+    static func tokenRunLength(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var i = 0
+        while true {
+            while i &+ 8 <= n {
+                let other = notLetterDigitOrDash8(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                if other != 0 {
+                    i &+= other.trailingZeroBitCount >> 3
+                    break
+                }
+                i &+= 8
+            }
+            guard i < n, isTokenByte(p[i]) else { return i }
+            i &+= 1
+        }
+    }
+
+    /// Lowercases the ASCII letters of p[0 ..< n] in place, 8 bytes at a time (the last word overlaps
+    /// the one before it: lowercasing twice changes nothing).
+    static func lowercase(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) {
+        guard n >= 8 else {
+            for i in 0..<n { p[i] = ASCII.lower(p[i]) }
+            return
+        }
+        func word(_ at: Int) {
+            let w = UnsafeRawPointer(p + at).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(p + at).storeBytes(of: w | upper8(w) >> 2, as: UInt64.self) // 0x80 >> 2 is 0x20
+        }
+        var i = 0
+        while i &+ 8 <= n { word(i); i &+= 8 }
+        if i < n { word(n &- 8) }
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of x (every byte below 0x80) that is c or above. Exact: no byte's sum
+    /// carries into the next.
+    @inline(__always)
+    private static func atLeast(_ x: UInt64, _ c: UInt8) -> UInt64 { (x &+ ones &* UInt64(0x80 &- c)) & high }
+
+    /// The high bit of each of 8 bytes (little-endian) that is not an ASCII letter, digit or '-'.
+    @inline(__always)
+    static func notLetterDigitOrDash8(_ w: UInt64) -> UInt64 {
+        let h = w & ~high, folded = h | ones &* 0x20 // folded: A-Z as a-z
+        let letter = atLeast(folded, 0x61) & ~atLeast(folded, 0x7b)
+        let digit = atLeast(h, 0x30) & ~atLeast(h, 0x3a)
+        let dash = atLeast(h, 0x2d) & ~atLeast(h, 0x2e)
+        return ~(letter | digit | dash) & high | w & high
+    }
+
+    /// The high bit of each of 8 bytes (little-endian) that is A-Z.
+    @inline(__always)
+    static func upper8(_ w: UInt64) -> UInt64 {
+        let h = w & ~high
+        return atLeast(h, 0x41) & ~atLeast(h, 0x5b) & ~w
+    }
 }

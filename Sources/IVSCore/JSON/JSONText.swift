@@ -35,7 +35,8 @@ public enum JSONText {
     }
 
     /// Whether no byte needs escaping or checking: no quote, backslash, control character or
-    /// non-ASCII byte (8 bytes at a time, as JSONReader scans strings).
+    /// non-ASCII byte (8 bytes at a time, as JSONReader scans strings; from 8 bytes on, the last word
+    /// overlaps the one before it: special8 is nonzero exactly when some byte of the word is special).
     @inline(__always)
     static func isPlainASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let p = b.baseAddress else { return true }
@@ -44,6 +45,9 @@ public enum JSONText {
         while i + 8 <= n {
             if JSONReader.special8(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) != 0 { return false }
             i += 8
+        }
+        if i < n && n >= 8 {
+            return JSONReader.special8(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self)) == 0
         }
         while i < n {
             let c = p[i]
