@@ -35,7 +35,7 @@ private func callAsync(_ clientPtr: OpaquePointer?, _ service: UnsafePointer<CCh
     let cdone = CDone(fn: done, userdata: userdata)
     // The request written from the text itself when it is plain (RequestReader), as ivs_call does.
     if !paginate, let service, let operation, let input,
-       let id = c.callAsync(service: String(cString: service), operation: String(cString: operation), inputText: input,
+       let id = c.callAsync(service: service, operation: operation, inputText: input,
                             done: { cdone($0) }) {
         outId?.pointee = id
         return 0

@@ -48,12 +48,14 @@ func callOperation(_ clientPtr: OpaquePointer?, _ service: UnsafePointer<CChar>?
     }
     guard let service else { return fail(.invalidArgument("service must not be NULL"), out) }
     guard let operation else { return fail(.invalidArgument("operation must not be NULL"), out) }
+    // The request written from the text itself when it is plain (RequestReader); otherwise parsed.
+    if !paginate, let input, let r = c.callText(service: service, operation: operation, inputText: input) {
+        return deliver(r, out)
+    }
     let s = String(cString: service), o = String(cString: operation)
     if paginate {
         return deliver(withJSONObject(input, "input_json", nullIsEmpty: true) { c.paginate(service: s, operation: o, input: $0) }, out)
     }
-    // The request written from the text itself when it is plain (RequestReader); otherwise parsed.
-    if let input, let r = c.callText(service: s, operation: o, inputText: input) { return deliver(r, out) }
     return deliver(withJSONObject(input, "input_json", nullIsEmpty: true) { c.callText(service: s, operation: o, input: $0) }, out)
 }
 

@@ -37,8 +37,8 @@ enum RequestDiff {
         text.append(0)
         let n = text.count - 1
         text.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            let fast = client.prepare(model, op, text: UnsafeBufferPointer(start: base, count: n))
+            guard let base = b.baseAddress, let service = client.target(model) else { return }
+            let fast = client.prepare(service, op, text: UnsafeBufferPointer(start: base, count: n))
             ReaderDiffStats.countRequest(fast != nil)
             guard let fast else { return }
             // The jansson path, as the C ABI takes it: parse (an object), then prepare.

@@ -29,7 +29,7 @@ enum RequestCheck {
         switch CurlHeaderList.make(request.headers) {
         case .success(let list): list.release()
         case .failure(let t):
-            checkErrorJSON(Client.transportFailure(t, "\(request.method) \(call.endpoint.url)"), "request headers")
+            checkErrorJSON(Client.transportFailure(t, "\(request.method) \(call.service.endpoint.url)"), "request headers")
         }
     }
 }

@@ -22,10 +22,8 @@ enum ResponseTarget {
     /// One prepared call per operation, as prepare makes it for an empty input (only the model and
     /// the endpoint matter to the stages after the send).
     static let calls: [PreparedCall] = allOperations.map { model, op in
-        let endpoint = FuzzClient.shared.config.endpoints[model.name]!
         let request = SerializedRequest(method: op.method, path: op.requestUri, query: [], headers: [], body: [])
-        return PreparedCall(model: model, op: op, request: request, endpoint: endpoint,
-                            url: endpoint.url + op.requestUri, path: endpoint.basePath + op.requestUri)
+        return PreparedCall(service: FuzzClient.shared.target(model)!, op: op, request: request)
     }
 
     static func run(_ data: UnsafeBufferPointer<UInt8>) {

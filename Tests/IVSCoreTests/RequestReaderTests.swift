@@ -69,7 +69,7 @@ final class RequestReaderTests: XCTestCase {
         guard let op = Self.model.operation(named: operation) else { XCTFail(operation, file: file, line: line); return false }
         var all = true
         for client in clients {
-            let fast = text.withUnsafeBufferPointer { client.prepare(Self.model, op, text: $0) }
+            let fast = client.target(Self.model).flatMap { service in text.withUnsafeBufferPointer { client.prepare(service, op, text: $0) } }
             guard let fast else { all = false; continue }
             guard case .success(let tree) = JSON.parse(bytes: text), tree.kind == .object else {
                 XCTFail("written for text jansson refuses: \(String(decoding: text, as: UTF8.self))", file: file, line: line)

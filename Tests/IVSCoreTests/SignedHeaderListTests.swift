@@ -36,7 +36,7 @@ final class SignedHeaderListTests: XCTestCase {
 
     func testTheListIsTheOneMadeFromSignsHeaders() throws {
         let client = try offlineClient()
-        let endpoint = try XCTUnwrap(client.config.endpoints["ivs"])
+        let service = try XCTUnwrap(client.target(.ivs))
         let op = try XCTUnwrap(ServiceModel.ivs.operation(named: "GetChannel"))
         var g = SeededGenerator(seed: 16)
         let names = ["Content-Type", "content-type", "X-Custom", "x_under", "bad name", "Ünï", ""]
@@ -53,7 +53,7 @@ final class SignedHeaderListTests: XCTestCase {
             let request = SerializedRequest(method: ["POST", "GET", "DELETE"][n % 3], path: ["/GetChannel", "/tags/a%2Fb", ""][n % 3],
                                             query: n % 4 == 0 ? [("maxResults", "5"), ("nextToken", "a b")] : [],
                                             headers: headers, body: body)
-            let call = PreparedCall(model: .ivs, op: op, request: request, endpoint: endpoint)
+            let call = PreparedCall(service: service, op: op, request: request)
             let creds: Credentials? = n % 9 == 0 ? nil
                 : Credentials(accessKeyId: keys[n % keys.count], secretAccessKey: "secret\(n % 3)",
                               sessionToken: tokens[n % tokens.count])

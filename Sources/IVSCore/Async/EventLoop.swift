@@ -205,7 +205,8 @@ final class EventLoop: @unchecked Sendable {
         call.retry.attempts += 1
         call.attemptStarted = Clock.monotonic()
         let started = headers.flatMap {
-            transport.start(method: prepared.request.method, url: prepared.url, body: prepared.request.body, reading: nil, headers: $0)
+            transport.start(method: prepared.request.method, base: prepared.service.endpoint.url, target: prepared.target,
+                            body: prepared.request.body, reading: nil, headers: $0)
         }
         switch started {
         case .failure(let t):

@@ -7,33 +7,27 @@
 /// classifies what came back; the retry policy decides whether to try again and when; the response of
 /// the last attempt is rendered as text or as a tree (Client.swift).
 
-/// A call prepared once: validated, serialized and bound to its endpoint. Every attempt signs and
-/// sends it again. A class: the stages pass it along and keep it (retry, the event loop) with one
-/// reference count, where the struct was copied and destroyed field by field.
+/// A call prepared once: validated, serialized and bound to its service's endpoint. Every attempt
+/// signs and sends it again. A class: the stages pass it along and keep it (retry, the event loop)
+/// with one reference count, where the struct was copied and destroyed field by field.
 public final class PreparedCall {
-    public let model: ServiceModel
+    public let service: ServiceTarget
     public let op: Operation
     let request: SerializedRequest
-    let endpoint: Endpoint
-    /// Where curl sends it (endpoint and path with the encoded query).
-    let url: String
-    /// The path SigV4 signs.
-    let path: String
 
-    /// The call of request to endpoint: the URL and the signed path joined once.
-    convenience init(model: ServiceModel, op: Operation, request: SerializedRequest, endpoint: Endpoint) {
-        self.init(model: model, op: op, request: request, endpoint: endpoint,
-                  url: Text.joined(endpoint.url, request.target), path: Text.joined(endpoint.basePath, request.path))
-    }
-
-    init(model: ServiceModel, op: Operation, request: SerializedRequest, endpoint: Endpoint, url: String, path: String) {
-        self.model = model
+    init(service: ServiceTarget, op: Operation, request: SerializedRequest) {
+        self.service = service
         self.op = op
         self.request = request
-        self.endpoint = endpoint
-        self.url = url
-        self.path = path
     }
+
+    public var model: ServiceModel { service.model }
+    /// What follows the endpoint's URL: the path with the encoded query.
+    var target: String { request.target }
+    /// Where curl sends it (the transport joins the two parts itself; this is for messages).
+    var url: String { Text.joined(service.endpoint.url, target) }
+    /// The path SigV4 signs.
+    var path: String { Text.joined(service.endpoint.basePath, request.path) }
 }
 
 /// What one attempt came to.
@@ -68,13 +62,13 @@ extension Client {
             let problems = Validator(model: model, level: level).validate(input, shape: op.input)
             if !problems.isEmpty { return .failure(.validation(problems)) }
         }
-        guard let endpoint = config.endpoints[model.name] else {
+        guard let service = target(model) else {
             return .failure(.internal("no endpoint for \(model.name)"))
         }
         Log.log(.trace, clientLevel: config.logLevel,
                 "\(model.name).\(op.name) input: \(Redactor.input(input, shape: op.input, model: model))")
         return RestJSONSerializer(model: model).serialize(op, input: input).map { request in
-            PreparedCall(model: model, op: op, request: request, endpoint: endpoint)
+            PreparedCall(service: service, op: op, request: request)
         }
     }
 
@@ -82,15 +76,15 @@ extension Client {
     func sign(_ call: PreparedCall, _ credentials: Credentials?, time: Double = Clock.now()) -> HTTPRequest {
         let r = call.request
         guard let credentials else {
-            return HTTPRequest(method: r.method, url: call.url, headers: r.headers + [("Host", call.endpoint.authority)], body: r.body)
+            return HTTPRequest(method: r.method, url: call.url, headers: r.headers + [("Host", call.service.endpoint.authority)], body: r.body)
         }
         let sig = signer.sign(SigV4Signer.Request(method: r.method, path: call.path, query: r.query, headers: r.headers,
-                                                  host: call.endpoint.authority, body: r.body),
+                                                  host: call.service.endpoint.authority, body: r.body),
                               credentials: credentials, region: config.region, service: call.model.signingName,
                               time: time)
         var headers = r.headers
         headers.reserveCapacity(r.headers.count + 1 + sig.headers.count)
-        headers.append(("Host", call.endpoint.authority))
+        headers.append(("Host", call.service.endpoint.authority))
         headers.append(contentsOf: sig.headers)
         Log.log(.trace, clientLevel: config.logLevel, "\(call.model.name).\(call.op.name) canonical request:\n"
                 + Redactor.canonicalRequest(sig.canonicalRequest) + "\nheaders:\n" + Redactor.headers(headers))
@@ -112,7 +106,7 @@ extension Client {
         guard let credentials else { return headerList(call, signature: nil) }
         let r = call.request
         return signer.withSignature(method: r.method, path: call.path, query: r.query, headers: r.headers,
-                                    host: call.endpoint.authority, body: r.body, credentials: credentials,
+                                    host: call.service.endpoint.authority, body: r.body, credentials: credentials,
                                     region: config.region, service: call.model.signingName, time: time) { bytes, layout in
             headerList(call, signature: (bytes, layout, credentials))
         }
@@ -124,7 +118,7 @@ extension Client {
                             signature: (bytes: UnsafeBufferPointer<UInt8>, layout: SigV4Signer.SignatureLayout, credentials: Credentials)?)
         -> Result<CurlHeaderList, TransportError> {
         let headers = call.request.headers
-        let host = call.endpoint.authority
+        let host = call.service.endpoint.authority
         let date: StaticString = "X-Amz-Date", token: StaticString = "X-Amz-Security-Token"
         let authorization: StaticString = "Authorization"
         var count = 4 + host.utf8.count, lines = headers.count + 1 // Host
@@ -166,8 +160,9 @@ extension Client {
     }
 
     /// classify: what the transport's result means for the call. A 2xx is success; anything else is
-    /// the service's error or a transport failure, marked retryable or not.
-    func classify(_ call: PreparedCall, _ result: Result<HTTPResponse, TransportError>) -> AttemptOutcome {
+    /// the service's error or a transport failure, marked retryable or not. The result is consumed:
+    /// the response moves into the outcome instead of being copied (three retains and releases).
+    func classify(_ call: PreparedCall, _ result: consuming Result<HTTPResponse, TransportError>) -> AttemptOutcome {
         var failure: IVSError
         var response: HTTPResponse? = nil
         switch result {
@@ -177,7 +172,7 @@ extension Client {
             response = r
             failure = ResponseParser(model: call.model).parseError(r)
         case .failure(let t):
-            failure = Self.transportFailure(t, "\(call.request.method) \(call.endpoint.url)")
+            failure = Self.transportFailure(t, "\(call.request.method) \(call.service.endpoint.url)")
         }
         failure.retryable = RetryPolicy.isRetryable(failure)
         return .failure(failure, response: response)
@@ -225,7 +220,8 @@ extension Client {
             state.attempts += 1
             let started = Clock.monotonic()
             let sent = signedHeaderList(call, creds).flatMap {
-                transport.send(method: call.request.method, url: call.url, body: call.request.body, headers: $0)
+                transport.send(method: call.request.method, base: call.service.endpoint.url, target: call.target,
+                               body: call.request.body, headers: $0)
             }
             switch classify(call, sent) {
             case .success(let response):

@@ -37,13 +37,13 @@ extension Client {
     /// when it can be (the stage ivs_call uses, prepare(_:_:text:)), then the call goes to the loop as
     /// any other. nil when it cannot (an unknown service or operation included): the caller parses the
     /// text and calls callAsync(_:paginate:done:), which gives the result or the error as always.
-    public func callAsync(service: String, operation: String, inputText: UnsafePointer<CChar>,
+    public func callAsync(service: UnsafePointer<CChar>, operation: UnsafePointer<CChar>, inputText: UnsafePointer<CChar>,
                           done: @escaping (Result<OutputText, IVSError>) -> Void) -> UInt64? {
-        guard let (model, op) = Self.find(service: service, operation: operation) else { return nil }
+        guard let (target, op) = find(service: service, operation: operation) else { return nil }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(inputText).assumingMemoryBound(to: UInt8.self), count: strlen(inputText))
-        guard let prepared = prepare(model, op, text: text) else { return nil }
+        guard let prepared = prepare(target, op, text: text) else { return nil }
         let id = nextRequestId()
-        let call = AsyncCall(id: id, model: model, op: op, input: nil, prepared: .success(prepared), joiner: nil, done: done)
+        let call = AsyncCall(id: id, model: target.model, op: op, input: nil, prepared: .success(prepared), joiner: nil, done: done)
         call.presigned = presign(prepared)
         submit(call)
         return id

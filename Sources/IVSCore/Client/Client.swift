@@ -12,6 +12,9 @@ public final class Client: @unchecked Sendable {
     /// Calls in flight: the event loop (started on first use) and where their callbacks run.
     let asyncState = Locked(AsyncState())
     let dispatcher: Dispatcher
+    /// The services this client has an endpoint for, made once, and their names for the C ABI.
+    private let targets: [ServiceTarget]
+    private let targetNames: NameTable
 
     public init(config: ClientConfig = ClientConfig(), env: Environment = .process) throws(IVSError) {
         let resolved = try ConfigResolver(config: config, env: env).resolve()
@@ -20,6 +23,8 @@ public final class Client: @unchecked Sendable {
         self.credentials = CredentialChain(providers: resolved.credentialProviders, logLevel: resolved.logLevel)
         self.retry = RetryPolicy(mode: resolved.retryMode, maxAttempts: resolved.maxAttempts)
         self.dispatcher = Dispatcher(mode: resolved.dispatch)
+        self.targets = ServiceModel.all.compactMap { m in resolved.endpoints[m.name].map { ServiceTarget(model: m, endpoint: $0) } }
+        self.targetNames = NameTable(targets.enumerated().map { (name: $1.model.name, value: $0) })
     }
 
     /// The model and operation a caller names: a service name and an API or snake_case operation name.
@@ -35,11 +40,20 @@ public final class Client: @unchecked Sendable {
         return .success((model, op))
     }
 
-    /// The same lookup without the error (the paths from text, which leave an unknown name to the
-    /// path that reports it).
-    static func find(service: String, operation: String) -> (ServiceModel, Operation)? {
-        guard let model = ServiceModel.named(service), let op = model.operation(named: operation) else { return nil }
-        return (model, op)
+    /// The lookup of the paths from text, by the C ABI's names as bytes, with the service as this
+    /// client calls it; nil for an unknown name (those paths leave it to the path that reports it).
+    func find(service: UnsafePointer<CChar>, operation: UnsafePointer<CChar>) -> (ServiceTarget, Operation)? {
+        guard let i = targetNames.find(service), i < targets.count, let op = targets[i].model.operation(cString: operation) else {
+            return nil
+        }
+        return (targets[i], op)
+    }
+
+    /// The service of model as this client calls it: the one made at init for a model libivs serves,
+    /// else (a test's or fuzz target's model) one made now from the endpoint resolved for its name.
+    func target(_ model: ServiceModel) -> ServiceTarget? {
+        for t in targets where t.model === model { return t }
+        return config.endpoints[model.name].map { ServiceTarget(model: model, endpoint: $0) }
     }
 
     // MARK: Calls

@@ -62,13 +62,16 @@ public final class CurlTransport: @unchecked Sendable {
     // MARK: The blocking send
 
     public func send(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
-        CurlHeaderList.make(request.headers).flatMap { send(method: request.method, url: request.url, body: request.body, headers: $0) }
+        CurlHeaderList.make(request.headers).flatMap {
+            send(method: request.method, base: request.url, target: "", body: request.body, headers: $0)
+        }
     }
 
-    /// The blocking send of a request whose header list is made (the transfer takes the list).
-    func send(method: String, url: String, body: [UInt8], headers: CurlHeaderList) -> Result<HTTPResponse, TransportError> {
+    /// The blocking send of a request to base followed by target (the URL of the endpoint and the
+    /// path; joined in setRequestOptions) whose header list is made (the transfer takes the list).
+    func send(method: String, base: String, target: String, body: [UInt8], headers: CurlHeaderList) -> Result<HTTPResponse, TransportError> {
         body.withUnsafeBufferPointer { pointer in
-            switch start(method: method, url: url, body: body, reading: pointer, headers: headers) {
+            switch start(method: method, base: base, target: target, body: body, reading: pointer, headers: headers) {
             case .failure(let e): return .failure(e)
             case .success(let t): return finish(t, curl_easy_perform(t.curl))
             }
@@ -81,14 +84,14 @@ public final class CurlTransport: @unchecked Sendable {
     /// the transfer (the caller keeps it alive until finish); without, curl copies request.body.
     func start(_ request: HTTPRequest, body: UnsafeBufferPointer<UInt8>?) -> Result<Transfer, TransportError> {
         CurlHeaderList.make(request.headers).flatMap {
-            start(method: request.method, url: request.url, body: request.body, reading: body, headers: $0)
+            start(method: request.method, base: request.url, target: "", body: request.body, reading: body, headers: $0)
         }
     }
 
-    /// start for a request whose header list is made (the transfer takes it, and frees it on
-    /// failure too). With reading given, curl reads body from it during the transfer (the caller keeps
-    /// it alive until finish); without, curl copies body.
-    func start(method: String, url: String, body: [UInt8], reading: UnsafeBufferPointer<UInt8>?,
+    /// start for a request to base followed by target whose header list is made (the transfer takes
+    /// it, and frees it on failure too). With reading given, curl reads body from it during the
+    /// transfer (the caller keeps it alive until finish); without, curl copies body.
+    func start(method: String, base: String, target: String, body: [UInt8], reading: UnsafeBufferPointer<UInt8>?,
                headers: CurlHeaderList) -> Result<Transfer, TransportError> {
         let h: PooledHandle
         switch checkout() {
@@ -100,7 +103,7 @@ public final class CurlTransport: @unchecked Sendable {
         let collector = UnsafeMutablePointer<ResponseCollector>.allocate(capacity: 1)
         collector.initialize(to: ResponseCollector(maxBody: options.maxResponseBytes, curl: h.curl))
         let t = Transfer(handle: h, headers: headers, collector: collector)
-        if let failed = setRequestOptions(t, method: method, url: url, body: body, reading: reading) {
+        if let failed = setRequestOptions(t, method: method, base: base, target: target, body: body, reading: reading) {
             release(t)
             return .failure(TransportError(kind: .other, message: "curl does not accept the request's \(failed)"))
         }
@@ -140,14 +143,13 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     /// The per-request options; the name of the first one curl refused, if any.
-    private func setRequestOptions(_ t: Transfer, method: String, url: String, body: [UInt8],
+    private func setRequestOptions(_ t: Transfer, method: String, base: String, target: String, body: [UInt8],
                                    reading: UnsafeBufferPointer<UInt8>?) -> String? {
         let c = t.curl
         t.handle.errorBuffer[0] = 0
         var failed: StaticString? = nil
         func set(_ name: StaticString, _ rc: CURLcode) { if failed == nil && rc != CURLE_OK { failed = name } }
-        // withCString passes a native String's own bytes; the implicit conversion copies them into an array.
-        set("URL", url.withCString { civs_curl_setopt_str(c, CURLOPT_URL, $0) })
+        set("URL", Self.withURL(base, target) { civs_curl_setopt_str(c, CURLOPT_URL, $0) })
         set("headers", civs_curl_setopt_ptr(c, CURLOPT_HTTPHEADER, t.headers.head))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_WRITEDATA, t.collector))
         set("response collector", civs_curl_setopt_ptr(c, CURLOPT_HEADERDATA, t.collector))
@@ -169,6 +171,19 @@ public final class CurlTransport: @unchecked Sendable {
             set("method", civs_curl_setopt_str(c, CURLOPT_CUSTOMREQUEST, method))
         }
         return failed?.description
+    }
+
+    /// base followed by target as a C string, written into temporary memory (curl copies the URL), so
+    /// that no String is joined for each call.
+    static func withURL(_ base: String, _ target: String, _ use: (UnsafePointer<CChar>) -> CURLcode) -> CURLcode {
+        let b = base.utf8, t = target.utf8
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count + t.count + 1) { url in
+            var n = url.initialize(from: b).1
+            n += UnsafeMutableBufferPointer(rebasing: url[n...]).initialize(from: t).1
+            guard n < url.count, let p = url.baseAddress else { return CURLE_OUT_OF_MEMORY }
+            url[n] = 0
+            return p.withMemoryRebound(to: CChar.self, capacity: n + 1) { use($0) }
+        }
     }
 
     /// Why the transfer has no response, or nil when it has one (read through the pointer: the

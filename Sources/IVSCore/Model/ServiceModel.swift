@@ -166,6 +166,8 @@ public final class ServiceModel: Sendable {
     public let shapes: [Shape]
     public let operations: [Operation]
     private let byName: [String: Int]
+    /// byName's names, for the C ABI's names.
+    private let byCName: NameTable
     private let errorsByName: [String: Int]
 
     public init(name: String, endpointPrefix: String, signingName: String, apiVersion: String, serviceId: String,
@@ -183,6 +185,7 @@ public final class ServiceModel: Sendable {
             index[op.snakeName] = i
         }
         self.byName = index
+        self.byCName = NameTable(index.map { (name: $0.key, value: $0.value) })
         var errors: [String: Int] = [:]
         for (i, s) in shapes.enumerated() where s.errorStatus != nil { errors[s.name] = i }
         self.errorsByName = errors
@@ -197,6 +200,12 @@ public final class ServiceModel: Sendable {
     /// Finds an operation by its API name (`CreateChannel`) or boto3 name (`create_channel`).
     public func operation(named n: String) -> Operation? {
         guard let i = byName[n] else { return nil }
+        return operations[i]
+    }
+
+    /// operation(named:) for a name given as a C string, compared as bytes (no String made, no hashing).
+    public func operation(cString n: UnsafePointer<CChar>) -> Operation? {
+        guard let i = byCName.find(n) else { return nil }
         return operations[i]
     }
 

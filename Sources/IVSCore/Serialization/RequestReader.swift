@@ -337,7 +337,7 @@ extension Client {
     /// prepare from ivs_call's input text, when RequestReader can write the body: the same PreparedCall
     /// prepare makes from the parsed text; nil when it cannot (then parse and prepare as usual). Trace
     /// logging of the input wants the parsed tree: then nil too.
-    func prepare(_ model: ServiceModel, _ op: Operation, text: UnsafeBufferPointer<UInt8>) -> PreparedCall? {
+    func prepare(_ service: ServiceTarget, _ op: Operation, text: UnsafeBufferPointer<UInt8>) -> PreparedCall? {
         let level: Validator.Level?
         switch config.validation {
         case .off: level = nil
@@ -350,20 +350,20 @@ extension Client {
         let uri = op.requestUri.utf8
         guard !Log.isEnabled(.trace, clientLevel: config.logLevel),
               !(uri.withContiguousStorageIfAvailable { $0.contains(123) } ?? uri.contains(123)),
-              let endpoint = config.endpoints[model.name],
-              let body = RequestReader.body(text, shape: op.input, in: ReaderShapes.of(model), level: level) else { return nil }
+              let body = RequestReader.body(text, shape: op.input, in: ReaderShapes.of(service.model), level: level) else { return nil }
         let request = SerializedRequest(method: op.method, path: op.requestUri, query: [], headers: Self.jsonHeaders, body: body)
-        return PreparedCall(model: model, op: op, request: request, endpoint: endpoint)
+        return PreparedCall(service: service, op: op, request: request)
     }
 
     /// ivs_call from its input text (a C string): the request written by RequestReader without a
     /// jansson tree when it can be, then sent and rendered as callText does. nil when it cannot (an
     /// unknown service or operation included): the caller parses the text and calls callText, which
     /// gives the output or the error as always.
-    public func callText(service: String, operation: String, inputText: UnsafePointer<CChar>) -> Result<OutputText, IVSError>? {
-        guard let (model, op) = Self.find(service: service, operation: operation) else { return nil }
+    public func callText(service: UnsafePointer<CChar>, operation: UnsafePointer<CChar>,
+                         inputText: UnsafePointer<CChar>) -> Result<OutputText, IVSError>? {
+        guard let (target, op) = find(service: service, operation: operation) else { return nil }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(inputText).assumingMemoryBound(to: UInt8.self), count: strlen(inputText))
-        guard let call = prepare(model, op, text: text) else { return nil }
+        guard let call = prepare(target, op, text: text) else { return nil }
         return execute(call).flatMap { renderText(call, $0) }
     }
 }
