@@ -537,7 +537,7 @@ private struct ByteWriter {
 /// s's UTF-8 bytes, read in place (String.withUTF8 is mutating: calling it on a copy of s costs a
 /// retain and a release).
 @inline(__always)
-private func withUTF8Bytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+func withUTF8Bytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
     var s = s
     return s.withUTF8(body)

@@ -36,9 +36,7 @@ public enum URIEncoding {
                 i += 3
             }
         }
-        if s.utf8.withContiguousStorageIfAvailable({ b -> Void in for c in b { encode(c) } }) == nil {
-            for c in s.utf8 { encode(c) }
-        }
+        withUTF8Bytes(s) { b in for c in b { encode(c) } }
         return i
     }
 }
