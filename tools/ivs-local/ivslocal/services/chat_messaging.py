@@ -188,7 +188,10 @@ class Connection:
         timer.start()
 
     def reset(self) -> None:
-        """Ends the connection at once, without a close frame (a network failure, as the client sees it)."""
+        """Ends the connection at once, without a close frame (a network failure, as the client sees it).
+        It leaves the registry before the socket is shut, so once a client sees the connection end,
+        the control API no longer lists it (the reader thread may take a moment longer to end)."""
+        _unregister(self)
         self.gone.set()
         self.reading.set()  # a held reader sees the socket shut and ends
         try:
@@ -202,6 +205,15 @@ class Connection:
             self.out.put_nowait(None)
         except queue.Full:
             pass
+
+
+def _unregister(conn) -> None:
+    with _lock:
+        conns = REGISTRY.get(conn.room, [])
+        if conn in conns:
+            conns.remove(conn)
+        if not conns:
+            REGISTRY.pop(conn.room, None)
 
 
 def _connections(room: str | None = None) -> list:
@@ -310,12 +322,7 @@ def serve(handler) -> None:
     finally:
         if session:
             session.cancel()
-        with _lock:
-            conns = REGISTRY.get(conn.room, [])
-            if conn in conns:
-                conns.remove(conn)
-            if not conns:
-                REGISTRY.pop(conn.room, None)
+        _unregister(conn)
         conn.finish()
         if conn.writer.is_alive():
             conn.writer.join(timeout=CLOSE_GRACE)
